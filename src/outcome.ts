@@ -1,0 +1,324 @@
+/**
+ * The normalised outcome model: one vocabulary of reason codes for every
+ * provider, the rule that turns a reason into an identity status, and the
+ * host's policy hook.
+ *
+ * @module
+ */
+
+/** Reasons that mean the document and selfie raised no concern. */
+export const CLEAR_REASONS = ['CLEAR'] as const;
+
+/** Reasons that send the identity to a person for review, even with auto-registration on. */
+export const CAUTION_REASONS = [
+  'CAUTION_VISUAL_CONSISTENCY',
+  'CAUTION_IMAGE_INTEGRITY',
+  'CAUTION_DATA_COMPARISON',
+  'CAUTION_FACIAL_COMPARISON',
+  'CAUTION_DATA_VALIDATION',
+  'CAUTION_DATA_CONSISTENCY',
+  'CAUTION_WATCHLIST',
+] as const;
+
+/** Reasons that reject the identity outright. */
+export const SUSPECTED_REASONS = [
+  'SUSPECTED_COMPROMISED_DOCUMENT',
+  'SUSPECTED_DATA_CONSISTENCY',
+  'SUSPECTED_POLICE_RECORD',
+  'SUSPECTED_VISUAL_CONSISTENCY',
+  'SUSPECTED_DATA_VALIDATION',
+  'SUSPECTED_FACE_COMPARISON',
+] as const;
+
+/** Reasons for which the customer should simply try again. */
+export const REJECTED_REASONS = ['REJECTED_AGE_VALIDATION', 'REJECTED_IMAGE_INTEGRITY'] as const;
+
+/**
+ * Every reason code, in priority order: when a verdict has several reasons, the
+ * first of them in this list is the primary one and decides the status.
+ *
+ * The order is fixed and documented (never the order a provider happened to send):
+ * `SUSPECTED_*`, then `REJECTED_*`, then `EXPIRED`, then `CAUTION_*`, then
+ * `UNKNOWN`, then `CLEAR`; inside a family, the order of the lists above.
+ */
+export const REASON_CODES = [
+  ...SUSPECTED_REASONS,
+  ...REJECTED_REASONS,
+  'EXPIRED',
+  ...CAUTION_REASONS,
+  'UNKNOWN',
+  ...CLEAR_REASONS,
+] as const;
+
+/** A normalised reason code (see `outcomes.md` in the README's outcome table). */
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** A reason's family: the part that decides the status. */
+export type ReasonFamily = 'CLEAR' | 'CAUTION' | 'SUSPECTED' | 'REJECTED' | 'EXPIRED' | 'UNKNOWN';
+
+/** The final statuses an identity can reach. */
+export const FINAL_STATUSES = ['registered', 'awaiting_registration', 'rejected', 'retry'] as const;
+
+/** A final identity status. */
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+/** An identity status: one of the four final ones, or `pending` while the provider has not finished. */
+export type IdentityStatus = FinalStatus | 'pending';
+
+const REASON_SET: ReadonlySet<string> = new Set(REASON_CODES);
+const PRIORITY: ReadonlyMap<ReasonCode, number> = new Map(REASON_CODES.map((code, i) => [code, i]));
+
+/** True when `value` is a known {@link ReasonCode}. */
+export function isReasonCode(value: unknown): value is ReasonCode {
+  return typeof value === 'string' && REASON_SET.has(value);
+}
+
+/** The family of a reason code. */
+export function reasonFamily(reason: ReasonCode): ReasonFamily {
+  if (reason === 'CLEAR' || reason === 'EXPIRED' || reason === 'UNKNOWN') return reason;
+  return reason.slice(0, reason.indexOf('_')) as ReasonFamily;
+}
+
+/**
+ * The status a reason leads to, before any host policy:
+ *
+ * | family | status |
+ * |---|---|
+ * | `CLEAR` | `registered` with auto-registration on, else `awaiting_registration` |
+ * | `CAUTION_*` | `awaiting_registration` |
+ * | `SUSPECTED_*` | `rejected` |
+ * | `REJECTED_*`, `EXPIRED` | `retry` |
+ * | `UNKNOWN` | `awaiting_registration` (never `registered`) |
+ */
+export function statusForReason(reason: ReasonCode, autoRegistration: boolean): FinalStatus {
+  switch (reasonFamily(reason)) {
+    case 'CLEAR':
+      return autoRegistration ? 'registered' : 'awaiting_registration';
+    case 'SUSPECTED':
+      return 'rejected';
+    case 'REJECTED':
+    case 'EXPIRED':
+      return 'retry';
+    default:
+      return 'awaiting_registration';
+  }
+}
+
+/**
+ * Sorts reasons into priority order and removes duplicates. `CLEAR` is dropped
+ * when any other reason is present; an empty list becomes `["UNKNOWN"]` (fail
+ * closed: no evidence is not a clear verdict).
+ */
+export function orderReasons(reasons: Iterable<ReasonCode>): [ReasonCode, ...ReasonCode[]] {
+  const unique = [...new Set(reasons)];
+  const nonClear = unique.filter((r) => r !== 'CLEAR');
+  const kept = nonClear.length > 0 ? nonClear : unique;
+  kept.sort((a, b) => (PRIORITY.get(a) ?? 0) - (PRIORITY.get(b) ?? 0));
+  const [first, ...rest] = kept;
+  return first === undefined ? ['UNKNOWN'] : [first, ...rest];
+}
+
+/** The person the provider read from the document. Every field is optional: providers extract what they can. */
+export interface ExtractedPerson {
+  /** Given name(s). */
+  firstName?: string;
+  /** Family name(s). */
+  lastName?: string;
+  /** Date of birth, `YYYY-MM-DD`. */
+  dateOfBirth?: string;
+  /** Document type as the provider names it (`passport`, `DRIVING_LICENSE`, ...). */
+  documentType?: string;
+  /** Document number. */
+  documentNumber?: string;
+  /** Nationality (ISO 3166-1 alpha-3 where the provider gives it). */
+  nationality?: string;
+  /** Country that issued the document. */
+  issuingCountry?: string;
+  /** Document expiry date, `YYYY-MM-DD`. */
+  documentExpiry?: string;
+}
+
+/**
+ * One of the provider's own labels, kept for audit (`source` says where it was
+ * read, `value` what it said), e.g. `{ source: "document.breakdown.image_integrity", value: "consider" }`.
+ */
+export interface ProviderLabel {
+  /** Where in the provider's answer the label was read. */
+  source: string;
+  /** The provider's value. */
+  value: string;
+}
+
+/** Where a result's status came from. */
+export type StatusSource = 'mapping' | 'policy';
+
+/** A record that the host's policy changed the status. */
+export interface PolicyOverride {
+  /** The status the mapping gave. */
+  from: FinalStatus;
+  /** The status the policy chose. */
+  to: FinalStatus;
+  /** The policy's explanation, when it gave one. */
+  note?: string;
+}
+
+/** Identifies one verification with a provider. Which ids are present depends on the provider and the step. */
+export interface SessionRef {
+  /** The provider's name. */
+  provider: string;
+  /** The applicant (Onfido) or account (Jumio) id, when known. */
+  subjectId?: string;
+  /**
+   * The attempt: the check or workflow run (Onfido), the workflow execution
+   * (Jumio), the scan reference (Jumio Netverify), when known.
+   */
+  attemptId?: string;
+}
+
+/** The normalised result of a verification. */
+export interface VerificationResult {
+  /** The provider's name. */
+  provider: string;
+  /** The session the result belongs to, with every id the provider returned. */
+  session: SessionRef;
+  /** The identity status; `pending` while the provider has not finished. */
+  status: IdentityStatus;
+  /** The primary reason (the first of `reasons`); `null` while pending. */
+  reason: ReasonCode | null;
+  /** Every reason found, in priority order; empty while pending. */
+  reasons: ReasonCode[];
+  /** Whether the status came from the reason mapping or from the host's policy. */
+  statusSource: StatusSource;
+  /** Set when the host's policy changed the status. */
+  policyOverride?: PolicyOverride;
+  /** The person read from the document, when the provider extracted one. */
+  person: ExtractedPerson | null;
+  /** The provider's own verdict labels, for audit. */
+  providerLabels: ProviderLabel[];
+  /** When the provider finished, ISO 8601, when it said. */
+  completedAt?: string;
+}
+
+/** What a host policy may answer: a new status, with an optional note, or nothing to keep the mapped one. */
+export type PolicyDecision =
+  | FinalStatus
+  | { status: FinalStatus; note?: string }
+  | undefined
+  | null;
+
+/**
+ * A host-supplied policy. It sees a final result (never a pending one) and may
+ * change its status, for example to stop auto-registering customers under 18.
+ * Any change is recorded in {@link VerificationResult.policyOverride}.
+ *
+ * @example
+ * ```ts
+ * const noMinors: OutcomePolicy = (result) =>
+ *   result.status === 'registered' && ageOf(result.person?.dateOfBirth) < 18
+ *     ? { status: 'awaiting_registration', note: 'under 18' }
+ *     : undefined;
+ * ```
+ */
+export type OutcomePolicy = (
+  result: Readonly<VerificationResult>,
+) => PolicyDecision | Promise<PolicyDecision>;
+
+/** What an adapter found in the provider's answer, before the status is decided. */
+export interface MappedVerdict {
+  /** The session, with every id known. */
+  session: SessionRef;
+  /** `true` while the provider has not finished. */
+  pending: boolean;
+  /** Reasons found, in any order; ignored while pending. */
+  reasons: Iterable<ReasonCode>;
+  /** The person extracted, if any. */
+  person?: ExtractedPerson | null;
+  /** The provider's labels. */
+  providerLabels?: ProviderLabel[];
+  /** When the provider finished. */
+  completedAt?: string | undefined;
+}
+
+/** How a verdict becomes a status. */
+export interface DecideOptions {
+  /** Register a `CLEAR` identity without review. Default `false`. */
+  autoRegistration?: boolean | undefined;
+  /** The host's policy, applied last. */
+  policy?: OutcomePolicy | undefined;
+}
+
+const FINAL_SET: ReadonlySet<string> = new Set(FINAL_STATUSES);
+
+/**
+ * Turns a mapped verdict into a {@link VerificationResult}: orders the reasons,
+ * applies the reason → status rule, then the host's policy, and records what the
+ * policy changed. A policy answer that is not a final status is ignored: the
+ * mapped status stands, so a faulty policy can never produce a status the host
+ * did not define.
+ */
+export async function decideOutcome(
+  verdict: MappedVerdict,
+  options: DecideOptions = {},
+): Promise<VerificationResult> {
+  const base = {
+    provider: verdict.session.provider,
+    session: verdict.session,
+    person: verdict.person ?? null,
+    providerLabels: verdict.providerLabels ?? [],
+    ...(verdict.completedAt === undefined ? {} : { completedAt: verdict.completedAt }),
+  };
+  if (verdict.pending) {
+    return { ...base, status: 'pending', reason: null, reasons: [], statusSource: 'mapping' };
+  }
+  const reasons = orderReasons(verdict.reasons);
+  const mapped = statusForReason(reasons[0], options.autoRegistration ?? false);
+  const result: VerificationResult = {
+    ...base,
+    status: mapped,
+    reason: reasons[0],
+    reasons,
+    statusSource: 'mapping',
+  };
+  if (options.policy === undefined) return result;
+
+  const decision = await options.policy(Object.freeze({ ...result, reasons: [...reasons] }));
+  const chosen = typeof decision === 'string' ? { status: decision } : decision;
+  if (chosen == null || !FINAL_SET.has(chosen.status) || chosen.status === mapped) return result;
+  const override: PolicyOverride = { from: mapped, to: chosen.status };
+  if (typeof chosen.note === 'string') override.note = chosen.note;
+  return { ...result, status: chosen.status, statusSource: 'policy', policyOverride: override };
+}
+
+/**
+ * A mapping table row: when a provider label matches, it yields a reason.
+ * Adapters keep their mappings as arrays of rows and read them with {@link mapLabels}.
+ */
+export interface MappingRow<K extends string = string> {
+  /** Which label this row reads (e.g. `"document.suspected.compromised_document"`). */
+  key: K;
+  /** The reason it yields. */
+  reason: ReasonCode;
+}
+
+/**
+ * Looks every label key up in a mapping table and returns the reasons of the
+ * rows that match. A key with no row yields `UNKNOWN` (fail closed).
+ */
+export function mapLabels(
+  table: readonly MappingRow[],
+  keys: Iterable<string>,
+): { reasons: ReasonCode[]; unmatched: string[] } {
+  const index = new Map(table.map((row) => [row.key, row.reason] as const));
+  const reasons: ReasonCode[] = [];
+  const unmatched: string[] = [];
+  for (const key of keys) {
+    const reason = index.get(key);
+    if (reason === undefined) {
+      unmatched.push(key);
+      reasons.push('UNKNOWN');
+    } else {
+      reasons.push(reason);
+    }
+  }
+  return { reasons, unmatched };
+}

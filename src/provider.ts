@@ -1,0 +1,224 @@
+/**
+ * The provider-neutral interface every adapter implements, in the order a
+ * verification flows through it:
+ *
+ * 1. {@link IdentityVerificationProvider.startVerification}: the provider creates an
+ *    applicant or transaction; the host sends the customer the link.
+ * 2. {@link IdentityVerificationProvider.completeCapture}: the verification page says
+ *    the customer finished capture (Onfido starts its check here).
+ * 3. {@link IdentityVerificationProvider.verifyWebhook}: the provider calls back; the
+ *    call is verified and reduced to the ids it names.
+ * 4. {@link IdentityVerificationProvider.getResult}: the authoritative result is fetched
+ *    from the API and normalised.
+ * 5. {@link IdentityVerificationProvider.listDocuments} and
+ *    {@link IdentityVerificationProvider.downloadDocument}: document images and selfies.
+ *
+ * {@link IdentityVerificationProvider.checkConnection} proves the credentials at any time.
+ *
+ * @module
+ */
+import type { Readable } from 'node:stream';
+import type { ExtractedPerson, SessionRef, VerificationResult } from './outcome';
+
+/** What the host knows about the person being verified. */
+export interface StartVerificationInput {
+  /**
+   * The host's own reference for the identity (an identity id, a user id).
+   * Jumio receives it as `customerInternalReference`; Onfido has no such field,
+   * so the host keeps the returned applicant id beside its identity. Must not
+   * contain personal data (no phone numbers or names).
+   */
+  identityReference: string;
+  /**
+   * The person's name and other details, where the provider needs or accepts them.
+   * Onfido requires `firstName` and `lastName` to create an applicant.
+   */
+  person?: PersonHint;
+  /** A second reference for the provider to echo in callbacks (Jumio `userReference`). */
+  userReference?: string;
+  /** Language for the provider's capture pages (`en`, `de-DE`, ...). */
+  locale?: string;
+  /**
+   * An existing applicant or account id to reuse, so a returning identity gets a
+   * new attempt under the same provider record (Jumio `PUT /accounts/{id}`).
+   */
+  existingSubjectId?: string;
+}
+
+/** Details about the person that a host may pass when starting a verification. */
+export interface PersonHint {
+  /** Given name(s). */
+  firstName?: string;
+  /** Family name(s). */
+  lastName?: string;
+  /** E-mail address. */
+  email?: string;
+  /** Phone number, E.164. */
+  phoneNumber?: string;
+  /** Date of birth, `YYYY-MM-DD`. */
+  dateOfBirth?: string;
+}
+
+/** What a started verification gives the host to send the customer on their way. */
+export interface VerificationSession {
+  /** The ids of the started verification; store them with the identity. */
+  session: SessionRef & { subjectId: string };
+  /** The link to send the customer (a page of the host's verification site, or the provider's hosted page). */
+  customerUrl?: string;
+  /** A token for the provider's capture SDK, when the flow uses one. */
+  sdkToken?: string;
+  /** When the link or SDK token stops working. */
+  expiresAt: Date;
+}
+
+/** An incoming webhook or callback, as received: raw body and headers. */
+export interface IncomingWebhook {
+  /** The raw request body, exactly as received (never re-serialised JSON). */
+  body: string | Uint8Array;
+  /** The request headers; names are matched case-insensitively. */
+  headers: Headers | Record<string, string | string[] | undefined>;
+  /** The sender's IP address, for providers whose callbacks are checked by source address. */
+  remoteAddress?: string;
+}
+
+/** What a verified webhook or callback says: which session changed and how. Never the verdict itself. */
+export interface WebhookEvent {
+  /** The provider's name. */
+  provider: string;
+  /** The event type as the provider names it (`check.completed`, `PROCESSED`, ...). */
+  type: string;
+  /**
+   * A key that is the same for two deliveries of the same event, for
+   * de-duplication (provider name, event type and resource id).
+   */
+  dedupeKey: string;
+  /** The session it concerns, with the ids the event named. */
+  session: SessionRef;
+  /**
+   * `true` when the event means a result can now be fetched with
+   * {@link IdentityVerificationProvider.getResult}; `false` for progress events
+   * (check started, report completed) that need no action.
+   */
+  actionable: boolean;
+  /** When the provider sent or completed it, ISO 8601, when it said. */
+  occurredAt?: string;
+}
+
+/** Metadata about one stored document image or selfie. */
+export interface DocumentInfo {
+  /** The provider's id of the file. */
+  id: string;
+  /** What it shows. */
+  kind: 'document' | 'selfie' | 'video';
+  /** Which side or part (`front`, `back`, `face`, ...), when known. */
+  side?: string;
+  /** The document type as the provider names it, when known. */
+  documentType?: string;
+  /** File name, when the provider gives one. */
+  fileName?: string;
+  /** MIME type, when known before downloading. */
+  contentType?: string;
+  /** Size in bytes, when known before downloading. */
+  size?: number;
+  /** The provider's download URL; always on the provider's API host. */
+  downloadUrl: string;
+}
+
+/** A document being downloaded: its metadata and a stream of its bytes. */
+export interface DocumentDownload {
+  /** What is being downloaded. */
+  document: DocumentInfo;
+  /** MIME type from the answer. */
+  contentType: string;
+  /** File name to save it under. */
+  fileName: string;
+  /** Size in bytes, when the provider sent `Content-Length`. */
+  size: number | undefined;
+  /**
+   * The bytes, streamed (never buffered whole). The stream errors with a
+   * `DownloadRefusedError` if it grows past the configured size limit.
+   */
+  body: Readable;
+}
+
+/** Outcome of {@link IdentityVerificationProvider.checkConnection}. */
+export interface ConnectionCheck {
+  /** The provider's name. */
+  provider: string;
+  /** `true` when the credentials were accepted. */
+  ok: true;
+  /** The API base URL that answered. */
+  baseUrl: string;
+  /** Round-trip time of the check, milliseconds. */
+  latencyMs: number;
+  /** A short description of what was checked. */
+  detail: string;
+}
+
+/** Real differences between providers, for hosts and the conformance suite. */
+export interface ProviderCapabilities {
+  /** Webhooks carry a verifiable signature (Onfido); otherwise authenticity rests on re-fetching (Jumio). */
+  signedWebhooks: boolean;
+  /** {@link IdentityVerificationProvider.completeCapture} must be called for a result to come (Onfido classic checks). */
+  requiresCompleteCapture: boolean;
+  /** The customer link is the provider's own hosted page rather than the host's verification site. */
+  hostedCapture: boolean;
+  /** The session carries an SDK token for an embedded capture. */
+  sdkToken: boolean;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Cancels the call. */
+  signal?: AbortSignal;
+}
+
+/**
+ * One identity verification provider behind a provider-neutral interface.
+ * Create one with `createProvider(config)` or a provider's own factory
+ * (`onfido(options)`, `jumio(options)`).
+ */
+export interface IdentityVerificationProvider {
+  /** The provider's name, as used in config (`"onfido"`, `"jumio"`, ...). */
+  readonly name: string;
+  /** What this provider does differently. */
+  readonly capabilities: ProviderCapabilities;
+
+  /**
+   * Starts a verification for an identity: creates the applicant or transaction
+   * and returns what the customer needs (a link and/or SDK token) with its expiry.
+   */
+  startVerification(
+    input: StartVerificationInput,
+    options?: CallOptions,
+  ): Promise<VerificationSession>;
+
+  /**
+   * Marks the customer's capture as finished (the verification site's *submit*).
+   * Onfido starts its check here and the returned session carries the check id;
+   * providers that need no such step return the session unchanged.
+   */
+  completeCapture(session: SessionRef, options?: CallOptions): Promise<SessionRef>;
+
+  /**
+   * Verifies an incoming webhook or callback from its raw body and headers and
+   * returns the ids it names. Throws `WebhookVerificationError` for anything
+   * forged or malformed. The event is a notification only: call
+   * {@link getResult} for the verdict.
+   */
+  verifyWebhook(request: IncomingWebhook): Promise<WebhookEvent>;
+
+  /** Fetches the authoritative result from the provider's API and normalises it. */
+  getResult(session: SessionRef, options?: CallOptions): Promise<VerificationResult>;
+
+  /** Lists the document images and selfies stored for a session. */
+  listDocuments(session: SessionRef, options?: CallOptions): Promise<DocumentInfo[]>;
+
+  /** Downloads one document or selfie as a stream. Refuses URLs off the provider's host. */
+  downloadDocument(document: DocumentInfo, options?: CallOptions): Promise<DocumentDownload>;
+
+  /** Checks that the configured credentials work, with a cheap authenticated call. */
+  checkConnection(options?: CallOptions): Promise<ConnectionCheck>;
+}
+
+export type { ExtractedPerson, SessionRef, VerificationResult };

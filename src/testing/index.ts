@@ -1,0 +1,14 @@
+/**
+ * `idv-providers/testing`: tools for testing a backend against the providers
+ * without reaching them.
+ *
+ * @packageDocumentation
+ */
+export { createTestClock, type TestClock } from './clock';
+export type {
+  EmulatorDelivery,
+  EmulatorFault,
+  EmulatorVerdict,
+  FaultScope,
+  ProviderEmulator,
+} from './emulator';
