@@ -274,25 +274,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   function retryDelay(
     outcome: { status?: number; headers?: Record<string, string>; error?: unknown },
     idempotent: boolean,
-    attempt: number,
+    retries: number,
   ): number | undefined {
-    if (attempt >= options.maxRetries) return undefined;
+    if (retries >= options.maxRetries) return undefined;
     if (outcome.status !== undefined) {
       if (outcome.status === 429) {
         const after = parseRetryAfter(outcome.headers?.['retry-after'], clock.now());
         if (after !== undefined) return after <= options.maxRetryAfterMs ? after : undefined;
-        return backoffDelay(attempt, clock.random);
+        return backoffDelay(retries, clock.random);
       }
       return idempotent && RETRYABLE_STATUSES.has(outcome.status)
-        ? backoffDelay(attempt, clock.random)
+        ? backoffDelay(retries, clock.random)
         : undefined;
     }
     const error = outcome.error;
     if (!isAxiosError(error) || error.code === 'ERR_CANCELED') return undefined;
     const code = (error.cause as { code?: string } | undefined)?.code ?? error.code ?? '';
-    if (NOT_SENT_CODES.has(code)) return backoffDelay(attempt, clock.random);
+    if (NOT_SENT_CODES.has(code)) return backoffDelay(retries, clock.random);
     if (idempotent && (MAYBE_SENT_CODES.has(code) || error.response === undefined)) {
-      return backoffDelay(attempt, clock.random);
+      return backoffDelay(retries, clock.random);
     }
     return undefined;
   }
@@ -304,8 +304,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const info = summary(request.method, request.url);
     const idempotent = isIdempotent(request.method, request.idempotent);
     let refreshed = false;
-    for (let attempt = 0; ; attempt++) {
-      const attempts = attempt + 1;
+    let retries = 0;
+    for (let attempts = 1; ; attempts++) {
       let response: AxiosResponse | undefined;
       let failure: unknown;
       try {
@@ -335,8 +335,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
 
       if (response === undefined) {
-        const delay = retryDelay({ error: failure }, idempotent, attempt);
+        const delay = retryDelay({ error: failure }, idempotent, retries);
         if (delay === undefined) throw transportError(failure, info, attempts);
+        retries++;
         await clock.sleep(delay);
         continue;
       }
@@ -349,12 +350,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (status === 401 && !refreshed && options.onUnauthorized !== undefined) {
         if (responseType === 'stream') (response.data as Readable).destroy();
         refreshed = true;
-        if (await options.onUnauthorized()) {
-          attempt--;
-          continue;
-        }
+        // A refreshed credential earns one more attempt, not counted as a retry.
+        if (await options.onUnauthorized()) continue;
       }
-      const delay = retryDelay({ status, headers }, idempotent, attempt);
+      const delay = retryDelay({ status, headers }, idempotent, retries);
       const text =
         responseType === 'stream'
           ? await readLimited(response.data as Readable, MAX_ERROR_BODY)
@@ -363,6 +362,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const parsed = parseJsonBody(text);
         throw statusError(status, parsed.ok ? parsed.value : undefined, headers, info, attempts);
       }
+      retries++;
       await clock.sleep(delay);
     }
   }
