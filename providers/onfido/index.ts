@@ -1,17 +1,52 @@
 /**
- * `idv-providers/onfido`: the Onfido adapter.
+ * `idv-providers/onfido`: the Onfido adapter (API v3.6).
+ *
+ * - {@link onfido}: the provider factory (`createProvider({ provider: 'onfido', ... })` uses it).
+ * - {@link registerOnfidoWebhook}: registers the host's webhook URL and returns its signing token.
+ * - {@link signOnfidoWebhook}, {@link verifyOnfidoSignature}: the webhook signature, for fixtures and custom receivers.
+ * - {@link ONFIDO_MAPPING}, {@link ONFIDO_WORKFLOW_MAPPING}: the mapping tables, as data.
  *
  * @packageDocumentation
  */
-import {
-  ConfigError,
-  type IdentityVerificationProvider,
-  type OnfidoOptionsInput,
-} from 'idv-providers';
-
-/** Creates the Onfido provider. */
-export function onfido(_options: OnfidoOptionsInput): IdentityVerificationProvider {
-  throw new ConfigError('[idv] [onfido] the Onfido adapter is not built yet', {
-    provider: 'onfido',
-  });
-}
+export { ONFIDO_SDK_TOKEN_LIFETIME_MS, onfidoBaseUrl } from './context';
+export { contentTypeOf } from './documents';
+export {
+  checkLabels,
+  mapOnfidoCheck,
+  ONFIDO_MAPPING,
+  type OnfidoCheckMapping,
+  type OnfidoMappingRow,
+  reportFamily,
+  reportKeys,
+} from './mapping';
+export { extractPerson } from './person';
+export { onfido } from './provider';
+export type {
+  OnfidoApplicant,
+  OnfidoCheck,
+  OnfidoDocument,
+  OnfidoLiveMedia,
+  OnfidoReport,
+  OnfidoWebhook,
+  OnfidoWebhookEvent,
+  OnfidoWorkflowRun,
+} from './schemas';
+export { applicantBody } from './start';
+export {
+  ONFIDO_ACTIONABLE_EVENTS,
+  ONFIDO_SIGNATURE_HEADER,
+  parseOnfidoWebhook,
+  signOnfidoWebhook,
+  verifyOnfidoSignature,
+} from './webhook';
+export {
+  type OnfidoRegisteredWebhook,
+  type OnfidoWebhookRegistration,
+  registerOnfidoWebhook,
+} from './webhook-registration';
+export {
+  ONFIDO_WORKFLOW_MAPPING,
+  type OnfidoWorkflowRow,
+  workflowReasons,
+  workflowRow,
+} from './workflow-mapping';

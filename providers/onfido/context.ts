@@ -1,0 +1,89 @@
+/**
+ * What every Onfido call needs: the validated options, the HTTP client with the
+ * API token, the base URL and the clock.
+ *
+ * @module
+ */
+import {
+  type Clock,
+  createHttpClient,
+  type HttpClient,
+  InvalidInputError,
+  ONFIDO_BASE_URLS,
+  type OnfidoOptions,
+  type SessionRef,
+  systemClock,
+} from 'idv-providers';
+
+/** How long an SDK token (and so the customer's link) lives: 90 minutes. */
+export const ONFIDO_SDK_TOKEN_LIFETIME_MS = 90 * 60 * 1000;
+
+/** The adapter's state, shared by its parts. */
+export interface OnfidoContext {
+  readonly options: OnfidoOptions;
+  readonly http: HttpClient;
+  /** The API base URL, version path included, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The origin of {@link baseUrl}: the only one downloads may come from. */
+  readonly origin: string;
+  readonly clock: Clock;
+  /** `true` when verifications run as Onfido Studio workflow runs. */
+  readonly studio: boolean;
+}
+
+const contexts = new WeakMap<object, OnfidoContext>();
+
+/** Remembers the context of a provider built by `onfido()`. */
+export function rememberOnfidoContext(provider: object, ctx: OnfidoContext): void {
+  contexts.set(provider, ctx);
+}
+
+/** The context of a provider built by `onfido()`, if it is one. */
+export function onfidoContextOf(provider: object): OnfidoContext | undefined {
+  return contexts.get(provider);
+}
+
+/** The base URL the options select: `baseUrl` when given, else the region's. */
+export function onfidoBaseUrl(options: Pick<OnfidoOptions, 'baseUrl' | 'region'>): string {
+  return (options.baseUrl ?? ONFIDO_BASE_URLS[options.region]).replace(/\/+$/, '');
+}
+
+/** Builds the context from validated options. */
+export function createOnfidoContext(options: OnfidoOptions): OnfidoContext {
+  const baseUrl = onfidoBaseUrl(options);
+  const clock = options.clock ?? systemClock;
+  const http = createHttpClient({
+    provider: 'onfido',
+    baseUrl,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    maxRetryAfterMs: options.maxRetryAfterMs,
+    userAgent: options.userAgent,
+    clock,
+    secrets: () => [options.apiToken, options.webhookToken],
+    authorize: () => ({ Authorization: `Token token=${options.apiToken}` }),
+  });
+  return {
+    options,
+    http,
+    baseUrl,
+    origin: new URL(baseUrl).origin,
+    clock,
+    studio: options.workflowId !== undefined,
+  };
+}
+
+/** A path segment, encoded. */
+export function segment(id: string): string {
+  return encodeURIComponent(id);
+}
+
+/** Refuses a session that is not Onfido's. */
+export function assertOnfidoSession(session: SessionRef): void {
+  if (session?.provider !== 'onfido') {
+    throw new InvalidInputError(
+      `[idv] [onfido] this session belongs to provider ${JSON.stringify(session?.provider)}, not "onfido"`,
+      { provider: 'onfido', field: 'session.provider' },
+    );
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Document images, live photos and live videos of an applicant, listed from the
+ * API and downloaded as streams.
+ *
+ * @module
+ */
+import {
+  type CallOptions,
+  type DocumentDownload,
+  type DocumentInfo,
+  downloadStream,
+  InvalidInputError,
+  type SessionRef,
+} from 'idv-providers';
+import { assertOnfidoSession, type OnfidoContext, segment } from './context';
+import {
+  checkSchema,
+  documentListSchema,
+  livePhotoListSchema,
+  liveVideoListSchema,
+  type OnfidoDocument,
+  type OnfidoLiveMedia,
+} from './schemas';
+
+const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  heic: 'image/heic',
+  pdf: 'application/pdf',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+};
+
+/** Onfido's `file_type` is a MIME type (`image/jpeg`) or an extension (`png`); either becomes a MIME type. */
+export function contentTypeOf(fileType: string | null | undefined): string | undefined {
+  if (fileType == null || fileType === '') return undefined;
+  const value = fileType.trim().toLowerCase();
+  if (value.includes('/')) return value;
+  return MIME_BY_EXTENSION[value.replace(/^\./, '')];
+}
+
+function info(
+  kind: DocumentInfo['kind'],
+  media: OnfidoDocument | OnfidoLiveMedia,
+  downloadUrl: string,
+  extra: { side?: string | null | undefined; documentType?: string | null | undefined } = {},
+): DocumentInfo {
+  const out: DocumentInfo = { id: media.id, kind, downloadUrl };
+  if (extra.side != null) out.side = extra.side;
+  if (extra.documentType != null) out.documentType = extra.documentType;
+  if (media.file_name != null) out.fileName = media.file_name;
+  const contentType = contentTypeOf(media.file_type);
+  if (contentType !== undefined) out.contentType = contentType;
+  if (media.file_size != null) out.size = media.file_size;
+  return out;
+}
+
+async function applicantOf(
+  ctx: OnfidoContext,
+  session: SessionRef,
+  signal: AbortSignal | undefined,
+) {
+  if (session.subjectId !== undefined && session.subjectId !== '') return session.subjectId;
+  if (session.attemptId !== undefined && session.attemptId !== '' && !ctx.studio) {
+    const check = await ctx.http.request({
+      method: 'GET',
+      url: `/checks/${segment(session.attemptId)}`,
+      schema: checkSchema,
+      signal,
+    });
+    if (check.data.applicant_id != null) return check.data.applicant_id;
+  }
+  throw new InvalidInputError('[idv] [onfido] listDocuments needs the applicant id (subjectId)', {
+    provider: 'onfido',
+    field: 'session.subjectId',
+  });
+}
+
+/**
+ * Lists the applicant's documents (kind `document`), live photos (`selfie`) and
+ * live videos (`video`). The download URLs are built from the configured base
+ * URL and the ids (`/documents/{id}/download`, ...), so they always point at
+ * the configured API host.
+ */
+export async function listDocuments(
+  ctx: OnfidoContext,
+  session: SessionRef,
+  call: CallOptions = {},
+): Promise<DocumentInfo[]> {
+  assertOnfidoSession(session);
+  const signal = call.signal;
+  const applicantId = await applicantOf(ctx, session, signal);
+  const params = { applicant_id: applicantId };
+  const [documents, photos, videos] = await Promise.all([
+    ctx.http.request({
+      method: 'GET',
+      url: '/documents',
+      params,
+      schema: documentListSchema,
+      signal,
+    }),
+    ctx.http.request({
+      method: 'GET',
+      url: '/live_photos',
+      params,
+      schema: livePhotoListSchema,
+      signal,
+    }),
+    ctx.http.request({
+      method: 'GET',
+      url: '/live_videos',
+      params,
+      schema: liveVideoListSchema,
+      signal,
+    }),
+  ]);
+  const base = ctx.baseUrl;
+  return [
+    ...documents.data.documents.map((d) =>
+      info('document', d, `${base}/documents/${segment(d.id)}/download`, {
+        side: d.side,
+        documentType: d.type,
+      }),
+    ),
+    ...photos.data.live_photos.map((p) =>
+      info('selfie', p, `${base}/live_photos/${segment(p.id)}/download`, { side: 'face' }),
+    ),
+    ...videos.data.live_videos.map((v) =>
+      info('video', v, `${base}/live_videos/${segment(v.id)}/download`, { side: 'face' }),
+    ),
+  ];
+}
+
+/**
+ * Downloads one file as a stream through the authenticated client. Refuses a
+ * URL (or a redirect) off the configured API origin, and a body larger than
+ * `maxDownloadBytes`.
+ */
+export function downloadDocument(
+  ctx: OnfidoContext,
+  document: DocumentInfo,
+  call: CallOptions = {},
+): Promise<DocumentDownload> {
+  return downloadStream(ctx.http, document, {
+    provider: 'onfido',
+    allowedOrigins: [ctx.origin],
+    maxBytes: ctx.options.maxDownloadBytes,
+    signal: call.signal,
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The Onfido provider factory.
+ *
+ * @module
+ */
+import {
+  ConfigError,
+  type IdentityVerificationProvider,
+  type IncomingWebhook,
+  type OnfidoOptions,
+  type OnfidoOptionsInput,
+  onfidoOptionsSchema,
+  parseProviderOptions,
+  type WebhookEvent,
+} from 'idv-providers';
+import { checkConnection } from './connection';
+import { createOnfidoContext, rememberOnfidoContext } from './context';
+import { downloadDocument, listDocuments } from './documents';
+import { getResult } from './result';
+import { completeCapture, startVerification } from './start';
+import { parseOnfidoWebhook } from './webhook';
+
+/**
+ * Creates the Onfido provider (API v3.6).
+ *
+ * Classic checks (default): `startVerification` creates the applicant, which
+ * **requires `person.firstName` and `person.lastName`** (Onfido refuses an
+ * applicant without them; the adapter throws `InvalidInputError` before any
+ * request rather than invent a name), and an SDK token for the verification
+ * site; `completeCapture` starts the check; `getResult` maps the check's reports.
+ *
+ * Onfido Studio (`workflowId` set): `startVerification` also starts a workflow
+ * run and links to its hosted page; `completeCapture` does nothing; `getResult`
+ * maps the run's status.
+ *
+ * @example
+ * ```ts
+ * const idv = onfido({ apiToken, region: 'EU', verificationSiteUrl: 'https://verify.example.com/', webhookToken });
+ * const { session, customerUrl } = await idv.startVerification({
+ *   identityReference: 'identity-42',
+ *   person: { firstName: 'Ada', lastName: 'Lovelace' },
+ * });
+ * ```
+ */
+export function onfido(options: OnfidoOptionsInput): IdentityVerificationProvider {
+  const parsed: OnfidoOptions = parseProviderOptions('onfido', onfidoOptionsSchema, options);
+  const ctx = createOnfidoContext(parsed);
+  const provider: IdentityVerificationProvider = {
+    name: 'onfido',
+    capabilities: Object.freeze({
+      signedWebhooks: true,
+      requiresCompleteCapture: !ctx.studio,
+      hostedCapture: ctx.studio,
+      sdkToken: true,
+    }),
+    startVerification: (input, call) => startVerification(ctx, input, call),
+    completeCapture: (session, call) => completeCapture(ctx, session, call),
+    async verifyWebhook(request: IncomingWebhook): Promise<WebhookEvent> {
+      const token = parsed.webhookToken;
+      if (token === undefined) {
+        throw new ConfigError(
+          '[idv] [onfido] missing option "webhookToken": it is needed to verify webhooks (registerOnfidoWebhook returns it)',
+          { provider: 'onfido', option: 'webhookToken' },
+        );
+      }
+      return parseOnfidoWebhook(request, token);
+    },
+    getResult: (session, call) => getResult(ctx, session, call),
+    listDocuments: (session, call) => listDocuments(ctx, session, call),
+    downloadDocument: (document, call) => downloadDocument(ctx, document, call),
+    checkConnection: (call) => checkConnection(ctx, call),
+  };
+  rememberOnfidoContext(provider, ctx);
+  return Object.freeze(provider);
+}

@@ -1,0 +1,159 @@
+/**
+ * zod schemas of the Onfido API v3.6 answers and webhook events the adapter
+ * reads. Only the fields the adapter uses are declared; Onfido adds fields over
+ * time, and unknown ones are ignored rather than refused. Free-text enums
+ * (statuses, results) are kept as strings so that a value Onfido adds later
+ * reaches the mapping (and becomes `UNKNOWN`) instead of failing the parse.
+ *
+ * @module
+ */
+import { z } from 'zod';
+
+const id = z.string().min(1);
+const optionalText = z.string().nullish();
+
+/** `POST /applicants`, `GET /applicants/{id}`. */
+export const applicantSchema = z.object({
+  id,
+  created_at: z.string().min(1),
+  href: optionalText,
+  sandbox: z.boolean().nullish(),
+  first_name: optionalText,
+  last_name: optionalText,
+});
+/** An Onfido applicant. */
+export type OnfidoApplicant = z.infer<typeof applicantSchema>;
+
+/** `GET /applicants`. */
+export const applicantListSchema = z.object({ applicants: z.array(applicantSchema) });
+
+/** `POST /sdk_token`. */
+export const sdkTokenSchema = z.object({ token: z.string().min(1) });
+
+/** `POST /checks`, `GET /checks/{id}`. */
+export const checkSchema = z.object({
+  id,
+  applicant_id: optionalText,
+  status: z.string().min(1),
+  result: optionalText,
+  report_ids: z.array(id).nullish(),
+  created_at: optionalText,
+  href: optionalText,
+  sandbox: z.boolean().nullish(),
+});
+/** An Onfido check. */
+export type OnfidoCheck = z.infer<typeof checkSchema>;
+
+/** `GET /checks?applicant_id=`. */
+export const checkListSchema = z.object({ checks: z.array(checkSchema) });
+
+/** One entry of a report's `breakdown`: a result and, usually, sub-breakdowns. */
+export const breakdownEntrySchema = z.looseObject({
+  result: optionalText,
+  breakdown: z.record(z.string(), z.unknown()).nullish(),
+});
+
+/** `GET /reports?check_id=` items, `GET /reports/{id}`. */
+export const reportSchema = z.object({
+  id,
+  name: z.string().min(1),
+  status: z.string().min(1),
+  result: optionalText,
+  sub_result: optionalText,
+  breakdown: z.record(z.string(), breakdownEntrySchema.nullable()).nullish(),
+  properties: z.record(z.string(), z.unknown()).nullish(),
+  check_id: optionalText,
+  created_at: optionalText,
+});
+/** An Onfido report. */
+export type OnfidoReport = z.infer<typeof reportSchema>;
+
+/** `GET /reports?check_id=`. */
+export const reportListSchema = z.object({ reports: z.array(reportSchema) });
+
+/** A document's metadata (`GET /documents?applicant_id=`). */
+export const documentSchema = z.object({
+  id,
+  type: optionalText,
+  side: optionalText,
+  issuing_country: optionalText,
+  file_name: optionalText,
+  file_type: optionalText,
+  file_size: z.number().int().nonnegative().nullish(),
+  href: optionalText,
+  download_href: optionalText,
+});
+/** An Onfido document. */
+export type OnfidoDocument = z.infer<typeof documentSchema>;
+
+/** `GET /documents?applicant_id=`. */
+export const documentListSchema = z.object({ documents: z.array(documentSchema) });
+
+/** A live photo's or live video's metadata. */
+export const liveMediaSchema = z.object({
+  id,
+  file_name: optionalText,
+  file_type: optionalText,
+  file_size: z.number().int().nonnegative().nullish(),
+  href: optionalText,
+  download_href: optionalText,
+  created_at: optionalText,
+});
+/** An Onfido live photo or live video. */
+export type OnfidoLiveMedia = z.infer<typeof liveMediaSchema>;
+
+/** `GET /live_photos?applicant_id=`. */
+export const livePhotoListSchema = z.object({ live_photos: z.array(liveMediaSchema) });
+
+/** `GET /live_videos?applicant_id=`. */
+export const liveVideoListSchema = z.object({ live_videos: z.array(liveMediaSchema) });
+
+/** `POST /workflow_runs`, `GET /workflow_runs/{id}` (Onfido Studio). */
+export const workflowRunSchema = z.object({
+  id,
+  applicant_id: optionalText,
+  workflow_id: optionalText,
+  status: z.string().min(1),
+  reasons: z.array(z.string()).nullish(),
+  sdk_token: optionalText,
+  link: z.object({ url: optionalText, expires_at: optionalText }).nullish(),
+  created_at: optionalText,
+  updated_at: optionalText,
+  error: z.object({ type: optionalText, message: optionalText }).nullish(),
+});
+/** An Onfido Studio workflow run. */
+export type OnfidoWorkflowRun = z.infer<typeof workflowRunSchema>;
+
+/** A registered webhook (`POST /webhooks`, `GET /webhooks`). */
+export const webhookSchema = z.object({
+  id,
+  url: z.string().min(1),
+  token: optionalText,
+  events: z.array(z.string()).nullish(),
+  enabled: z.boolean().nullish(),
+});
+/** An Onfido webhook registration. */
+export type OnfidoWebhook = z.infer<typeof webhookSchema>;
+
+/** `GET /webhooks`. */
+export const webhookListSchema = z.object({ webhooks: z.array(webhookSchema) });
+
+/**
+ * A webhook delivery's body. Only ids and timestamps are read from it: the
+ * verdict always comes from the API.
+ */
+export const webhookEventSchema = z.object({
+  payload: z.object({
+    resource_type: z.string().min(1),
+    action: z.string().min(1),
+    object: z.object({
+      id,
+      status: optionalText,
+      completed_at_iso8601: optionalText,
+      href: optionalText,
+    }),
+    resource: z.looseObject({ applicant_id: optionalText }).nullish(),
+  }),
+});
+/** A parsed webhook body. */
+export type OnfidoWebhookEvent = z.infer<typeof webhookEventSchema>;

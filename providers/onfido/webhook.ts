@@ -1,0 +1,123 @@
+/**
+ * Onfido webhooks: the `X-SHA2-Signature` check and the reduction of an event
+ * to the ids it names.
+ *
+ * The signature is the lowercase hex HMAC-SHA256 of the raw request body, keyed
+ * with the webhook's token. It is checked on the bytes as received (never on
+ * re-serialised JSON) and compared in constant time. It carries no timestamp,
+ * so replay protection is the receiver's job: use {@link WebhookEvent.dedupeKey}.
+ *
+ * @module
+ */
+import { createHmac } from 'node:crypto';
+import {
+  bodyBytes,
+  constantTimeEqual,
+  headerValue,
+  type IncomingWebhook,
+  type WebhookEvent,
+  WebhookVerificationError,
+} from 'idv-providers';
+import { webhookEventSchema } from './schemas';
+
+/** The header carrying the signature. */
+export const ONFIDO_SIGNATURE_HEADER = 'X-SHA2-Signature';
+
+/** Events after which a result can be fetched. */
+export const ONFIDO_ACTIONABLE_EVENTS: ReadonlySet<string> = new Set([
+  'check.completed',
+  'check.withdrawn',
+  'workflow_run.completed',
+]);
+
+const HEX = /^[0-9a-fA-F]*$/;
+const SIGNATURE_HEX_LENGTH = 64;
+
+function refuse(reason: string, message: string): WebhookVerificationError {
+  return new WebhookVerificationError(`[idv] [onfido] webhook refused: ${message}`, {
+    provider: 'onfido',
+    reason,
+  });
+}
+
+/**
+ * Signs a body as Onfido does, for building test fixtures: the lowercase hex
+ * HMAC-SHA256 of the exact bytes, keyed with the webhook token.
+ *
+ * @example
+ * ```ts
+ * const body = JSON.stringify({ payload: { resource_type: 'check', action: 'check.completed', object: { id } } });
+ * await provider.verifyWebhook({ body, headers: { 'x-sha2-signature': signOnfidoWebhook(body, token) } });
+ * ```
+ */
+export function signOnfidoWebhook(body: string | Uint8Array, token: string): string {
+  return createHmac('sha256', token).update(bodyBytes(body)).digest('hex');
+}
+
+/**
+ * Checks the `X-SHA2-Signature` header of a delivery against its raw body.
+ * Throws a `WebhookVerificationError` (never a `RangeError`) whose `reason` is
+ * `missing_signature` (absent or empty), `malformed_signature` (not hex, odd
+ * length, not 32 bytes) or `bad_signature` (does not match).
+ */
+export function verifyOnfidoSignature(request: IncomingWebhook, token: string): void {
+  const header = headerValue(request.headers, ONFIDO_SIGNATURE_HEADER)?.trim();
+  if (header === undefined || header === '') {
+    throw refuse('missing_signature', `no ${ONFIDO_SIGNATURE_HEADER} header`);
+  }
+  if (!HEX.test(header) || header.length % 2 !== 0) {
+    throw refuse('malformed_signature', `${ONFIDO_SIGNATURE_HEADER} is not a hex string`);
+  }
+  if (header.length !== SIGNATURE_HEX_LENGTH) {
+    throw refuse(
+      'malformed_signature',
+      `${ONFIDO_SIGNATURE_HEADER} has ${header.length / 2} bytes, expected 32`,
+    );
+  }
+  const given = Buffer.from(header, 'hex');
+  const expected = createHmac('sha256', token).update(bodyBytes(request.body)).digest();
+  if (!constantTimeEqual(given, expected)) {
+    throw refuse('bad_signature', 'the signature does not match the body');
+  }
+}
+
+/**
+ * Verifies a delivery and reduces it to the ids it names. The event's own
+ * `status` is not trusted for anything: call `getResult` for the verdict.
+ *
+ * - `check.*`: `session.attemptId` is the check id.
+ * - `workflow_run.*`: `session.attemptId` is the run id, and `subjectId` the
+ *   applicant id when the event carries `resource.applicant_id`.
+ * - other resources (`report.*`, ...): no session ids; `actionable` is `false`.
+ */
+export function parseOnfidoWebhook(request: IncomingWebhook, token: string): WebhookEvent {
+  verifyOnfidoSignature(request, token);
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyBytes(request.body).toString('utf8'));
+  } catch {
+    throw refuse('malformed_body', 'the body is not JSON');
+  }
+  const parsed = webhookEventSchema.safeParse(json);
+  if (!parsed.success) {
+    const where = parsed.error.issues
+      .map((issue) => issue.path.map(String).join('.') || '(root)')
+      .slice(0, 3)
+      .join(', ');
+    throw refuse('unexpected_event', `the body is not an Onfido event (at ${where})`);
+  }
+  const { resource_type: resourceType, action, object, resource } = parsed.data.payload;
+  const session: WebhookEvent['session'] = { provider: 'onfido' };
+  if (resourceType === 'check' || resourceType === 'workflow_run') session.attemptId = object.id;
+  if (resourceType === 'workflow_run' && resource?.applicant_id != null) {
+    session.subjectId = resource.applicant_id;
+  }
+  return {
+    provider: 'onfido',
+    type: action,
+    dedupeKey: `onfido:${action}:${object.id}`,
+    session,
+    actionable: ONFIDO_ACTIONABLE_EVENTS.has(action) && session.attemptId !== undefined,
+    ...(object.completed_at_iso8601 == null ? {} : { occurredAt: object.completed_at_iso8601 }),
+  };
+}
