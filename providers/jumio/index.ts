@@ -1,15 +1,54 @@
 /**
- * `idv-providers/jumio`: the Jumio adapter.
+ * `idv-providers/jumio`: the Jumio adapter, for the KYX platform (default) and
+ * for tenants still on legacy Netverify web v4 (`mode: "netverify"`).
+ *
+ * - {@link jumio}: the provider factory (also reached through
+ *   `createProvider({ provider: 'jumio', ... })`).
+ * - {@link JUMIO_MAPPING} and {@link NETVERIFY_MAPPING}: the verdict → reason
+ *   code tables, as data.
+ * - {@link isJumioCallbackSource}: checks a callback's sender against Jumio's
+ *   published addresses for a region.
+ * - Reference checks, to validate a host's references before it stores them.
  *
  * @packageDocumentation
  */
-import {
-  ConfigError,
-  type IdentityVerificationProvider,
-  type JumioOptionsInput,
-} from 'idv-providers';
 
-/** Creates the Jumio provider. */
-export function jumio(_options: JumioOptionsInput): IdentityVerificationProvider {
-  throw new ConfigError('[idv] [jumio] the Jumio adapter is not built yet', { provider: 'jumio' });
-}
+export { MAX_CALLBACK_BYTES, PROGRESS_STATUSES } from './callback';
+export {
+  type CallbackSourceList,
+  type CallbackSourceOptions,
+  isJumioCallbackSource,
+  JUMIO_CALLBACK_SOURCES,
+  jumioCallbackAddresses,
+  NETVERIFY_CALLBACK_SOURCES,
+  normaliseAddress,
+} from './callback-sources';
+export { DEFAULT_WORKFLOW_KEY, kyxBaseUrls } from './kyx';
+export {
+  findJumioRow,
+  JUMIO_DECISION_TABLE,
+  JUMIO_MAPPING,
+  JUMIO_WORKFLOW_STATUSES,
+  type JumioDecisionType,
+  type JumioMappedVerdict,
+  type JumioMappingRow,
+  mapJumioVerdict,
+  mapWorkflowStatus,
+} from './mapping';
+export { DEFAULT_NETVERIFY_WORKFLOW_ID, PROBE_SCAN_REFERENCE } from './netverify';
+export {
+  mapNetverifyVerdict,
+  NETVERIFY_MAPPING,
+  type NetverifyMappedVerdict,
+  type NetverifyMappingRow,
+} from './netverify-mapping';
+export { refreshMarginMs } from './oauth';
+export { jumio } from './provider';
+export {
+  checkCustomerInternalReference,
+  checkUserReference,
+  FORBIDDEN_REFERENCE_CHARACTERS,
+  looksLikePersonalData,
+  MAX_REFERENCE_LENGTH,
+} from './references';
+export type { WorkflowDetails } from './schemas';

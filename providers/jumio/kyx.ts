@@ -1,0 +1,265 @@
+/**
+ * The KYX platform flavour of the Jumio provider: OAuth2 client credentials,
+ * `POST /api/v1/accounts` (or `PUT` for a returning identity) to start a
+ * transaction in Jumio's hosted web client, JSON callbacks, and the retrieval
+ * API for the decision and the images.
+ *
+ * @module
+ */
+import {
+  assertAllowedUrl,
+  type CallOptions,
+  type ConnectionCheck,
+  createHttpClient,
+  type DocumentDownload,
+  type DocumentInfo,
+  decideOutcome,
+  downloadStream,
+  type IdentityVerificationProvider,
+  type IncomingWebhook,
+  type JumioOptions,
+  jumioHosts,
+  NotFoundError,
+  type SessionRef,
+  type StartVerificationInput,
+  systemClock,
+  UnexpectedResponseError,
+  type VerificationResult,
+  type VerificationSession,
+  type WebhookEvent,
+} from 'idv-providers';
+import { parseKyxCallback } from './callback';
+import {
+  JUMIO_WORKFLOW_STATUSES,
+  type JumioMappedVerdict,
+  mapJumioVerdict,
+  mapWorkflowStatus,
+} from './mapping';
+import { createBearerClient, createTokenSource } from './oauth';
+import {
+  checkCustomerInternalReference,
+  checkId,
+  checkLocale,
+  checkUserReference,
+  kyxIds,
+} from './references';
+import {
+  accountResponseSchema,
+  type WorkflowDetails,
+  workflowDetailsSchema,
+  workflowStatusSchema,
+} from './schemas';
+
+/** Workflow definition used unless `workflowKey` says otherwise: ID + selfie. */
+export const DEFAULT_WORKFLOW_KEY = 10013;
+
+const trim = (url: string): string => url.replace(/\/+$/, '');
+
+/** The auth, account and retrieval base URLs for the options (region hosts, or the overrides). */
+export function kyxBaseUrls(options: JumioOptions): {
+  auth: string;
+  account: string;
+  retrieval: string;
+} {
+  const hosts = jumioHosts(options.region);
+  return {
+    auth: trim(options.authBaseUrl ?? hosts.auth),
+    account: trim(options.accountBaseUrl ?? hosts.account),
+    retrieval: trim(options.retrievalBaseUrl ?? hosts.retrieval),
+  };
+}
+
+/** A part's kind, from its classifier. */
+function kindOf(classifier: string): DocumentInfo['kind'] {
+  if (classifier === 'FACE' || classifier.startsWith('LIVENESS')) return 'selfie';
+  if (classifier.includes('VIDEO')) return 'video';
+  return 'document';
+}
+
+/** Creates the KYX flavour of the Jumio provider from validated options. */
+export function createKyxProvider(options: JumioOptions): IdentityVerificationProvider {
+  const clock = options.clock ?? systemClock;
+  const urls = kyxBaseUrls(options);
+  const retrievalOrigin = new URL(urls.retrieval).origin;
+  const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
+  const common = {
+    provider: 'jumio',
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    maxRetryAfterMs: options.maxRetryAfterMs,
+    userAgent: options.userAgent,
+    clock,
+  };
+  const baseSecrets = [options.clientId, options.clientSecret, basic];
+  const tokens = createTokenSource({
+    http: createHttpClient({ ...common, baseUrl: urls.auth, secrets: () => baseSecrets }),
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    clock,
+  });
+  const secrets = () => [...baseSecrets, ...tokens.secrets()];
+  const account = createBearerClient({ ...common, baseUrl: urls.account, secrets }, tokens);
+  const retrieval = createBearerClient({ ...common, baseUrl: urls.retrieval, secrets }, tokens);
+  const decide = { autoRegistration: options.autoRegistration, policy: options.policy };
+
+  function executionPath(accountId: string, workflowExecutionId: string): string {
+    return `/api/v1/accounts/${accountId}/workflow-executions/${workflowExecutionId}`;
+  }
+
+  async function details(session: SessionRef, signal?: AbortSignal): Promise<WorkflowDetails> {
+    const { accountId, workflowExecutionId } = kyxIds(session);
+    const answer = await retrieval.request({
+      method: 'GET',
+      url: executionPath(accountId, workflowExecutionId),
+      schema: workflowDetailsSchema,
+      signal,
+    });
+    if (answer.data.workflow.id !== workflowExecutionId || answer.data.account.id !== accountId) {
+      throw new UnexpectedResponseError(
+        '[idv] [jumio] the retrieval API answered with another workflow execution than the one asked for',
+        { provider: 'jumio' },
+      );
+    }
+    return answer.data;
+  }
+
+  return {
+    name: 'jumio',
+    capabilities: {
+      signedWebhooks: false,
+      requiresCompleteCapture: false,
+      hostedCapture: true,
+      sdkToken: true,
+    },
+
+    async startVerification(
+      input: StartVerificationInput,
+      call?: CallOptions,
+    ): Promise<VerificationSession> {
+      const customerInternalReference = checkCustomerInternalReference(input.identityReference);
+      const userReference = checkUserReference(input.userReference);
+      const locale = checkLocale(input.locale) ?? options.locale;
+      const existing =
+        input.existingSubjectId === undefined
+          ? undefined
+          : checkId('existingSubjectId', input.existingSubjectId);
+      const body = {
+        customerInternalReference,
+        ...(userReference === undefined ? {} : { userReference }),
+        workflowDefinition: { key: options.workflowKey ?? DEFAULT_WORKFLOW_KEY },
+        ...(options.callbackUrl === undefined ? {} : { callbackUrl: options.callbackUrl }),
+        tokenLifetime: `${options.tokenLifetimeMinutes}m`,
+        web: {
+          ...(options.successUrl === undefined ? {} : { successUrl: options.successUrl }),
+          ...(options.errorUrl === undefined ? {} : { errorUrl: options.errorUrl }),
+          ...(locale === undefined ? {} : { locale }),
+        },
+      };
+      const startedAt = clock.now();
+      const answer = await account.request({
+        method: existing === undefined ? 'POST' : 'PUT',
+        url: existing === undefined ? '/api/v1/accounts' : `/api/v1/accounts/${existing}`,
+        body,
+        schema: accountResponseSchema,
+        // Each POST or PUT starts a new transaction: never repeat one that may have arrived.
+        idempotent: false,
+        signal: call?.signal,
+      });
+      const data = answer.data;
+      return {
+        session: {
+          provider: 'jumio',
+          subjectId: data.account.id,
+          attemptId: data.workflowExecution.id,
+        },
+        ...(data.web === undefined ? {} : { customerUrl: data.web.href }),
+        ...(data.sdk === undefined ? {} : { sdkToken: data.sdk.token }),
+        expiresAt: new Date(startedAt + options.tokenLifetimeMinutes * 60_000),
+      };
+    },
+
+    async completeCapture(session: SessionRef): Promise<SessionRef> {
+      // Jumio processes on its own once the customer finishes the hosted journey.
+      return session;
+    },
+
+    async verifyWebhook(request: IncomingWebhook): Promise<WebhookEvent> {
+      return parseKyxCallback(request, options);
+    },
+
+    async getResult(session: SessionRef, call?: CallOptions): Promise<VerificationResult> {
+      const { accountId, workflowExecutionId } = kyxIds(session);
+      let mapped: JumioMappedVerdict;
+      let completedAt: string | undefined;
+      try {
+        const found = await details(session, call?.signal);
+        mapped = mapJumioVerdict(found);
+        completedAt = found.completedAt;
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        // Details can be gone (an expired or wiped transaction) while the status remains.
+        const status = await retrieval.request({
+          method: 'GET',
+          url: `${executionPath(accountId, workflowExecutionId)}/status`,
+          schema: workflowStatusSchema,
+          signal: call?.signal,
+        });
+        const value = status.data.workflowExecution.status;
+        if (JUMIO_WORKFLOW_STATUSES[value] === 'processed') throw error;
+        mapped = mapWorkflowStatus(value);
+      }
+      return decideOutcome(
+        {
+          session: { provider: 'jumio', subjectId: accountId, attemptId: workflowExecutionId },
+          pending: mapped.pending,
+          reasons: mapped.reasons,
+          person: mapped.person,
+          providerLabels: mapped.providerLabels,
+          completedAt: mapped.pending ? undefined : completedAt,
+        },
+        decide,
+      );
+    },
+
+    async listDocuments(session: SessionRef, call?: CallOptions): Promise<DocumentInfo[]> {
+      const found = await details(session, call?.signal);
+      const documents: DocumentInfo[] = [];
+      for (const credential of found.credentials) {
+        for (const part of credential.parts) {
+          if (part.href === undefined) continue;
+          // An answer naming another host is not followed, even for listing.
+          assertAllowedUrl(part.href, [retrievalOrigin], 'jumio');
+          documents.push({
+            id: `${credential.id}/${part.classifier}`,
+            kind: kindOf(part.classifier),
+            side: part.classifier.toLowerCase(),
+            ...(credential.category === undefined ? {} : { documentType: credential.category }),
+            downloadUrl: part.href,
+          });
+        }
+      }
+      return documents;
+    },
+
+    downloadDocument(document: DocumentInfo, call?: CallOptions): Promise<DocumentDownload> {
+      return downloadStream(retrieval, document, {
+        provider: 'jumio',
+        allowedOrigins: [retrievalOrigin],
+        maxBytes: options.maxDownloadBytes,
+        signal: call?.signal,
+      });
+    },
+
+    async checkConnection(): Promise<ConnectionCheck> {
+      const started = clock.now();
+      const { expiresIn } = await tokens.refresh();
+      return {
+        provider: 'jumio',
+        ok: true,
+        baseUrl: urls.auth,
+        latencyMs: Math.max(0, clock.now() - started),
+        detail: `OAuth2 client credentials accepted for ${options.region}; token valid for ${expiresIn} s`,
+      };
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * The `jumio` provider factory: validates the options once and picks the
+ * flavour by `mode` (the KYX platform by default, or legacy Netverify).
+ *
+ * @module
+ */
+import {
+  type IdentityVerificationProvider,
+  type JumioOptions,
+  type JumioOptionsInput,
+  jumioOptionsSchema,
+  parseProviderOptions,
+} from 'idv-providers';
+import { createKyxProvider } from './kyx';
+import { createNetverifyProvider } from './netverify';
+
+/**
+ * Creates the Jumio provider.
+ *
+ * @example
+ * ```ts
+ * const idv = jumio({ clientId, clientSecret, region: 'emea-1', callbackUrl: 'https://acme.example/jumio' });
+ * const { customerUrl, session } = await idv.startVerification({ identityReference: 'identity-42' });
+ * ```
+ */
+export function jumio(options: JumioOptionsInput): IdentityVerificationProvider {
+  const parsed: JumioOptions = parseProviderOptions('jumio', jumioOptionsSchema, options);
+  return parsed.mode === 'netverify' ? createNetverifyProvider(parsed) : createKyxProvider(parsed);
+}

@@ -1,0 +1,99 @@
+/**
+ * zod schemas of the KYX platform answers the adapter reads. They require what
+ * the adapter uses and let everything else through, so a field Jumio adds never
+ * breaks a call, while a missing id or a wrong type is an
+ * `UnexpectedResponseError` at once.
+ *
+ * @module
+ */
+import { z } from 'zod';
+
+/** `POST {auth}/oauth2/token`. */
+export const tokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  expires_in: z.number().positive(),
+  token_type: z.string().optional(),
+});
+
+/** `POST /api/v1/accounts` and `PUT /api/v1/accounts/{id}`. */
+export const accountResponseSchema = z.looseObject({
+  timestamp: z.string().optional(),
+  account: z.looseObject({ id: z.string().min(1) }),
+  web: z.looseObject({ href: z.url() }).optional(),
+  sdk: z.looseObject({ token: z.string().min(1) }).optional(),
+  workflowExecution: z.looseObject({ id: z.string().min(1) }),
+});
+
+/** A capability's or the workflow's decision. */
+export const decisionSchema = z.looseObject({
+  type: z.string(),
+  details: z.looseObject({ label: z.string().optional() }).optional(),
+  risk: z.looseObject({ score: z.number().optional() }).optional(),
+});
+
+/** Data the `extraction` capability read from the document. */
+export const extractionDataSchema = z.looseObject({
+  type: z.string().optional(),
+  subType: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  dateOfBirth: z.string().optional(),
+  expiryDate: z.string().optional(),
+  documentNumber: z.string().optional(),
+  issuingCountry: z.string().optional(),
+  nationality: z.string().optional(),
+});
+
+/** One entry of a capability's list. */
+export const capabilityEntrySchema = z.looseObject({
+  id: z.string().optional(),
+  decision: decisionSchema,
+  data: z.unknown().optional(),
+});
+
+/** A stored credential (document, selfie, facemap) and its downloadable parts. */
+export const credentialSchema = z.looseObject({
+  id: z.string().min(1),
+  category: z.string().optional(),
+  parts: z
+    .array(z.looseObject({ classifier: z.string(), href: z.string().optional() }))
+    .default([]),
+});
+
+/** `GET {retrieval}/api/v1/accounts/{a}/workflow-executions/{w}`. */
+export const workflowDetailsSchema = z.looseObject({
+  workflow: z.looseObject({
+    id: z.string().min(1),
+    status: z.string(),
+    definitionKey: z.union([z.string(), z.number()]).optional(),
+  }),
+  account: z.looseObject({ id: z.string().min(1) }),
+  createdAt: z.string().optional(),
+  startedAt: z.string().optional(),
+  completedAt: z.string().optional(),
+  credentials: z.array(credentialSchema).default([]),
+  decision: decisionSchema.optional(),
+  capabilities: z.record(z.string(), z.array(capabilityEntrySchema)).optional(),
+});
+
+/** `GET .../workflow-executions/{w}/status`. */
+export const workflowStatusSchema = z.looseObject({
+  account: z.looseObject({ id: z.string().min(1) }),
+  workflowExecution: z.looseObject({ id: z.string().min(1), status: z.string() }),
+});
+
+/** The JSON callback Jumio POSTs to `callbackUrl`. Only ids and the status are read. */
+export const callbackSchema = z.looseObject({
+  callbackSentAt: z.string().optional(),
+  workflowExecution: z.looseObject({
+    id: z.string().min(1),
+    status: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
+  }),
+  account: z.looseObject({ id: z.string().min(1) }),
+});
+
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+export type AccountResponse = z.infer<typeof accountResponseSchema>;
+export type WorkflowDetails = z.infer<typeof workflowDetailsSchema>;
+export type CapabilityEntry = z.infer<typeof capabilityEntrySchema>;
+export type Credential = z.infer<typeof credentialSchema>;
