@@ -4,6 +4,9 @@
  *
  * @packageDocumentation
  */
+
+export * from '../../providers/jumio/emulator';
+export * from '../../providers/onfido/emulator';
 export { createTestClock, type TestClock } from './clock';
 export type {
   EmulatorDelivery,

@@ -1,0 +1,36 @@
+/**
+ * The emulator's clock. By default a manual one (time moves only when told,
+ * and `sleep` returns at once), shared with the adapter through `config()` so
+ * link expiry and retry waits agree on one time line.
+ *
+ * @module
+ */
+import type { Clock } from 'idv-providers';
+
+/** A clock the emulator can move forward (a `TestClock` from `idv-providers/testing` fits). */
+export interface AdvanceableClock extends Clock {
+  advance(ms: number): void;
+}
+
+/** A manual clock starting at `start`. */
+export function manualClock(start: number): AdvanceableClock & { readonly sleeps: number[] } {
+  let now = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+    random: () => 0.5,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+/** True when `clock` can be moved forward. */
+export function canAdvance(clock: Clock): clock is AdvanceableClock {
+  return typeof (clock as Partial<AdvanceableClock>).advance === 'function';
+}

@@ -1,0 +1,303 @@
+/**
+ * The emulated service's behaviour, independent of HTTP: applicants, SDK
+ * tokens, checks and their completion, workflow runs, files and webhook events.
+ *
+ * @module
+ */
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { ExtractedPerson } from 'idv-providers';
+import type { EmulatorDelivery } from 'idv-providers/testing';
+import type { AdvanceableClock } from './clock';
+import { buildDelivery, type EventObject, subscribes } from './deliveries';
+import { generatedFile, generatePng } from './files';
+import { familyOf, type OnfidoOutcome, workflowStatusOf } from './outcomes';
+import { checkResultOf, completeReport, samplePerson } from './reports';
+import {
+  type ApplicantRecord,
+  type CheckRecord,
+  EmulatorState,
+  type FileRecord,
+  type WorkflowRunRecord,
+} from './state';
+import { type RealmInfo, runView } from './views';
+
+/** How long an SDK token or a workflow run link lives. */
+export const LINK_LIFETIME_MS = 90 * 60 * 1000;
+
+/** Settings of the engine. */
+export interface EngineSettings {
+  clock: AdvanceableClock;
+  /** Complete checks (and Studio runs) as soon as they can run. */
+  autoComplete: boolean;
+  /** Receives every webhook delivery; answers the HTTP status the host returned. */
+  deliver?: ((delivery: EmulatorDelivery) => Promise<number | undefined>) | undefined;
+  /** Report names a Studio workflow runs. */
+  workflowReports: readonly string[];
+}
+
+const base64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
+
+/** The emulated service. */
+export class OnfidoEngine {
+  readonly state = new EmulatorState();
+  readonly deliveries: EmulatorDelivery[] = [];
+  readonly #pending = new Set<Promise<void>>();
+  readonly #failures: unknown[] = [];
+  readonly #secret = randomBytes(32);
+
+  constructor(readonly settings: EngineSettings) {}
+
+  now(): number {
+    return this.settings.clock.now();
+  }
+
+  reset(): void {
+    this.state.clear();
+    this.deliveries.length = 0;
+    this.#failures.length = 0;
+  }
+
+  /** Waits for every delivery handed to `deliver`; throws the first failure of one. */
+  async settle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    const failure = this.#failures.shift();
+    this.#failures.length = 0;
+    if (failure !== undefined) throw failure;
+  }
+
+  createApplicant(
+    realm: RealmInfo,
+    fields: {
+      firstName: string;
+      lastName: string;
+      email?: string;
+      dob?: string;
+      phoneNumber?: string;
+    },
+  ): ApplicantRecord {
+    const applicant: ApplicantRecord = {
+      realm: realm.name,
+      id: randomUUID(),
+      createdAt: this.now(),
+      sdkTokenExpiries: [],
+      ...fields,
+    };
+    this.state.applicants.set(applicant.id, applicant);
+    return applicant;
+  }
+
+  /** An SDK token shaped like Onfido's (a signed JWT naming the applicant and referrer). */
+  issueSdkToken(applicant: ApplicantRecord, referrer: string | undefined): string {
+    const expires = this.now() + LINK_LIFETIME_MS;
+    applicant.sdkTokenExpiries.push(expires);
+    const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+    const claims = base64url(
+      JSON.stringify({
+        app: applicant.id,
+        ref: referrer ?? '*://*/*',
+        exp: Math.floor(expires / 1000),
+        jti: randomUUID(),
+      }),
+    );
+    const signature = createHmac('sha256', this.#secret).update(`${header}.${claims}`).digest();
+    return `${header}.${claims}.${base64url(signature)}`;
+  }
+
+  addFile(
+    realm: string,
+    applicantId: string,
+    kind: FileRecord['kind'],
+    details: Partial<
+      Pick<FileRecord, 'type' | 'side' | 'issuingCountry' | 'fileName' | 'fileType' | 'mime'>
+    > & {
+      bytes?: Uint8Array;
+      size?: number;
+    },
+  ): FileRecord {
+    const id = randomUUID();
+    const bytes = details.size === undefined ? (details.bytes ?? generatePng(id)) : undefined;
+    const file: FileRecord = {
+      realm,
+      id,
+      applicantId,
+      kind,
+      fileName:
+        details.fileName ??
+        `${kind === 'documents' ? 'document' : 'live_photo'}-${id.slice(0, 8)}.png`,
+      fileType: details.fileType ?? 'png',
+      mime: details.mime ?? 'image/png',
+      size: bytes?.length ?? details.size ?? 0,
+      createdAt: this.now(),
+      ...(bytes === undefined ? {} : { bytes }),
+      ...(details.size === undefined ? {} : { generated: generatedFile(id, details.size) }),
+      ...(details.type === undefined ? {} : { type: details.type }),
+      ...(details.side === undefined ? {} : { side: details.side }),
+      ...(details.issuingCountry === undefined ? {} : { issuingCountry: details.issuingCountry }),
+    };
+    this.state.files.set(id, file);
+    return file;
+  }
+
+  /** The outcome and person chosen for an applicant (CLEAR and a sample person by default). */
+  chosen(applicant: ApplicantRecord): { outcome: OnfidoOutcome; person: ExtractedPerson } {
+    const chosen = this.state.outcomes.get(applicant.id);
+    return {
+      outcome: chosen?.outcome ?? {},
+      person: chosen?.person ?? samplePerson(applicant),
+    };
+  }
+
+  createCheck(
+    realm: RealmInfo,
+    applicant: ApplicantRecord,
+    reportNames: readonly string[],
+    sandbox?: OnfidoOutcome,
+    workflowRunId?: string,
+  ): CheckRecord {
+    const check: CheckRecord = {
+      realm: realm.name,
+      id: randomUUID(),
+      applicantId: applicant.id,
+      status: 'in_progress',
+      result: null,
+      reportNames: [...reportNames],
+      reportIds: [],
+      createdAt: this.now(),
+      ...(sandbox === undefined ? {} : { sandbox }),
+      ...(workflowRunId === undefined ? {} : { workflowRunId }),
+    };
+    for (const name of reportNames) {
+      const id = randomUUID();
+      check.reportIds.push(id);
+      this.state.reports.set(id, {
+        realm: realm.name,
+        id,
+        checkId: check.id,
+        name,
+        status: 'awaiting_data',
+        result: null,
+        subResult: null,
+        breakdown: {},
+        properties: {},
+        createdAt: this.now(),
+      });
+    }
+    this.state.checks.set(check.id, check);
+    if (workflowRunId === undefined)
+      this.emit(realm, this.#checkEvent(realm, check, 'check.started'));
+    return check;
+  }
+
+  /** Finishes a check: every report gets its result, then `check.completed` is sent. */
+  completeCheck(realm: RealmInfo, check: CheckRecord): void {
+    if (check.status !== 'in_progress') return;
+    const applicant = this.state.applicants.get(check.applicantId) as ApplicantRecord;
+    const chosen = this.chosen(applicant);
+    const outcome = check.sandbox ?? chosen.outcome;
+    const reports = check.reportIds
+      .map((id) => this.state.reports.get(id))
+      .filter((r) => r !== undefined);
+    for (const report of reports) completeReport(report, outcome, chosen.person);
+    check.status = 'complete';
+    check.result = checkResultOf(reports);
+    if (check.workflowRunId === undefined)
+      this.emit(realm, this.#checkEvent(realm, check, 'check.completed'));
+  }
+
+  /** Withdraws a check that has not finished, and sends `check.withdrawn`. */
+  withdrawCheck(realm: RealmInfo, check: CheckRecord): void {
+    check.status = 'withdrawn';
+    for (const id of check.reportIds) {
+      const report = this.state.reports.get(id);
+      if (report !== undefined && report.status !== 'complete') report.status = 'withdrawn';
+    }
+    this.emit(realm, this.#checkEvent(realm, check, 'check.withdrawn'));
+  }
+
+  createRun(
+    realm: RealmInfo,
+    applicant: ApplicantRecord,
+    workflowId: string,
+    customerUserId: string | undefined,
+  ): WorkflowRunRecord {
+    const id = randomUUID();
+    const run: WorkflowRunRecord = {
+      realm: realm.name,
+      id,
+      applicantId: applicant.id,
+      workflowId,
+      status: 'awaiting_input',
+      reasons: [],
+      sdkToken: this.issueSdkToken(applicant, undefined),
+      linkUrl: `https://${realm.name === 'US' ? 'us' : realm.name === 'CA' ? 'ca' : 'eu'}.onfido.app/l/${id}`,
+      linkExpiresAt: this.now() + LINK_LIFETIME_MS,
+      createdAt: this.now(),
+      updatedAt: this.now(),
+      ...(customerUserId === undefined ? {} : { customerUserId }),
+    };
+    this.state.runs.set(id, run);
+    return run;
+  }
+
+  /** Finishes a Studio run: the workflow's reports run, the run takes its final status, and `workflow_run.completed` is sent. */
+  completeRun(realm: RealmInfo, run: WorkflowRunRecord): void {
+    if (run.status !== 'processing' && run.status !== 'awaiting_input') return;
+    const applicant = this.state.applicants.get(run.applicantId) as ApplicantRecord;
+    const { outcome } = this.chosen(applicant);
+    if (outcome.expired !== true) {
+      const names = [...this.settings.workflowReports];
+      const wantsKnownFaces = Object.keys(outcome.reports ?? {}).some(
+        (k) => familyOf(k) === 'known_faces',
+      );
+      if (wantsKnownFaces && !names.includes('known_faces')) names.push('known_faces');
+      const check = this.createCheck(realm, applicant, names, undefined, run.id);
+      this.completeCheck(realm, check);
+    }
+    run.status = workflowStatusOf(outcome);
+    run.reasons = [...(outcome.workflowReasons ?? [])];
+    run.updatedAt = this.now();
+    this.emit(realm, {
+      resourceType: 'workflow_run',
+      action: 'workflow_run.completed',
+      id: run.id,
+      status: run.status,
+      completedAt: new Date(run.updatedAt).toISOString(),
+      href: `${realm.baseUrl}/workflow_runs/${run.id}`,
+      resource: runView(run),
+    });
+  }
+
+  #checkEvent(realm: RealmInfo, check: CheckRecord, action: string): EventObject {
+    return {
+      resourceType: 'check',
+      action,
+      id: check.id,
+      status: check.status,
+      ...(action === 'check.started' ? {} : { completedAt: new Date(this.now()).toISOString() }),
+      href: `${realm.baseUrl}/checks/${check.id}`,
+    };
+  }
+
+  /** Sends an event to every webhook of the realm that subscribes to it. */
+  emit(realm: RealmInfo, event: EventObject): void {
+    for (const webhook of this.state.webhooks.values()) {
+      if (webhook.realm !== realm.name || !subscribes(webhook, event.action)) continue;
+      const delivery = buildDelivery(webhook, event);
+      this.deliveries.push(delivery);
+      const deliver = this.settings.deliver;
+      if (deliver === undefined) continue;
+      const sent: Promise<void> = Promise.resolve()
+        .then(() => deliver(delivery))
+        .then(
+          (status) => {
+            if (status !== undefined) delivery.answeredStatus = status;
+          },
+          (error: unknown) => {
+            this.#failures.push(error);
+          },
+        )
+        .finally(() => this.#pending.delete(sent));
+      this.#pending.add(sent);
+    }
+  }
+}

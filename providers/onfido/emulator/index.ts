@@ -1,0 +1,314 @@
+/**
+ * The Onfido emulator: stateful MSW handlers that behave like Onfido API v3.6
+ * on the three regional hosts (and on a custom base URL when given).
+ *
+ * **When checks complete.** `POST /checks` answers `in_progress`, as Onfido
+ * does. By default the check then completes at once (the next `GET` sees it
+ * `complete`, and `check.completed` has been sent); with
+ * `autoCompleteChecks: false` it stays `in_progress` until the test calls
+ * {@link OnfidoEmulator.completeChecks}. Studio runs behave the same way once the
+ * customer journey ends.
+ *
+ * **Choosing a verdict.** `setVerdict(applicantId, { reason })` picks, by reason
+ * code, the reports Onfido would send (see `REASON_RECIPES`);
+ * `setOutcome(applicantId, outcome)` picks them in Onfido's own terms (report
+ * results, `sub_result`, flagged breakdowns), for cases the codes cannot express.
+ * The sandbox-only `consider` / `sub_result` fields of `POST /checks` are
+ * honoured too and take precedence.
+ *
+ * @example
+ * ```ts
+ * const emulator = createOnfidoEmulator();
+ * const server = setupServer(...emulator.handlers);
+ * const idv = await createProvider(emulator.config({ autoRegistration: true }));
+ * ```
+ *
+ * @module
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  type Clock,
+  type ExtractedPerson,
+  ONFIDO_BASE_URLS,
+  type OnfidoRegion,
+  type SessionRef,
+} from 'idv-providers';
+import type {
+  EmulatorDelivery,
+  EmulatorFault,
+  EmulatorVerdict,
+  FaultScope,
+  ProviderEmulator,
+} from 'idv-providers/testing';
+import type { RequestHandler } from 'msw';
+import { type AdvanceableClock, manualClock } from './clock';
+import { OnfidoEngine } from './engine';
+import { FaultQueue } from './faults';
+import { sha256Hex } from './files';
+import { createHandlers, type RequestLogEntry } from './handlers';
+import { customerJourney } from './journey';
+import { type OnfidoOutcome, REASON_RECIPES } from './outcomes';
+import { newWebhookToken } from './routes-studio';
+import type { RealmInfo } from './views';
+
+export type { AdvanceableClock } from './clock';
+export type { RequestLogEntry } from './handlers';
+export {
+  type OnfidoOutcome,
+  type OnfidoReportOutcome,
+  REASON_RECIPES,
+  STANDARD_BREAKDOWNS,
+} from './outcomes';
+
+/** The workflow id the emulator knows unless told others. */
+export const EMULATED_WORKFLOW_ID = '7a1f4c2e-5b7d-4e3a-9c1f-0d2e3f4a5b6c';
+
+/** Settings of {@link createOnfidoEmulator}. */
+export interface OnfidoEmulatorOptions {
+  /** The API token the emulator accepts. Default: a random sandbox-style token. */
+  apiToken?: string;
+  /** The region `config()` selects. Default `EU`. All three regional hosts are served either way. */
+  region?: OnfidoRegion;
+  /** An extra base URL to serve (a proxy or test host, version path included); `config()` then uses it. */
+  baseUrl?: string;
+  /** The verification site `config()` names. Default `https://verify.example.com/onfido/`. */
+  verificationSiteUrl?: string;
+  /** The URL of the webhook registered up front (its token is `config().webhookToken`). */
+  webhookUrl?: string;
+  /** The emulator's time. Default: a manual clock at 2026-01-01T00:00:00Z, shared through `config()`. */
+  clock?: AdvanceableClock;
+  /** Complete checks as soon as they are created. Default `true`. */
+  autoCompleteChecks?: boolean;
+  /** Called with every webhook delivery; answer the HTTP status the host gave. */
+  deliver?: (delivery: EmulatorDelivery) => Promise<number | undefined>;
+  /** Workflow ids that exist for `POST /workflow_runs`. Default `[EMULATED_WORKFLOW_ID]`. */
+  workflowIds?: readonly string[];
+  /** Reports a Studio workflow runs. Default document and facial similarity photo. */
+  workflowReports?: readonly string[];
+}
+
+/** A check as the emulator holds it, for assertions. */
+export interface EmulatedCheck {
+  id: string;
+  applicantId: string;
+  status: string;
+  result: string | null;
+  reportNames: string[];
+}
+
+/** The Onfido emulator: the shared {@link ProviderEmulator} contract plus Onfido-specific controls. */
+export interface OnfidoEmulator extends ProviderEmulator {
+  readonly provider: 'onfido';
+  /** The API token it accepts. */
+  readonly apiToken: string;
+  /** The token of the webhook registered up front. */
+  readonly webhookToken: string;
+  /** The URL of the webhook registered up front. */
+  readonly webhookUrl: string;
+  /** A workflow id that exists (for Studio tests). */
+  readonly workflowId: string;
+  /** The emulator's clock (also the one `config()` passes to the adapter). */
+  readonly clock: AdvanceableClock;
+  /** Chooses an outcome in Onfido's own terms (report results, `sub_result`, flagged breakdowns). */
+  setOutcome(applicantId: string, outcome: OnfidoOutcome, person?: ExtractedPerson): void;
+  /** Completes every check and Studio run still in progress, and waits for the deliveries. */
+  completeChecks(): Promise<void>;
+  /** Withdraws a check (status `withdrawn`, `check.withdrawn` sent). */
+  withdrawCheck(checkId: string): Promise<void>;
+  /** Registers a large document of `size` generated bytes for an applicant; returns its id. */
+  addLargeDocument(applicantId: string, size: number): string;
+  /** SHA-256 (hex) of the bytes served for a file, large ones included. */
+  servedSha256(fileId: string): string | undefined;
+  /** Waits for every delivery handed to `deliver`; rethrows the first that failed. */
+  settle(): Promise<void>;
+  /** Every request received, oldest first. */
+  requests(): RequestLogEntry[];
+  /** The checks of an applicant, newest first. */
+  checks(applicantId: string): EmulatedCheck[];
+}
+
+function realms(custom: string | undefined): RealmInfo[] {
+  const out: RealmInfo[] = (Object.keys(ONFIDO_BASE_URLS) as OnfidoRegion[]).map((name) => ({
+    name,
+    baseUrl: ONFIDO_BASE_URLS[name],
+    basePath: new URL(ONFIDO_BASE_URLS[name]).pathname,
+  }));
+  if (custom !== undefined) {
+    const baseUrl = custom.replace(/\/+$/, '');
+    out.push({ name: 'custom', baseUrl, basePath: new URL(baseUrl).pathname.replace(/\/+$/, '') });
+  }
+  return out;
+}
+
+/** Creates an Onfido emulator. Install `emulator.handlers` in an MSW server. */
+export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): OnfidoEmulator {
+  const apiToken = options.apiToken ?? `api_sandbox.${randomBytes(24).toString('base64url')}`;
+  const region = options.region ?? 'EU';
+  const clock = options.clock ?? manualClock(Date.UTC(2026, 0, 1));
+  const allRealms = realms(options.baseUrl);
+  const home = allRealms.find(
+    (r) => r.name === (options.baseUrl === undefined ? region : 'custom'),
+  );
+  if (home === undefined) throw new Error(`[onfido emulator] unknown region ${region}`);
+  const verificationSiteUrl = options.verificationSiteUrl ?? 'https://verify.example.com/onfido/';
+  const webhookUrl = options.webhookUrl ?? 'https://backend.example.com/identity-check/onfidowh';
+  const webhookId = randomUUID();
+  const webhookToken = newWebhookToken();
+  const workflowIds = new Set(options.workflowIds ?? [EMULATED_WORKFLOW_ID]);
+  const engine = new OnfidoEngine({
+    clock,
+    autoComplete: options.autoCompleteChecks ?? true,
+    deliver: options.deliver,
+    workflowReports: options.workflowReports ?? ['document', 'facial_similarity_photo'],
+  });
+  const faults = new FaultQueue();
+  const log: RequestLogEntry[] = [];
+  const realmByName = new Map(allRealms.map((r) => [r.name, r]));
+  const realmOf = (name: string): RealmInfo => realmByName.get(name) as RealmInfo;
+
+  const registerHomeWebhook = (): void => {
+    engine.state.webhooks.set(webhookId, {
+      realm: home.name,
+      id: webhookId,
+      url: webhookUrl,
+      token: webhookToken,
+      events: null,
+      environments: null,
+      enabled: true,
+    });
+  };
+  registerHomeWebhook();
+
+  const handlers: RequestHandler[] = createHandlers({
+    realms: allRealms,
+    engine,
+    faults,
+    log,
+    apiToken,
+    workflowIds,
+  });
+
+  return {
+    provider: 'onfido',
+    handlers,
+    apiToken,
+    webhookToken,
+    webhookUrl,
+    workflowId: [...workflowIds][0] ?? EMULATED_WORKFLOW_ID,
+    clock,
+
+    config(overrides = {}) {
+      return {
+        provider: 'onfido',
+        apiToken,
+        region,
+        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+        verificationSiteUrl,
+        webhookToken,
+        clock: clock as Clock,
+        ...overrides,
+      };
+    },
+
+    setVerdict(subjectId: string, verdict: EmulatorVerdict) {
+      const recipe = REASON_RECIPES[verdict.reason];
+      if (recipe === undefined) {
+        throw new Error(`[onfido emulator] Onfido has no outcome that means ${verdict.reason}`);
+      }
+      engine.state.outcomes.set(subjectId, {
+        outcome: recipe,
+        ...(verdict.person === undefined ? {} : { person: verdict.person }),
+      });
+    },
+
+    setOutcome(applicantId, outcome, person) {
+      engine.state.outcomes.set(applicantId, {
+        outcome,
+        ...(person === undefined ? {} : { person }),
+      });
+    },
+
+    async completeCustomerJourney(session: SessionRef) {
+      customerJourney(engine, session, realmOf);
+      await engine.settle();
+    },
+
+    async completeChecks() {
+      for (const check of engine.state.checks.values()) {
+        if (check.status === 'in_progress' && check.workflowRunId === undefined) {
+          engine.completeCheck(realmOf(check.realm), check);
+        }
+      }
+      for (const run of engine.state.runs.values()) {
+        if (run.status === 'processing') engine.completeRun(realmOf(run.realm), run);
+      }
+      await engine.settle();
+    },
+
+    async withdrawCheck(checkId) {
+      const check = engine.state.checks.get(checkId);
+      if (check === undefined) throw new Error(`[onfido emulator] no check ${checkId}`);
+      engine.withdrawCheck(realmOf(check.realm), check);
+      await engine.settle();
+    },
+
+    addLargeDocument(applicantId, size) {
+      const applicant = engine.state.applicants.get(applicantId);
+      if (applicant === undefined) throw new Error(`[onfido emulator] no applicant ${applicantId}`);
+      return engine.addFile(applicant.realm, applicantId, 'documents', {
+        size,
+        type: 'passport',
+        side: 'front',
+        fileName: 'passport-scan.pdf',
+        fileType: 'pdf',
+        mime: 'application/pdf',
+      }).id;
+    },
+
+    deliveries: () => [...engine.deliveries],
+    settle: () => engine.settle(),
+
+    fail(fault: EmulatorFault, scope?: FaultScope) {
+      faults.add(fault, scope);
+    },
+
+    servedBytes(documentId) {
+      const bytes = engine.state.files.get(documentId)?.bytes;
+      return bytes === undefined ? undefined : new Uint8Array(bytes);
+    },
+
+    servedSha256(fileId) {
+      const file = engine.state.files.get(fileId);
+      if (file === undefined) return undefined;
+      if (file.generated !== undefined) return file.generated.sha256();
+      return file.bytes === undefined ? undefined : sha256Hex(file.bytes);
+    },
+
+    requestCount(method, path) {
+      const wanted = method.toUpperCase();
+      return log.filter((entry) => entry.method === wanted && path.test(entry.pathname)).length;
+    },
+
+    requests: () => log.map((entry) => ({ ...entry })),
+
+    checks(applicantId) {
+      return [...engine.state.checks.values()]
+        .filter((c) => c.applicantId === applicantId)
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .map((c) => ({
+          id: c.id,
+          applicantId: c.applicantId,
+          status: c.status,
+          result: c.result,
+          reportNames: [...c.reportNames],
+        }));
+    },
+
+    reset() {
+      engine.reset();
+      faults.clear();
+      log.length = 0;
+      registerHomeWebhook();
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * Routes for applicants, SDK tokens, checks and reports.
+ *
+ * @module
+ */
+import { HttpResponse } from 'msw';
+import { REPORT_NAMES, sandboxOutcome } from './outcomes';
+import { applicantParam, jsonBody, type Route, route, text } from './router';
+import type { ReportRecord } from './state';
+import { applicantView, checkView, notFound, reportView, validationError } from './views';
+
+const FORBIDDEN_NAME_CHARACTERS = /[\^!#$%*=<>;{}"]/;
+
+function nameProblem(value: unknown): string[] | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return ["can't be blank"];
+  if (FORBIDDEN_NAME_CHARACTERS.test(value)) return ['contains invalid characters'];
+  if (value.length > 35) return ['is too long (maximum is 35 characters)'];
+  return undefined;
+}
+
+const createApplicant = route('POST', '/applicants', async (ctx) => {
+  const body = await jsonBody(ctx.request);
+  if (body instanceof Response) return body;
+  const problems: Record<string, string[]> = {};
+  const first = nameProblem(body['first_name']);
+  const last = nameProblem(body['last_name']);
+  if (first !== undefined) problems['first_name'] = first;
+  if (last !== undefined) problems['last_name'] = last;
+  const dob = body['dob'];
+  if (dob !== undefined && (typeof dob !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(dob))) {
+    problems['dob'] = ['must be a date in the format YYYY-MM-DD'];
+  }
+  const email = body['email'];
+  if (email !== undefined && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email))) {
+    problems['email'] = ['is invalid'];
+  }
+  if (Object.keys(problems).length > 0) return validationError(problems);
+  const optional = {
+    ...(text(body['email']) === undefined ? {} : { email: text(body['email']) as string }),
+    ...(text(body['dob']) === undefined ? {} : { dob: text(body['dob']) as string }),
+    ...(text(body['phone_number']) === undefined
+      ? {}
+      : { phoneNumber: text(body['phone_number']) as string }),
+  };
+  const applicant = ctx.engine.createApplicant(ctx.realm, {
+    firstName: (body['first_name'] as string).trim(),
+    lastName: (body['last_name'] as string).trim(),
+    ...optional,
+  });
+  return HttpResponse.json(applicantView(applicant, ctx.realm), { status: 201 });
+});
+
+const listApplicants = route('GET', '/applicants', (ctx) => {
+  const page = Math.max(1, Number.parseInt(ctx.url.searchParams.get('page') ?? '1', 10) || 1);
+  const perPage = Math.min(
+    500,
+    Math.max(1, Number.parseInt(ctx.url.searchParams.get('per_page') ?? '20', 10) || 20),
+  );
+  const all = [...ctx.engine.state.applicants.values()]
+    .filter((a) => a.realm === ctx.realm.name)
+    .sort((a, b) => b.createdAt - a.createdAt);
+  const slice = all.slice((page - 1) * perPage, page * perPage);
+  return HttpResponse.json(
+    { applicants: slice.map((a) => applicantView(a, ctx.realm)) },
+    { headers: { 'X-Total-Count': String(all.length) } },
+  );
+});
+
+const getApplicant = route('GET', '/applicants/:id', (ctx) => {
+  const applicant = ctx.engine.state.find(
+    ctx.engine.state.applicants,
+    ctx.realm.name,
+    ctx.params[0] as string,
+  );
+  return applicant === undefined
+    ? notFound('applicant')
+    : HttpResponse.json(applicantView(applicant, ctx.realm));
+});
+
+const sdkToken = route('POST', '/sdk_token', async (ctx) => {
+  const body = await jsonBody(ctx.request);
+  if (body instanceof Response) return body;
+  const applicant = applicantParam(ctx, body['applicant_id']);
+  if (applicant instanceof Response) return applicant;
+  const referrer = body['referrer'];
+  if (
+    referrer !== undefined &&
+    (typeof referrer !== 'string' || !/^[a-z*]+:\/\/\S+$/i.test(referrer))
+  ) {
+    return validationError({ referrer: ['must be a URL pattern such as https://*.example.com/*'] });
+  }
+  return HttpResponse.json({
+    token: ctx.engine.issueSdkToken(applicant, referrer as string | undefined),
+  });
+});
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+}
+
+const createCheck = route('POST', '/checks', async (ctx) => {
+  const body = await jsonBody(ctx.request);
+  if (body instanceof Response) return body;
+  const applicant = applicantParam(ctx, body['applicant_id']);
+  if (applicant instanceof Response) return applicant;
+  const names = stringList(body['report_names']);
+  if (names === undefined || names.length === 0) {
+    return validationError({ report_names: ["can't be blank"] });
+  }
+  const unknown = names.filter((n) => !REPORT_NAMES.has(n));
+  if (unknown.length > 0) {
+    return validationError({ report_names: unknown.map((n) => `${n} is not a valid report name`) });
+  }
+  const consider = body['consider'] === undefined ? undefined : stringList(body['consider']);
+  if (body['consider'] !== undefined && consider === undefined) {
+    return validationError({ consider: ['must be an array of report names'] });
+  }
+  const subResult = body['sub_result'];
+  if (subResult !== undefined && typeof subResult !== 'string') {
+    return validationError({ sub_result: ['must be a string'] });
+  }
+  const state = ctx.engine.state;
+  const missing: Record<string, string[]> = {};
+  if (
+    names.some((n) => n.startsWith('document')) &&
+    state.filesOf(ctx.realm.name, applicant.id, 'documents').length === 0
+  ) {
+    missing['document'] = ['the applicant has no document for a document report'];
+  }
+  if (
+    names.includes('facial_similarity_photo') &&
+    state.filesOf(ctx.realm.name, applicant.id, 'live_photos').length === 0
+  ) {
+    missing['live_photo'] = [
+      'the applicant has no live photo for a facial similarity photo report',
+    ];
+  }
+  if (Object.keys(missing).length > 0) return validationError(missing);
+
+  const check = ctx.engine.createCheck(
+    ctx.realm,
+    applicant,
+    names,
+    sandboxOutcome(consider, subResult),
+  );
+  const answer = HttpResponse.json(checkView(check, ctx.realm), { status: 201 });
+  if (ctx.engine.settings.autoComplete) ctx.engine.completeCheck(ctx.realm, check);
+  return answer;
+});
+
+const listChecks = route('GET', '/checks', (ctx) => {
+  const applicant = applicantParam(ctx, ctx.url.searchParams.get('applicant_id') ?? undefined);
+  if (applicant instanceof Response) return applicant;
+  const checks = [...ctx.engine.state.checks.values()]
+    .filter((c) => c.realm === ctx.realm.name && c.applicantId === applicant.id)
+    .sort((a, b) => b.createdAt - a.createdAt);
+  return HttpResponse.json({ checks: checks.map((c) => checkView(c, ctx.realm)) });
+});
+
+const getCheck = route('GET', '/checks/:id', (ctx) => {
+  const check = ctx.engine.state.find(
+    ctx.engine.state.checks,
+    ctx.realm.name,
+    ctx.params[0] as string,
+  );
+  return check === undefined ? notFound('check') : HttpResponse.json(checkView(check, ctx.realm));
+});
+
+const listReports = route('GET', '/reports', (ctx) => {
+  const checkId = ctx.url.searchParams.get('check_id');
+  if (checkId === null || checkId === '') return validationError({ check_id: ["can't be blank"] });
+  const check = ctx.engine.state.find(ctx.engine.state.checks, ctx.realm.name, checkId);
+  if (check === undefined) return notFound('check');
+  const reports = check.reportIds
+    .map((id) => ctx.engine.state.reports.get(id))
+    .filter((r): r is ReportRecord => r !== undefined);
+  return HttpResponse.json({ reports: reports.map((r) => reportView(r, ctx.realm)) });
+});
+
+const getReport = route('GET', '/reports/:id', (ctx) => {
+  const report = ctx.engine.state.find(
+    ctx.engine.state.reports,
+    ctx.realm.name,
+    ctx.params[0] as string,
+  );
+  return report === undefined
+    ? notFound('report')
+    : HttpResponse.json(reportView(report, ctx.realm));
+});
+
+/** Applicant, SDK token, check and report routes. */
+export const checkRoutes: readonly Route[] = [
+  createApplicant,
+  listApplicants,
+  getApplicant,
+  sdkToken,
+  createCheck,
+  listChecks,
+  getCheck,
+  listReports,
+  getReport,
+];

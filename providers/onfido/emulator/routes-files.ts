@@ -1,0 +1,118 @@
+/**
+ * Routes for documents, live photos and live videos: multipart uploads,
+ * listings and binary downloads.
+ *
+ * @module
+ */
+import { HttpResponse } from 'msw';
+import { applicantParam, type Route, type RouteContext, route, text } from './router';
+import type { FileRecord } from './state';
+import { fileView, notFound, validationError } from './views';
+
+const DOCUMENT_TYPES = new Set([
+  'passport',
+  'driving_licence',
+  'national_identity_card',
+  'residence_permit',
+  'visa',
+  'work_permit',
+  'unknown',
+]);
+
+const MIME_OF_EXTENSION: Readonly<Record<string, string>> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  pdf: 'application/pdf',
+};
+
+async function upload(ctx: RouteContext, kind: 'documents' | 'live_photos'): Promise<Response> {
+  let form: FormData;
+  try {
+    form = await ctx.request.formData();
+  } catch {
+    return validationError({ file: ['must be sent as multipart/form-data'] });
+  }
+  const applicant = applicantParam(ctx, form.get('applicant_id') ?? undefined);
+  if (applicant instanceof Response) return applicant;
+  const file = form.get('file');
+  if (file === null || typeof file === 'string')
+    return validationError({ file: ["can't be blank"] });
+  const extension = (file.name.split('.').pop() ?? '').toLowerCase();
+  const mime = MIME_OF_EXTENSION[extension];
+  if (mime === undefined) return validationError({ file: ['must be a JPG, PNG or PDF file'] });
+  const type = text(form.get('type'));
+  if (kind === 'documents' && (type === undefined || !DOCUMENT_TYPES.has(type))) {
+    return validationError({ type: ['is not a valid document type'] });
+  }
+  const side = text(form.get('side'));
+  if (side !== undefined && side !== 'front' && side !== 'back') {
+    return validationError({ side: ['must be front or back'] });
+  }
+  const country = text(form.get('issuing_country'));
+  const record = ctx.engine.addFile(ctx.realm.name, applicant.id, kind, {
+    bytes: new Uint8Array(await file.arrayBuffer()),
+    fileName: file.name,
+    fileType: extension,
+    mime,
+    ...(type === undefined ? {} : { type }),
+    ...(side === undefined ? {} : { side }),
+    ...(country === undefined ? {} : { issuingCountry: country }),
+  });
+  return HttpResponse.json(fileView(record, ctx.realm), { status: 201 });
+}
+
+function list(kind: FileRecord['kind']): Route {
+  return route('GET', `/${kind}`, (ctx) => {
+    const applicant = applicantParam(ctx, ctx.url.searchParams.get('applicant_id') ?? undefined);
+    if (applicant instanceof Response) return applicant;
+    const files = ctx.engine.state.filesOf(ctx.realm.name, applicant.id, kind);
+    return HttpResponse.json({ [kind]: files.map((f) => fileView(f, ctx.realm)) });
+  });
+}
+
+function fileOf(ctx: RouteContext, kind: FileRecord['kind']): FileRecord | undefined {
+  const file = ctx.engine.state.find(
+    ctx.engine.state.files,
+    ctx.realm.name,
+    ctx.params[0] as string,
+  );
+  return file?.kind === kind ? file : undefined;
+}
+
+function show(kind: FileRecord['kind']): Route {
+  return route('GET', `/${kind}/:id`, (ctx) => {
+    const file = fileOf(ctx, kind);
+    return file === undefined ? notFound(kind) : HttpResponse.json(fileView(file, ctx.realm));
+  });
+}
+
+function download(kind: FileRecord['kind']): Route {
+  return route('GET', `/${kind}/:id/download`, (ctx) => {
+    const file = fileOf(ctx, kind);
+    if (file === undefined) return notFound(kind);
+    const headers = {
+      'Content-Type': file.mime,
+      'Content-Length': String(file.size),
+      'Content-Disposition': `attachment; filename="${file.fileName}"`,
+    };
+    const body =
+      file.generated === undefined ? (file.bytes as Uint8Array) : file.generated.stream();
+    return new HttpResponse(body, { status: 200, headers });
+  });
+}
+
+/** Document, live photo and live video routes. */
+export const fileRoutes: readonly Route[] = [
+  route('POST', '/documents', (ctx) => upload(ctx, 'documents')),
+  list('documents'),
+  show('documents'),
+  download('documents'),
+  route('POST', '/live_photos', (ctx) => upload(ctx, 'live_photos')),
+  list('live_photos'),
+  show('live_photos'),
+  download('live_photos'),
+  list('live_videos'),
+  show('live_videos'),
+  download('live_videos'),
+];

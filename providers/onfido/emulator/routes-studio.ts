@@ -1,0 +1,154 @@
+/**
+ * Routes for Onfido Studio workflow runs and webhook registrations.
+ *
+ * @module
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { HttpResponse } from 'msw';
+import { applicantParam, jsonBody, type Route, route, text } from './router';
+import { notFound, onfidoError, runView, validationError, webhookView } from './views';
+
+/** Event names a webhook may subscribe to (API v3.6). */
+export const WEBHOOK_EVENTS: ReadonlySet<string> = new Set([
+  'audit_log.created',
+  'watchlist_monitor.matches_updated',
+  'workflow_run.completed',
+  'workflow_task.started',
+  'workflow_task.completed',
+  'check.started',
+  'check.reopened',
+  'check.withdrawn',
+  'check.completed',
+  'check.form_completed',
+  'report.withdrawn',
+  'report.resumed',
+  'report.cancelled',
+  'report.awaiting_approval',
+  'report.completed',
+  'workflow_timeline_file.created',
+  'workflow_signed_evidence_file.created',
+  'workflow_run_evidence_folder.created',
+]);
+
+/** A webhook signing token as Onfido issues them. */
+export function newWebhookToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Builds the workflow run routes; `knownWorkflows` are the workflow ids that exist. */
+export function studioRoutes(knownWorkflows: ReadonlySet<string>): readonly Route[] {
+  const createRun = route('POST', '/workflow_runs', async (ctx) => {
+    const body = await jsonBody(ctx.request);
+    if (body instanceof Response) return body;
+    const workflowId = text(body['workflow_id']);
+    if (workflowId === undefined) return validationError({ workflow_id: ["can't be blank"] });
+    if (!knownWorkflows.has(workflowId)) return validationError({ workflow_id: ['not found'] });
+    const applicant = applicantParam(ctx, body['applicant_id']);
+    if (applicant instanceof Response) return applicant;
+    const run = ctx.engine.createRun(
+      ctx.realm,
+      applicant,
+      workflowId,
+      text(body['customer_user_id']),
+    );
+    return HttpResponse.json(runView(run), { status: 201 });
+  });
+
+  const listRuns = route('GET', '/workflow_runs', (ctx) => {
+    const runs = [...ctx.engine.state.runs.values()]
+      .filter((r) => r.realm === ctx.realm.name)
+      .sort((a, b) => b.updatedAt - a.updatedAt);
+    return HttpResponse.json(runs.map(runView));
+  });
+
+  const getRun = route('GET', '/workflow_runs/:id', (ctx) => {
+    const run = ctx.engine.state.find(
+      ctx.engine.state.runs,
+      ctx.realm.name,
+      ctx.params[0] as string,
+    );
+    return run === undefined ? notFound('workflow run') : HttpResponse.json(runView(run));
+  });
+
+  return [createRun, listRuns, getRun];
+}
+
+const createWebhook = route('POST', '/webhooks', async (ctx) => {
+  const body = await jsonBody(ctx.request);
+  if (body instanceof Response) return body;
+  const url = text(body['url']);
+  let parsed: URL | undefined;
+  try {
+    parsed = url === undefined ? undefined : new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || parsed.protocol !== 'https:') {
+    return validationError({ url: ['must be a valid https URL'] });
+  }
+  const events = body['events'];
+  if (events !== undefined) {
+    if (
+      !Array.isArray(events) ||
+      events.some((e) => typeof e !== 'string' || !WEBHOOK_EVENTS.has(e))
+    ) {
+      return validationError({ events: ['contains an unknown event'] });
+    }
+  }
+  const environments = body['environments'];
+  if (
+    environments !== undefined &&
+    (!Array.isArray(environments) || environments.some((e) => e !== 'sandbox' && e !== 'live'))
+  ) {
+    return validationError({ environments: ['must be sandbox and/or live'] });
+  }
+  const webhook = {
+    realm: ctx.realm.name,
+    id: randomUUID(),
+    url: url as string,
+    token: newWebhookToken(),
+    events: events === undefined ? null : [...(events as string[])],
+    environments: environments === undefined ? null : [...(environments as string[])],
+    enabled: body['enabled'] !== false,
+  };
+  ctx.engine.state.webhooks.set(webhook.id, webhook);
+  return HttpResponse.json(webhookView(webhook, ctx.realm), { status: 201 });
+});
+
+const listWebhooks = route('GET', '/webhooks', (ctx) => {
+  const hooks = [...ctx.engine.state.webhooks.values()].filter((w) => w.realm === ctx.realm.name);
+  return HttpResponse.json({ webhooks: hooks.map((w) => webhookView(w, ctx.realm)) });
+});
+
+const getWebhook = route('GET', '/webhooks/:id', (ctx) => {
+  const hook = ctx.engine.state.find(
+    ctx.engine.state.webhooks,
+    ctx.realm.name,
+    ctx.params[0] as string,
+  );
+  return hook === undefined ? notFound('webhook') : HttpResponse.json(webhookView(hook, ctx.realm));
+});
+
+const deleteWebhook = route('DELETE', '/webhooks/:id', (ctx) => {
+  const hook = ctx.engine.state.find(
+    ctx.engine.state.webhooks,
+    ctx.realm.name,
+    ctx.params[0] as string,
+  );
+  if (hook === undefined) return notFound('webhook');
+  ctx.engine.state.webhooks.delete(hook.id);
+  return new HttpResponse(null, { status: 204 });
+});
+
+/** Webhook registration routes. */
+export const webhookRoutes: readonly Route[] = [
+  createWebhook,
+  listWebhooks,
+  getWebhook,
+  deleteWebhook,
+];
+
+/** The answer for a request to a path the API does not have. */
+export function unknownRoute(method: string, path: string): Response {
+  return onfidoError(404, 'resource_not_found', `No route matches ${method} ${path}`);
+}

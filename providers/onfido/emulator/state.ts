@@ -1,0 +1,142 @@
+/**
+ * The emulated Onfido's records. Every record belongs to one realm (a regional
+ * host, or the custom base URL): as on the real service, an applicant created
+ * in the EU is not visible from the US host.
+ *
+ * @module
+ */
+import type { ExtractedPerson } from 'idv-providers';
+import type { GeneratedFile } from './files';
+import type { OnfidoOutcome } from './outcomes';
+
+/** An applicant. */
+export interface ApplicantRecord {
+  realm: string;
+  id: string;
+  createdAt: number;
+  firstName: string;
+  lastName: string;
+  email?: string;
+  dob?: string;
+  phoneNumber?: string;
+  /** Expiry times of the SDK tokens issued for it. */
+  sdkTokenExpiries: number[];
+}
+
+/** A document, live photo or live video. */
+export interface FileRecord {
+  realm: string;
+  id: string;
+  applicantId: string;
+  kind: 'documents' | 'live_photos' | 'live_videos';
+  type?: string;
+  side?: string;
+  issuingCountry?: string;
+  fileName: string;
+  /** Onfido's `file_type` (`png`, `jpg`, ...). */
+  fileType: string;
+  /** MIME type served. */
+  mime: string;
+  size: number;
+  createdAt: number;
+  /** The bytes, for ordinary files. */
+  bytes?: Uint8Array;
+  /** A generator, for large files. */
+  generated?: GeneratedFile;
+}
+
+/** A check. */
+export interface CheckRecord {
+  realm: string;
+  id: string;
+  applicantId: string;
+  status: string;
+  result: string | null;
+  reportNames: string[];
+  reportIds: string[];
+  createdAt: number;
+  /** Outcome asked for with the sandbox `consider` / `sub_result` fields. */
+  sandbox?: OnfidoOutcome;
+  /** The Studio run that made it, if any. */
+  workflowRunId?: string;
+}
+
+/** A report. */
+export interface ReportRecord {
+  realm: string;
+  id: string;
+  checkId: string;
+  name: string;
+  status: string;
+  result: string | null;
+  subResult: string | null;
+  breakdown: Record<string, unknown>;
+  properties: Record<string, unknown>;
+  createdAt: number;
+}
+
+/** A Studio workflow run. */
+export interface WorkflowRunRecord {
+  realm: string;
+  id: string;
+  applicantId: string;
+  workflowId: string;
+  status: string;
+  reasons: string[];
+  sdkToken: string;
+  linkUrl: string;
+  linkExpiresAt: number;
+  customerUserId?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A webhook registration. */
+export interface WebhookRecord {
+  realm: string;
+  id: string;
+  url: string;
+  token: string;
+  events: string[] | null;
+  environments: string[] | null;
+  enabled: boolean;
+}
+
+/** A verdict chosen by a test. */
+export interface ChosenOutcome {
+  outcome: OnfidoOutcome;
+  person?: ExtractedPerson;
+}
+
+/** All records. */
+export class EmulatorState {
+  readonly applicants = new Map<string, ApplicantRecord>();
+  readonly files = new Map<string, FileRecord>();
+  readonly checks = new Map<string, CheckRecord>();
+  readonly reports = new Map<string, ReportRecord>();
+  readonly runs = new Map<string, WorkflowRunRecord>();
+  readonly webhooks = new Map<string, WebhookRecord>();
+  readonly outcomes = new Map<string, ChosenOutcome>();
+
+  clear(): void {
+    this.applicants.clear();
+    this.files.clear();
+    this.checks.clear();
+    this.reports.clear();
+    this.runs.clear();
+    this.webhooks.clear();
+    this.outcomes.clear();
+  }
+
+  /** A record of `map` by id, only if it belongs to `realm`. */
+  find<T extends { realm: string }>(map: Map<string, T>, realm: string, id: string): T | undefined {
+    const record = map.get(id);
+    return record?.realm === realm ? record : undefined;
+  }
+
+  filesOf(realm: string, applicantId: string, kind: FileRecord['kind']): FileRecord[] {
+    return [...this.files.values()].filter(
+      (f) => f.realm === realm && f.applicantId === applicantId && f.kind === kind,
+    );
+  }
+}
