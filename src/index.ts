@@ -72,7 +72,6 @@ export {
 } from './http/client';
 export {
   assertAllowedUrl,
-  ByteLimit,
   type DownloadOptions,
   downloadStream,
 } from './http/download';
@@ -84,6 +83,16 @@ export {
   parseRetryAfter,
   RETRYABLE_STATUSES,
 } from './http/retry';
+export {
+  createLinkSigner,
+  DEFAULT_LINK_TTL_SECONDS,
+  type LinkClaims,
+  type LinkSession,
+  type LinkSigner,
+  type LinkSignerOptions,
+  MIN_LINK_KEY_BYTES,
+  withLinkToken,
+} from './links';
 export {
   CAUTION_REASONS,
   CLEAR_REASONS,
