@@ -1,0 +1,235 @@
+/**
+ * The customer's side: uploading the document and selfie in Jumio's hosted
+ * web client, Jumio processing the transaction, and the callback it sends.
+ *
+ * @module
+ */
+
+import type { SessionRef } from 'idv-providers';
+import type { EmulatorDelivery } from 'idv-providers/testing';
+import { type EmulatorContext, timestamp } from './context';
+import { generatePng } from './images';
+import type { Execution, NetverifyVerdict, Scan, StoredVerdict } from './state';
+import {
+  buildCapabilities,
+  NETVERIFY_REPRESENTATIVE,
+  rejectReasonJson,
+  SAMPLE_PERSON,
+} from './verdicts';
+
+/** Sends (records, and hands to `deliver` when given) a callback. */
+export type Deliver = (delivery: EmulatorDelivery) => Promise<number | undefined>;
+
+/** What a session points at in the emulator. */
+export type JourneyTarget =
+  | { kind: 'kyx'; execution: Execution }
+  | { kind: 'netverify'; scan: Scan };
+
+/** Finds the transaction a session names. */
+export function findTarget(context: EmulatorContext, session: SessionRef): JourneyTarget {
+  const { state } = context;
+  const byAttempt =
+    session.attemptId === undefined ? undefined : state.executions.get(session.attemptId);
+  if (byAttempt !== undefined) return { kind: 'kyx', execution: byAttempt };
+  const account =
+    session.subjectId === undefined ? undefined : state.accounts.get(session.subjectId);
+  const latest = account?.executions.at(-1);
+  if (latest !== undefined) return { kind: 'kyx', execution: latest };
+  const scan = state.scans.get(session.attemptId ?? session.subjectId ?? '');
+  if (scan !== undefined) return { kind: 'netverify', scan };
+  throw new Error(
+    `[jumio emulator] no transaction for session ${JSON.stringify({ subjectId: session.subjectId, attemptId: session.attemptId })}`,
+  );
+}
+
+function storeImage(context: EmulatorContext, id: string): void {
+  context.state.images.set(id, { bytes: generatePng(id), contentType: 'image/png' });
+}
+
+/** Stores the document and selfie the customer captured (the workflow becomes ACQUIRED). */
+export function uploadCaptures(context: EmulatorContext, execution: Execution): void {
+  const retrieval = context.hosts[execution.region]?.retrieval ?? '';
+  const partsOf: Readonly<Record<string, readonly string[]>> = {
+    ID: ['FRONT', 'BACK'],
+    SELFIE: ['FACE'],
+    FACEMAP: ['FACEMAP'],
+  };
+  for (const credential of execution.credentials) {
+    if (credential.parts.length > 0) continue;
+    credential.parts = (partsOf[credential.category] ?? []).map((classifier) => {
+      // A facemap is biometric data Jumio never hands out: no download link.
+      if (classifier === 'FACEMAP') return { classifier };
+      storeImage(context, `${credential.id}/${classifier}`);
+      return {
+        classifier,
+        href: `${retrieval}/api/v1/accounts/${execution.accountId}/credentials/${credential.id}/parts/${classifier}`,
+      };
+    });
+  }
+  if (execution.status === 'INITIATED') execution.status = 'ACQUIRED';
+  execution.startedAt ??= timestamp(context);
+}
+
+async function send(context: EmulatorContext, delivery: EmulatorDelivery, deliver?: Deliver) {
+  context.state.deliveries.push(delivery);
+  if (deliver !== undefined) {
+    const status = await deliver(delivery);
+    if (status !== undefined) delivery.answeredStatus = status;
+  }
+}
+
+function verdictFor(context: EmulatorContext, ids: string[]): StoredVerdict | undefined {
+  for (const id of ids) {
+    const verdict = context.state.verdicts.get(id);
+    if (verdict !== undefined) return verdict;
+  }
+  return undefined;
+}
+
+/** Finishes a KYX transaction: processes it (or lets it expire) and sends the callback. */
+export async function finishExecution(
+  context: EmulatorContext,
+  execution: Execution,
+  deliver?: Deliver,
+): Promise<void> {
+  const verdict = verdictFor(context, [execution.id, execution.accountId]) ?? {
+    kind: 'labels',
+    verdict: {},
+  };
+  if (verdict.kind === 'netverify') {
+    throw new Error('[jumio emulator] a Netverify verdict was set for a KYX transaction');
+  }
+  if (verdict.kind === 'expired') {
+    execution.status = verdict.status;
+    execution.decision = {
+      type: 'NOT_EXECUTED',
+      details: { label: verdict.status },
+      risk: { score: -1 },
+    };
+  } else {
+    uploadCaptures(context, execution);
+    const built = buildCapabilities(verdict.verdict, execution.credentials);
+    execution.status = 'PROCESSED';
+    execution.completedAt = timestamp(context);
+    execution.decision = built.decision;
+    execution.capabilities = built.capabilities;
+  }
+  if (execution.callbackUrl === undefined) return;
+  const retrieval = context.hosts[execution.region]?.retrieval ?? '';
+  const accountHref = `${retrieval}/api/v1/accounts/${execution.accountId}`;
+  const body = JSON.stringify({
+    callbackSentAt: timestamp(context),
+    ...(execution.userReference === undefined ? {} : { userReference: execution.userReference }),
+    workflowExecution: {
+      id: execution.id,
+      href: `${accountHref}/workflow-executions/${execution.id}`,
+      definitionKey: String(execution.definitionKey),
+      status: execution.status,
+    },
+    account: { id: execution.accountId, href: accountHref },
+  });
+  await send(
+    context,
+    {
+      url: execution.callbackUrl,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'Jumio Callback' },
+      body,
+    },
+    deliver,
+  );
+}
+
+function netverifyForm(context: EmulatorContext, scan: Scan, verdict: NetverifyVerdict): string {
+  const origin = context.hosts[scan.region]?.netverify ?? '';
+  const approved = verdict.verificationStatus === 'APPROVED_VERIFIED';
+  const check = approved ? 'OK' : 'N/A';
+  const form = new URLSearchParams({
+    callBackType: 'NETVERIFYID',
+    jumioIdScanReference: scan.reference,
+    verificationStatus: verdict.verificationStatus,
+    idScanStatus: approved ? 'SUCCESS' : 'ERROR',
+    idScanSource: 'WEB_UPLOAD',
+    idCheckDataPositions: check,
+    idCheckDocumentValidation: check,
+    idCheckHologram: check,
+    idCheckMRZcode: check,
+    idCheckMicroprint: check,
+    idCheckSecurityFeatures: check,
+    idCheckSignature: check,
+    transactionDate: scan.createdAt,
+    callbackDate: timestamp(context),
+    merchantIdScanReference: scan.customerInternalReference,
+    customerId: scan.userReference,
+  });
+  const person = verdict.person ?? SAMPLE_PERSON;
+  if (verdict.verificationStatus !== 'NO_ID_UPLOADED') {
+    const fields: Array<[string, string | undefined]> = [
+      ['idType', person.documentType],
+      ['idCountry', person.issuingCountry],
+      ['idFirstName', person.firstName],
+      ['idLastName', person.lastName],
+      ['idNumber', person.documentNumber],
+      ['idDob', person.dateOfBirth],
+      ['idExpiry', person.documentExpiry],
+    ];
+    for (const [key, value] of fields) if (value !== undefined) form.set(key, value);
+    for (const [key, classifier] of [
+      ['idScanImage', 'front'],
+      ['idScanImageBackside', 'back'],
+      ['idScanImageFace', 'face'],
+    ] as const) {
+      form.set(key, `${origin}/api/netverify/v2/scans/${scan.reference}/images/${classifier}`);
+    }
+  }
+  if (verdict.rejectReason !== undefined) {
+    form.set('rejectReason', JSON.stringify(rejectReasonJson(verdict.rejectReason)));
+  }
+  if (verdict.identityVerification !== undefined) {
+    const iv = verdict.identityVerification;
+    form.set(
+      'identityVerification',
+      JSON.stringify({
+        ...(iv.similarity === undefined ? {} : { similarity: iv.similarity }),
+        ...(iv.validity === undefined ? {} : { validity: iv.validity }),
+        ...(iv.reason === undefined ? {} : { reason: iv.reason }),
+      }),
+    );
+  }
+  return form.toString();
+}
+
+/** Finishes a Netverify scan (DONE, or FAILED when nothing was uploaded) and sends its callback. */
+export async function finishScan(
+  context: EmulatorContext,
+  scan: Scan,
+  deliver?: Deliver,
+): Promise<void> {
+  const stored = verdictFor(context, [scan.reference]);
+  if (stored !== undefined && stored.kind !== 'netverify') {
+    throw new Error('[jumio emulator] a KYX verdict was set for a Netverify scan');
+  }
+  const verdict = stored?.verdict ?? NETVERIFY_REPRESENTATIVE.CLEAR!;
+  scan.verdict = verdict;
+  if (verdict.verificationStatus === 'NO_ID_UPLOADED') {
+    scan.status = 'FAILED';
+  } else {
+    scan.status = 'DONE';
+    scan.images = ['front', 'back', 'face'];
+    for (const classifier of scan.images) storeImage(context, `${scan.reference}/${classifier}`);
+  }
+  if (scan.callbackUrl === undefined) return;
+  await send(
+    context,
+    {
+      url: scan.callbackUrl,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'user-agent': 'Jumio Callback',
+      },
+      body: netverifyForm(context, scan, verdict),
+    },
+    deliver,
+  );
+}

@@ -1,0 +1,182 @@
+/**
+ * The emulator's state: tokens, accounts with their workflow executions,
+ * Netverify scans, stored images, chosen verdicts, recorded requests and
+ * callbacks. Everything a test can inspect or reset.
+ *
+ * @module
+ */
+import type { ExtractedPerson, JumioRegion } from 'idv-providers';
+import type { EmulatorDelivery } from 'idv-providers/testing';
+
+/** Jumio's decision types. */
+export type DecisionType = 'PASSED' | 'REJECTED' | 'WARNING' | 'NOT_EXECUTED';
+
+/** KYX workflow statuses. */
+export type WorkflowStatus =
+  | 'INITIATED'
+  | 'ACQUIRED'
+  | 'PROCESSED'
+  | 'SESSION_EXPIRED'
+  | 'TOKEN_EXPIRED';
+
+/** A region, or `custom` for the base URLs the emulator was given. */
+export type RegionKey = JumioRegion | 'custom';
+
+/** One capability decision a test chooses: `{ capability: 'usability', type: 'REJECTED', label: 'BLURRED' }`. */
+export interface CapabilityLabel {
+  /** `usability`, `imageChecks`, `extraction`, `dataChecks`, `liveness`, `similarity`, `watchlistScreening`, or any other name. */
+  capability: string;
+  /** The capability's decision type. */
+  type: DecisionType;
+  /** The decision's label (`OK`, `BLURRED`, `NO_MATCH`, ...; any string). */
+  label: string;
+}
+
+/**
+ * A KYX verdict by Jumio's own labels. Capabilities named here replace the
+ * emulator's defaults for that capability (every default passes); when
+ * `usability` is rejected, the checks that depend on it default to
+ * `NOT_EXECUTED / PRECONDITION_NOT_FULFILLED`, as Jumio reports them.
+ */
+export interface JumioLabelVerdict {
+  /** The workflow's decision type. Default: derived (REJECTED, else WARNING, else PASSED). */
+  decision?: DecisionType;
+  /** The workflow decision's label. Default: the decision type. */
+  decisionLabel?: string;
+  /** Capability decisions. */
+  capabilities?: CapabilityLabel[];
+  /** Capabilities to leave out of the answer entirely (a workflow without them). */
+  omit?: string[];
+  /** The person on the document. Default: a sample person. */
+  person?: ExtractedPerson;
+}
+
+/** A Netverify verdict by Jumio's own values. */
+export interface NetverifyVerdict {
+  /** `APPROVED_VERIFIED`, `DENIED_FRAUD`, `ERROR_NOT_READABLE_ID`, `NO_ID_UPLOADED`, ... (any string). */
+  verificationStatus: string;
+  /** The reject reason, for DENIED_FRAUD and ERROR_NOT_READABLE_ID. */
+  rejectReason?: {
+    code: string;
+    description: string;
+    details?: Array<{ code: string; description: string }>;
+  };
+  /** Identity verification (selfie), for APPROVED_VERIFIED. */
+  identityVerification?: { similarity?: string; validity?: boolean; reason?: string };
+  /** The person on the document. Default: a sample person. */
+  person?: ExtractedPerson;
+}
+
+/** A verdict as stored. */
+export type StoredVerdict =
+  | { kind: 'labels'; verdict: JumioLabelVerdict }
+  | { kind: 'expired'; status: 'SESSION_EXPIRED' | 'TOKEN_EXPIRED' }
+  | { kind: 'netverify'; verdict: NetverifyVerdict };
+
+/** An issued access token. */
+export interface IssuedToken {
+  token: string;
+  region: RegionKey;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+/** A stored image part. */
+export interface StoredPart {
+  classifier: string;
+  href?: string;
+}
+
+/** A stored credential and its parts. */
+export interface StoredCredential {
+  id: string;
+  category: string;
+  parts: StoredPart[];
+}
+
+/** A JSON capability entry as served. */
+export interface CapabilityJson {
+  id: string;
+  credentials: Array<{ id: string; category: string }>;
+  decision: { type: string; details: { label: string } };
+  data?: Record<string, unknown>;
+}
+
+/** One workflow execution (a transaction). */
+export interface Execution {
+  id: string;
+  accountId: string;
+  region: RegionKey;
+  status: WorkflowStatus;
+  definitionKey: number;
+  customerInternalReference: string;
+  userReference?: string | undefined;
+  callbackUrl?: string | undefined;
+  createdAt: string;
+  startedAt?: string;
+  completedAt?: string;
+  /** The account request's JSON body, as received. */
+  requestBody: Record<string, unknown>;
+  /** Credential ids announced at start, filled with parts when the customer uploads. */
+  credentials: StoredCredential[];
+  decision?: { type: string; details: { label: string }; risk: { score: number } };
+  capabilities?: Record<string, CapabilityJson[]>;
+}
+
+/** One account and its executions, oldest first. */
+export interface Account {
+  id: string;
+  region: RegionKey;
+  executions: Execution[];
+}
+
+/** A Netverify scan. */
+export interface Scan {
+  reference: string;
+  region: RegionKey;
+  status: 'PENDING' | 'DONE' | 'FAILED';
+  customerInternalReference: string;
+  userReference: string;
+  callbackUrl?: string | undefined;
+  createdAt: string;
+  requestBody: Record<string, unknown>;
+  verdict?: NetverifyVerdict;
+  /** Classifiers with an image, lower case (`front`, `back`, `face`). */
+  images: string[];
+}
+
+/** A request the emulator received. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  /** The URL's path. */
+  path: string;
+  /** Headers, lower-case names. */
+  headers: Record<string, string>;
+}
+
+/** Everything the emulator remembers. */
+export class EmulatorState {
+  tokens = new Map<string, IssuedToken>();
+  tokenRequests = 0;
+  accounts = new Map<string, Account>();
+  executions = new Map<string, Execution>();
+  scans = new Map<string, Scan>();
+  verdicts = new Map<string, StoredVerdict>();
+  /** Image bytes by document id (`credentialId/CLASSIFIER` or `scanRef/classifier`). */
+  images = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  deliveries: EmulatorDelivery[] = [];
+  requests: RecordedRequest[] = [];
+
+  reset(): void {
+    this.tokens.clear();
+    this.tokenRequests = 0;
+    this.accounts.clear();
+    this.executions.clear();
+    this.scans.clear();
+    this.verdicts.clear();
+    this.images.clear();
+    this.deliveries = [];
+    this.requests = [];
+  }
+}
