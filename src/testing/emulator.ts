@@ -91,4 +91,9 @@ export interface ProviderEmulator {
   requestCount(method: string, path: RegExp): number;
   /** Forgets all state: sessions, verdicts, faults, deliveries, counts. */
   reset(): void;
+  /**
+   * Config overrides with credentials this emulator refuses (a wrong API token,
+   * a wrong client secret), for connection-check tests.
+   */
+  invalidCredentials?(): Record<string, unknown>;
 }

@@ -8,6 +8,12 @@
 export * from '../../providers/jumio/emulator';
 export * from '../../providers/onfido/emulator';
 export { createTestClock, type TestClock } from './clock';
+export {
+  type ConformanceScenario,
+  type ConformanceSuiteOptions,
+  conformanceScenarios,
+  runConformanceSuite,
+} from './conformance';
 export type {
   EmulatorDelivery,
   EmulatorFault,
@@ -15,3 +21,4 @@ export type {
   FaultScope,
   ProviderEmulator,
 } from './emulator';
+export { type FlowRun, runVerificationFlow, SAMPLE_PERSON } from './flow';

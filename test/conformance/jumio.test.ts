@@ -1,0 +1,6 @@
+import { createJumioEmulator, runConformanceSuite } from 'idv-providers/testing';
+
+await runConformanceSuite({
+  emulator: () => createJumioEmulator(),
+  badCredentials: { clientSecret: 'wrong-client-secret' },
+});

@@ -1,0 +1,6 @@
+import { createOnfidoEmulator, runConformanceSuite } from 'idv-providers/testing';
+
+await runConformanceSuite({
+  emulator: () => createOnfidoEmulator(),
+  badCredentials: { apiToken: 'api_sandbox.wrong-token' },
+});
