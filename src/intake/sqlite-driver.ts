@@ -1,0 +1,96 @@
+/**
+ * The slice of the `better-sqlite3` driver the SQLite store uses, and its lazy
+ * loading. `better-sqlite3` is an optional peer dependency: it is loaded only
+ * when a SQLite store is created, and hosts that use another store never need it.
+ *
+ * @module
+ */
+import { ConfigError } from '../errors';
+
+/** Result of running a write statement. */
+export interface SqliteRunResult {
+  /** Rows changed. */
+  changes: number;
+}
+
+/** A prepared statement (the methods of `better-sqlite3`'s `Statement` the store calls). */
+export interface SqliteStatement {
+  /** Runs a write. */
+  run(...params: unknown[]): SqliteRunResult;
+  /** First row, or `undefined`. */
+  get(...params: unknown[]): unknown;
+  /** All rows. */
+  all(...params: unknown[]): unknown[];
+}
+
+/** An open database (the methods of `better-sqlite3`'s `Database` the store calls). */
+export interface SqliteDatabase {
+  /** Prepares a statement. */
+  prepare(source: string): SqliteStatement;
+  /** Runs one or more statements without parameters. */
+  exec(source: string): unknown;
+  /** Runs a pragma. */
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  /** Closes the database. */
+  close(): unknown;
+  /** `true` while the connection is open. */
+  readonly open: boolean;
+}
+
+/** Options the store passes when opening a database. */
+export interface SqliteOpenOptions {
+  /** Milliseconds to wait for a lock held by another connection. */
+  timeout?: number;
+}
+
+/** The `better-sqlite3` default export: `new Database(path, options)`. */
+export type SqliteDatabaseConstructor = new (
+  filename: string,
+  options?: SqliteOpenOptions,
+) => SqliteDatabase;
+
+function isModuleNotFound(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+/**
+ * Loads `better-sqlite3` (through `import()`, so it works from both the ESM
+ * and the CommonJS build). A missing driver is a `ConfigError` that says how to
+ * install it.
+ *
+ * @param importer - How to import the module; the default imports `better-sqlite3`.
+ */
+export async function loadSqliteDriver(
+  importer: () => Promise<unknown> = () => import('better-sqlite3'),
+): Promise<SqliteDatabaseConstructor> {
+  let loaded: unknown;
+  try {
+    loaded = await importer();
+  } catch (error) {
+    if (isModuleNotFound(error)) {
+      throw new ConfigError(
+        '[idv] [sqlite-store] better-sqlite3 is not installed: run "npm install better-sqlite3" ' +
+          '(an optional peer dependency, needed only by the SQLite store), or pass its ' +
+          'Database constructor as the "Database" option',
+        { option: 'Database' },
+      );
+    }
+    const { name, message } = error instanceof Error ? error : new Error(String(error));
+    throw new ConfigError(
+      `[idv] [sqlite-store] better-sqlite3 failed to load: ${name}: ${message}`,
+      {
+        option: 'Database',
+      },
+    );
+  }
+  const candidate =
+    typeof loaded === 'function' ? loaded : (loaded as { default?: unknown } | null)?.default;
+  if (typeof candidate !== 'function') {
+    throw new ConfigError(
+      '[idv] [sqlite-store] better-sqlite3 loaded but has no Database constructor',
+      { option: 'Database' },
+    );
+  }
+  return candidate as SqliteDatabaseConstructor;
+}

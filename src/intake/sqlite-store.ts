@@ -1,0 +1,329 @@
+/**
+ * A durable {@link EventStore} in a SQLite database file, through
+ * `better-sqlite3` (an optional peer dependency, loaded when the store is created).
+ *
+ * - WAL journal, so readers never block the writer and several processes can
+ *   share one file (each opens its own store on the same path).
+ * - `synchronous = FULL` by default: a recorded event survives a power cut,
+ *   not only a process crash. `normal` keeps it across process crashes (such as
+ *   `SIGKILL`) but may lose the last commits on power loss; it is faster.
+ * - Inserts are de-duplicated by a unique index on the dedupe key, and a claim
+ *   is one `UPDATE … RETURNING` statement, so both are atomic across processes.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { ConfigError, StoreError } from '../errors';
+import {
+  loadSqliteDriver,
+  type SqliteDatabase,
+  type SqliteDatabaseConstructor,
+  type SqliteStatement,
+} from './sqlite-driver';
+import {
+  type ClaimedEvent,
+  clipError,
+  type EventState,
+  type EventStore,
+  emptyCounts,
+  type StoredEvent,
+} from './store';
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Path of the database file; created with its table when missing. Its directory must exist. */
+  path: string;
+  /**
+   * The `better-sqlite3` `Database` constructor. Default: `better-sqlite3`,
+   * imported on first use.
+   */
+  Database?: SqliteDatabaseConstructor;
+  /** Table name. Default `idv_webhook_events`. Letters, digits and `_` only. */
+  tableName?: string;
+  /** `full` (default) or `normal`; see the module description. */
+  synchronous?: 'full' | 'normal';
+  /** How long to wait for another connection's lock, milliseconds. Default 5 000. */
+  busyTimeoutMs?: number;
+}
+
+/** The SQLite store: an {@link EventStore} on a database file. */
+export interface SqliteEventStore extends EventStore {
+  /** The kind of store. */
+  readonly kind: 'sqlite';
+  /** The database file. */
+  readonly path: string;
+}
+
+interface Row {
+  id: string;
+  provider: string;
+  type: string;
+  dedupe_key: string;
+  session: string;
+  actionable: number;
+  occurred_at: string | null;
+  state: EventState;
+  attempts: number;
+  pending_checks: number;
+  received_at: number;
+  updated_at: number;
+  next_attempt_at: number;
+  lease_token: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  finished_at: number | null;
+}
+
+function toEvent(row: Row): StoredEvent {
+  return {
+    id: row.id,
+    provider: row.provider,
+    type: row.type,
+    dedupeKey: row.dedupe_key,
+    session: JSON.parse(row.session) as StoredEvent['session'],
+    actionable: row.actionable === 1,
+    ...(row.occurred_at === null ? {} : { occurredAt: row.occurred_at }),
+    state: row.state,
+    attempts: row.attempts,
+    pendingChecks: row.pending_checks,
+    receivedAt: row.received_at,
+    updatedAt: row.updated_at,
+    nextAttemptAt: row.next_attempt_at,
+    leaseUntil: row.lease_until ?? undefined,
+    lastError: row.last_error ?? undefined,
+    finishedAt: row.finished_at ?? undefined,
+  };
+}
+
+function failure(action: string, error: unknown): StoreError {
+  if (error instanceof StoreError) return error;
+  const { name, message } = error instanceof Error ? error : new Error(String(error));
+  const code = (error as { code?: unknown } | null)?.code;
+  const summary = { name, message, ...(typeof code === 'string' ? { code } : {}) };
+  return new StoreError(`[idv] [sqlite-store] could not ${action}: ${message}`, {
+    cause: summary,
+  });
+}
+
+function schema(table: string): string {
+  return `
+    CREATE TABLE IF NOT EXISTS ${table} (
+      id TEXT PRIMARY KEY,
+      provider TEXT NOT NULL,
+      type TEXT NOT NULL,
+      dedupe_key TEXT NOT NULL UNIQUE,
+      session TEXT NOT NULL,
+      actionable INTEGER NOT NULL,
+      occurred_at TEXT,
+      state TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      pending_checks INTEGER NOT NULL DEFAULT 0,
+      received_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      next_attempt_at INTEGER NOT NULL,
+      lease_token TEXT,
+      lease_until INTEGER,
+      last_error TEXT,
+      finished_at INTEGER
+    );
+    CREATE INDEX IF NOT EXISTS ${table}_queued ON ${table} (state, next_attempt_at);
+    CREATE INDEX IF NOT EXISTS ${table}_leased ON ${table} (state, lease_until);
+  `;
+}
+
+function prepareAll(db: SqliteDatabase, t: string) {
+  const held = `id = ? AND state = 'processing' AND lease_token = ?`;
+  const prepare = (sql: string): SqliteStatement => db.prepare(sql);
+  return {
+    insert: prepare(
+      `INSERT INTO ${t} (id, provider, type, dedupe_key, session, actionable, occurred_at, state,
+         received_at, updated_at, next_attempt_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+    ),
+    byId: prepare(`SELECT * FROM ${t} WHERE id = ?`),
+    byKey: prepare(`SELECT * FROM ${t} WHERE dedupe_key = ?`),
+    claim: prepare(
+      `UPDATE ${t} SET state = 'processing', attempts = attempts + 1, lease_token = ?,
+         lease_until = ?, updated_at = ?
+       WHERE id IN (
+         SELECT id FROM ${t}
+         WHERE (state = 'queued' AND next_attempt_at <= ?) OR (state = 'processing' AND lease_until <= ?)
+         ORDER BY CASE state WHEN 'processing' THEN lease_until ELSE next_attempt_at END, received_at
+         LIMIT ?)
+       RETURNING *`,
+    ),
+    extend: prepare(`UPDATE ${t} SET lease_until = ?, updated_at = ? WHERE ${held}`),
+    complete: prepare(
+      `UPDATE ${t} SET state = 'done', lease_token = NULL, lease_until = NULL, updated_at = ?,
+         finished_at = ? WHERE ${held}`,
+    ),
+    retry: prepare(
+      `UPDATE ${t} SET state = 'queued', lease_token = NULL, lease_until = NULL, next_attempt_at = ?,
+         last_error = ?, updated_at = ? WHERE ${held}`,
+    ),
+    defer: prepare(
+      `UPDATE ${t} SET state = 'queued', lease_token = NULL, lease_until = NULL, next_attempt_at = ?,
+         attempts = MAX(0, attempts - 1), pending_checks = pending_checks + 1, updated_at = ?
+       WHERE ${held}`,
+    ),
+    dead: prepare(
+      `UPDATE ${t} SET state = 'dead', lease_token = NULL, lease_until = NULL, last_error = ?,
+         updated_at = ?, finished_at = ? WHERE ${held}`,
+    ),
+    listDead: prepare(`SELECT * FROM ${t} WHERE state = 'dead' ORDER BY updated_at DESC LIMIT ?`),
+    redrive: prepare(
+      `UPDATE ${t} SET state = 'queued', attempts = 0, pending_checks = 0, next_attempt_at = ?,
+         finished_at = NULL, updated_at = ? WHERE id = ? AND state = 'dead'`,
+    ),
+    counts: prepare(`SELECT state, COUNT(*) AS n FROM ${t} GROUP BY state`),
+    purge: prepare(`DELETE FROM ${t} WHERE state IN ('done', 'skipped') AND finished_at < ?`),
+  };
+}
+
+/**
+ * Opens (or creates) a SQLite event store at `options.path`.
+ *
+ * @throws `ConfigError` when `better-sqlite3` is not installed or an option is invalid.
+ * @throws `StoreError` when the file cannot be opened.
+ *
+ * @example
+ * ```ts
+ * const store = await createSqliteStore({ path: './var/idv-events.sqlite' });
+ * ```
+ */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<SqliteEventStore> {
+  const path = options.path;
+  if (typeof path !== 'string' || path.trim() === '' || path.trim() === ':memory:') {
+    throw new ConfigError('[idv] [sqlite-store] option "path" must name a database file', {
+      option: 'path',
+    });
+  }
+  const table = options.tableName ?? 'idv_webhook_events';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(table)) {
+    throw new ConfigError(
+      '[idv] [sqlite-store] option "tableName" must be letters, digits and "_" only',
+      { option: 'tableName' },
+    );
+  }
+  const synchronous = options.synchronous ?? 'full';
+  if (synchronous !== 'full' && synchronous !== 'normal') {
+    throw new ConfigError('[idv] [sqlite-store] option "synchronous" must be "full" or "normal"', {
+      option: 'synchronous',
+    });
+  }
+  const Database = options.Database ?? (await loadSqliteDriver());
+
+  let db: SqliteDatabase;
+  let sql: ReturnType<typeof prepareAll>;
+  try {
+    db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+    db.exec(schema(table));
+    sql = prepareAll(db, table);
+  } catch (error) {
+    throw failure(`open ${JSON.stringify(path)}`, error);
+  }
+
+  const guard = <T>(action: string, run: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(run());
+    } catch (error) {
+      return Promise.reject(failure(action, error));
+    }
+  };
+  const changed = (action: string, run: () => { changes: number }) =>
+    guard(action, () => run().changes > 0);
+
+  return {
+    kind: 'sqlite',
+    path,
+
+    insertIfAbsent: ({ event, state, now }) =>
+      guard('record the event', () => {
+        const id = randomUUID();
+        const finishedAt = state === 'skipped' ? now : null;
+        const inserted =
+          sql.insert.run(
+            id,
+            event.provider,
+            event.type,
+            event.dedupeKey,
+            JSON.stringify(event.session),
+            event.actionable ? 1 : 0,
+            event.occurredAt ?? null,
+            state,
+            now,
+            now,
+            now,
+            finishedAt,
+          ).changes > 0;
+        const row = (inserted ? sql.byId.get(id) : sql.byKey.get(event.dedupeKey)) as
+          | Row
+          | undefined;
+        if (row === undefined) throw new StoreError('[idv] [sqlite-store] the event vanished');
+        return { inserted, event: toEvent(row) };
+      }),
+
+    claim: ({ now, leaseMs, limit }) =>
+      guard('claim events', () => {
+        const token = randomUUID();
+        const rows = sql.claim.all(token, now + leaseMs, now, now, now, limit) as Row[];
+        return rows
+          .map((row): ClaimedEvent => ({ ...toEvent(row), leaseToken: token }))
+          .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.receivedAt - b.receivedAt);
+      }),
+
+    extendLease: (id, token, leaseUntil, now) =>
+      changed('extend a lease', () => sql.extend.run(leaseUntil, now, id, token)),
+
+    complete: (id, token, now) =>
+      changed('complete an event', () => sql.complete.run(now, now, id, token)),
+
+    retry: (id, token, { now, nextAttemptAt, error }) =>
+      changed('requeue an event', () =>
+        sql.retry.run(nextAttemptAt, clipError(error), now, id, token),
+      ),
+
+    defer: (id, token, { now, nextAttemptAt }) =>
+      changed('requeue an event', () => sql.defer.run(nextAttemptAt, now, id, token)),
+
+    deadLetter: (id, token, { now, error }) =>
+      changed('dead-letter an event', () => sql.dead.run(clipError(error), now, now, id, token)),
+
+    listDeadLetters: (listOptions = {}) =>
+      guard('list dead letters', () =>
+        (sql.listDead.all(listOptions.limit ?? 100) as Row[]).map(toEvent),
+      ),
+
+    redrive: (id, now) => changed('re-drive an event', () => sql.redrive.run(now, now, id)),
+
+    get: (id) =>
+      guard('read an event', () => {
+        const row = sql.byId.get(id) as Row | undefined;
+        return row === undefined ? undefined : toEvent(row);
+      }),
+
+    getByDedupeKey: (dedupeKey) =>
+      guard('read an event', () => {
+        const row = sql.byKey.get(dedupeKey) as Row | undefined;
+        return row === undefined ? undefined : toEvent(row);
+      }),
+
+    counts: () =>
+      guard('count events', () => {
+        const counts = emptyCounts();
+        for (const { state, n } of sql.counts.all() as Array<{ state: EventState; n: number }>) {
+          if (state in counts) counts[state] = n;
+        }
+        return counts;
+      }),
+
+    purge: (before) => guard('purge events', () => sql.purge.run(before).changes),
+
+    close: () =>
+      guard('close the database', () => {
+        if (db.open) db.close();
+      }),
+  };
+}
