@@ -22,3 +22,4 @@ export type {
   ProviderEmulator,
 } from './emulator';
 export { type FlowRun, runVerificationFlow, SAMPLE_PERSON } from './flow';
+export { type EmulatorServer, type ServeEmulatorsOptions, serveEmulators } from './serve';
