@@ -84,9 +84,49 @@ export async function answerBefore(fault: EmulatorFault): Promise<Response | und
   }
 }
 
+/**
+ * Cuts an answer in half. A JSON body simply ends early; a binary body keeps
+ * its full `Content-Length` and the connection closes after half of it, so the
+ * client sees the transfer break off.
+ */
+async function truncate(answer: Response, headers: Record<string, string>): Promise<Response> {
+  const type = headers['content-type'] ?? '';
+  const total = Number.parseInt(headers['content-length'] ?? '', 10);
+  const body = answer.body;
+  if (body === null) return answer;
+  if (/json/i.test(type) || !Number.isFinite(total)) {
+    const bytes = new Uint8Array(await answer.arrayBuffer());
+    return new HttpResponse(bytes.subarray(0, Math.floor(bytes.length / 2)), {
+      status: answer.status,
+      headers: { 'Content-Type': type },
+    });
+  }
+  const limit = Math.floor(total / 2);
+  const reader = body.getReader();
+  let sent = 0;
+  const half = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = sent < limit ? await reader.read() : { done: true as const, value: undefined };
+      if (next.done) {
+        await reader.cancel();
+        controller.close();
+        return;
+      }
+      const piece = next.value.subarray(0, limit - sent);
+      sent += piece.length;
+      controller.enqueue(piece);
+    },
+  });
+  return new HttpResponse(half, { status: answer.status, headers });
+}
+
 /** Applies a fault that damages the handler's answer. */
 export async function damageAfter(fault: EmulatorFault, answer: Response): Promise<Response> {
-  const headers = new Headers(answer.headers);
+  // A plain copy: MSW drops the headers of a response built from another one's Headers object.
+  const headers: Record<string, string> = {};
+  answer.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
   switch (fault.kind) {
     case 'malformed-json':
       return new HttpResponse('{"id": "3f1c", "status": ', {
@@ -103,24 +143,8 @@ export async function damageAfter(fault: EmulatorFault, answer: Response): Promi
       );
     case 'unexpected-shape':
       return HttpResponse.json({ data: { object: 'unexpected' } }, { status: answer.status });
-    case 'truncated-body': {
-      const bytes = new Uint8Array(await answer.arrayBuffer());
-      const half = bytes.subarray(0, Math.floor(bytes.length / 2));
-      const type = headers.get('content-type') ?? '';
-      if (/json/i.test(type)) {
-        return new HttpResponse(half, { status: answer.status, headers: { 'Content-Type': type } });
-      }
-      // A binary body breaks off half way: the connection closes mid-stream.
-      const stream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(half);
-        },
-        pull(controller) {
-          controller.error(new Error('connection closed before the end of the body'));
-        },
-      });
-      return new HttpResponse(stream, { status: answer.status, headers });
-    }
+    case 'truncated-body':
+      return truncate(answer, headers);
     default:
       return answer;
   }

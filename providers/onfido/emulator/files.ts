@@ -94,7 +94,7 @@ export interface GeneratedFile {
   /** Size in bytes. */
   size: number;
   /** A fresh stream of the bytes. */
-  stream(options?: { truncateAt?: number }): ReadableStream<Uint8Array>;
+  stream(): ReadableStream<Uint8Array>;
   /** SHA-256 of the bytes, hex (computed piece by piece, on first use). */
   sha256(): string;
 }
@@ -110,15 +110,10 @@ export function generatedFile(seedText: string, size: number): GeneratedFile {
   };
   return {
     size,
-    stream(options = {}) {
+    stream() {
       let offset = 0;
-      const stopAt = options.truncateAt;
       return new ReadableStream<Uint8Array>({
         pull(controller) {
-          if (stopAt !== undefined && offset >= stopAt) {
-            controller.error(new Error('connection closed before the end of the body'));
-            return;
-          }
           if (offset >= size) {
             controller.close();
             return;

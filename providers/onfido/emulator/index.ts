@@ -51,17 +51,17 @@ import { type OnfidoOutcome, REASON_RECIPES } from './outcomes';
 import { newWebhookToken } from './routes-studio';
 import type { RealmInfo } from './views';
 
-export type { AdvanceableClock } from './clock';
-export type { RequestLogEntry } from './handlers';
+export type { AdvanceableClock as OnfidoEmulatorClock } from './clock';
+export type { RequestLogEntry as OnfidoRequestLogEntry } from './handlers';
 export {
   type OnfidoOutcome,
   type OnfidoReportOutcome,
-  REASON_RECIPES,
-  STANDARD_BREAKDOWNS,
+  REASON_RECIPES as ONFIDO_REASON_RECIPES,
+  STANDARD_BREAKDOWNS as ONFIDO_STANDARD_BREAKDOWNS,
 } from './outcomes';
 
 /** The workflow id the emulator knows unless told others. */
-export const EMULATED_WORKFLOW_ID = '7a1f4c2e-5b7d-4e3a-9c1f-0d2e3f4a5b6c';
+export const ONFIDO_EMULATED_WORKFLOW_ID = '7a1f4c2e-5b7d-4e3a-9c1f-0d2e3f4a5b6c';
 
 /** Settings of {@link createOnfidoEmulator}. */
 export interface OnfidoEmulatorOptions {
@@ -81,7 +81,7 @@ export interface OnfidoEmulatorOptions {
   autoCompleteChecks?: boolean;
   /** Called with every webhook delivery; answer the HTTP status the host gave. */
   deliver?: (delivery: EmulatorDelivery) => Promise<number | undefined>;
-  /** Workflow ids that exist for `POST /workflow_runs`. Default `[EMULATED_WORKFLOW_ID]`. */
+  /** Workflow ids that exist for `POST /workflow_runs`. Default `[ONFIDO_EMULATED_WORKFLOW_ID]`. */
   workflowIds?: readonly string[];
   /** Reports a Studio workflow runs. Default document and facial similarity photo. */
   workflowReports?: readonly string[];
@@ -154,7 +154,7 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
   const webhookUrl = options.webhookUrl ?? 'https://backend.example.com/identity-check/onfidowh';
   const webhookId = randomUUID();
   const webhookToken = newWebhookToken();
-  const workflowIds = new Set(options.workflowIds ?? [EMULATED_WORKFLOW_ID]);
+  const workflowIds = new Set(options.workflowIds ?? [ONFIDO_EMULATED_WORKFLOW_ID]);
   const engine = new OnfidoEngine({
     clock,
     autoComplete: options.autoCompleteChecks ?? true,
@@ -194,7 +194,7 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
     apiToken,
     webhookToken,
     webhookUrl,
-    workflowId: [...workflowIds][0] ?? EMULATED_WORKFLOW_ID,
+    workflowId: [...workflowIds][0] ?? ONFIDO_EMULATED_WORKFLOW_ID,
     clock,
 
     config(overrides = {}) {
