@@ -1,0 +1,62 @@
+/**
+ * The webhook intake: a Web-standard handler and a node:http adapter that
+ * verify, record and answer at once; event stores (in memory and SQLite); and
+ * the processor that fetches results and calls the host.
+ *
+ * @module
+ */
+export {
+  type BodyReadResult,
+  BoundedCollector,
+  DEFAULT_MAX_BODY_BYTES,
+  declaredLength,
+  readWebBody,
+} from './body';
+export {
+  createWebhookHandler,
+  type IntakeAnswer,
+  type IntakeOutcome,
+  type RawDelivery,
+  verificationStatus,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+} from './handler';
+export { createMemoryStore, type MemoryEventStore } from './memory-store';
+export {
+  type NodeListener,
+  type NodeListenerOptions,
+  readNodeBody,
+  toNodeListener,
+} from './node-adapter';
+export {
+  createProcessor,
+  type DrainSummary,
+  describeFailure,
+  type ProcessorOptions,
+  type ResultDelivery,
+  type ResultHandler,
+  type WebhookProcessor,
+} from './processor';
+export {
+  loadSqliteDriver,
+  type SqliteDatabase,
+  type SqliteDatabaseConstructor,
+  type SqliteOpenOptions,
+  type SqliteRunResult,
+  type SqliteStatement,
+} from './sqlite-driver';
+export { createSqliteStore, type SqliteEventStore, type SqliteStoreOptions } from './sqlite-store';
+export {
+  type ClaimedEvent,
+  type ClaimOptions,
+  clipError,
+  EVENT_STATES,
+  type EventState,
+  type EventStore,
+  emptyCounts,
+  type InsertResult,
+  MAX_ERROR_LENGTH,
+  type NewEvent,
+  type StateCounts,
+  type StoredEvent,
+} from './store';
