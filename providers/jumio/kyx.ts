@@ -230,7 +230,7 @@ export function createKyxProvider(options: JumioOptions): IdentityVerificationPr
           // An answer naming another host is not followed, even for listing.
           assertAllowedUrl(part.href, [retrievalOrigin], 'jumio');
           documents.push({
-            id: `${credential.id}/${part.classifier}`,
+            id: `${credential.id}:${part.classifier}`,
             kind: kindOf(part.classifier),
             side: part.classifier.toLowerCase(),
             ...(credential.category === undefined ? {} : { documentType: credential.category }),

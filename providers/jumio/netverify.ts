@@ -207,7 +207,7 @@ export function createNetverifyProvider(options: JumioOptions): IdentityVerifica
         assertAllowedUrl(image.href, [origin], 'jumio');
         const classifier = image.classifier.toLowerCase();
         return {
-          id: `${reference}/${classifier}`,
+          id: `${reference}:${classifier}`,
           kind: classifier === 'face' || classifier.startsWith('liveness') ? 'selfie' : 'document',
           side: classifier,
           downloadUrl: image.href,

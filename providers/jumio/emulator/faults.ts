@@ -108,10 +108,11 @@ export async function spoil(fault: EmulatorFault, response: Response): Promise<R
     case 'truncated-body': {
       const bytes = new Uint8Array(await response.arrayBuffer());
       const half = bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2)));
+      // The connection closes after half the announced Content-Length, as a dropped socket does.
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
           controller.enqueue(half);
-          controller.error(new Error('connection reset by peer'));
+          controller.close();
         },
       });
       return new HttpResponse(stream, {

@@ -59,7 +59,7 @@ export function uploadCaptures(context: EmulatorContext, execution: Execution): 
     credential.parts = (partsOf[credential.category] ?? []).map((classifier) => {
       // A facemap is biometric data Jumio never hands out: no download link.
       if (classifier === 'FACEMAP') return { classifier };
-      storeImage(context, `${credential.id}/${classifier}`);
+      storeImage(context, `${credential.id}:${classifier}`);
       return {
         classifier,
         href: `${retrieval}/api/v1/accounts/${execution.accountId}/credentials/${credential.id}/parts/${classifier}`,
@@ -216,7 +216,7 @@ export async function finishScan(
   } else {
     scan.status = 'DONE';
     scan.images = ['front', 'back', 'face'];
-    for (const classifier of scan.images) storeImage(context, `${scan.reference}/${classifier}`);
+    for (const classifier of scan.images) storeImage(context, `${scan.reference}:${classifier}`);
   }
   if (scan.callbackUrl === undefined) return;
   await send(

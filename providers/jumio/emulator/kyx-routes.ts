@@ -255,7 +255,7 @@ export function retrievalRoute(
   if (part !== null) {
     const account = context.state.accounts.get(part[1] ?? '');
     const owned = account?.executions.some((e) => e.credentials.some((c) => c.id === part[2]));
-    const image = context.state.images.get(`${part[2]}/${part[3]}`);
+    const image = context.state.images.get(`${part[2]}:${part[3]}`);
     if (account === undefined || account.region !== region || !owned || image === undefined) {
       return problem(404, 'Credential part not found');
     }

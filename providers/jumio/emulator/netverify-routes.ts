@@ -131,7 +131,7 @@ export async function netverifyRoute(
       })),
     });
   }
-  const image = context.state.images.get(`${scan.reference}/${classifier}`);
+  const image = context.state.images.get(`${scan.reference}:${classifier}`);
   if (image === undefined) return problem(404, 'Image not found');
   return new HttpResponse(image.bytes.slice().buffer, {
     status: 200,

@@ -163,7 +163,7 @@ export class EmulatorState {
   executions = new Map<string, Execution>();
   scans = new Map<string, Scan>();
   verdicts = new Map<string, StoredVerdict>();
-  /** Image bytes by document id (`credentialId/CLASSIFIER` or `scanRef/classifier`). */
+  /** Image bytes by document id (`credentialId:CLASSIFIER` or `scanReference:classifier`, as the adapter names them). */
   images = new Map<string, { bytes: Uint8Array; contentType: string }>();
   deliveries: EmulatorDelivery[] = [];
   requests: RecordedRequest[] = [];
