@@ -286,7 +286,10 @@ describe('anything else → UNKNOWN (never CLEAR)', () => {
     ],
     ['an unexplained WARNING decision', { decision: 'WARNING' }],
     ['an unexplained REJECTED decision', { decision: 'REJECTED', decisionLabel: 'CUSTOM_RULE' }],
-    ['an unknown decision type', { decision: 'MAYBE' as NonNullable<JumioLabelVerdict['decision']> }],
+    [
+      'an unknown decision type',
+      { decision: 'MAYBE' as NonNullable<JumioLabelVerdict['decision']> },
+    ],
     [
       'checks skipped with nothing failed',
       {
