@@ -83,6 +83,7 @@ export {
   parseRetryAfter,
   RETRYABLE_STATUSES,
 } from './http/retry';
+export * from './intake';
 export {
   createLinkSigner,
   DEFAULT_LINK_TTL_SECONDS,

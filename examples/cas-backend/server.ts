@@ -1,0 +1,414 @@
+/**
+ * An ATM operator's server (the role of General Bytes' CAS) built on
+ * idv-providers: it starts verifications, texts the customer a signed link,
+ * accepts the verification page's *submit*, receives the provider's webhook or
+ * callback through the durable intake, and turns the result into the
+ * identity's status and a text message. The provider is whatever the
+ * configuration names.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type Clock,
+  createProcessor,
+  createWebhookHandler,
+  type EventStore,
+  type FinalStatus,
+  type IdentityVerificationProvider,
+  isIdvError,
+  type LinkSigner,
+  LinkTokenError,
+  type ResultDelivery,
+  type SessionRef,
+  toNodeListener,
+  type VerificationResult,
+  type WebhookProcessor,
+  withLinkToken,
+} from 'idv-providers';
+import { type Identity, IdentityStore } from './identities';
+import { refusedPage, verificationPage } from './page';
+import type { SmsSender } from './sms';
+
+/** The seed's routes, plus the Jumio callback route. */
+export const ROUTES = {
+  onfidoWebhook: '/serverapi/apiv1/identity-check/onfidowh',
+  jumioCallback: '/serverapi/apiv1/identity-check/jumiocb',
+  submit: '/serverapi/apiv1/identity-check/submit',
+  page: '/verify',
+} as const;
+
+/** Settings of the example server. */
+export interface CasBackendOptions {
+  provider: IdentityVerificationProvider;
+  links: LinkSigner;
+  store: EventStore;
+  sms: SmsSender;
+  /** The server's public URL (behind TLS in production), used in links sent to customers. Default: the address it listens on. */
+  publicUrl?: string | undefined;
+  /** Key the ATM (or operator) presents to start verifications. */
+  operatorKey: string;
+  /** Stand-in for the provider's capture, used only against the emulators. */
+  emulatedCapture?: (session: SessionRef) => Promise<void>;
+  clock?: Pick<Clock, 'now'>;
+  /** How often the processor polls the store, milliseconds. */
+  pollIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+/** A running example server. */
+export interface CasBackend {
+  readonly server: Server;
+  readonly identities: IdentityStore;
+  readonly processor: WebhookProcessor;
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+  startVerification(input: {
+    phoneNumber: string;
+    firstName: string;
+    lastName: string;
+  }): Promise<Identity>;
+  /** Asks the provider about identities whose link ran out without a result (Onfido sends no webhook then). */
+  sweepExpired(): Promise<number>;
+}
+
+const FINAL: ReadonlySet<string> = new Set([
+  'registered',
+  'awaiting_registration',
+  'rejected',
+  'retry',
+]);
+
+/** The text a customer gets for each final status. */
+export function smsText(
+  result: Pick<VerificationResult, 'status' | 'reason'>,
+  retryLink?: string,
+): string {
+  switch (result.status as FinalStatus) {
+    case 'registered':
+      return 'Your identity has been verified. You can now use the ATM.';
+    case 'awaiting_registration':
+      return 'Thank you. Your documents are being reviewed; we will text you when it is done.';
+    case 'rejected':
+      return 'We are sorry: your identity could not be verified.';
+    case 'retry': {
+      const why =
+        result.reason === 'EXPIRED'
+          ? 'the link expired'
+          : result.reason === 'REJECTED_AGE_VALIDATION'
+            ? 'the age check did not pass'
+            : 'the photos could not be read';
+      return `Your verification could not be completed (${why}). Please try again: ${retryLink ?? 'ask at the ATM'}`;
+    }
+  }
+}
+
+async function readJson(req: IncomingMessage, limit = 16 * 1024): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw Object.assign(new Error('body too large'), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    throw Object.assign(new Error('body is not JSON'), { status: 400 });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
+  const text = type === 'application/json' ? JSON.stringify(body) : String(body);
+  res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+/** Creates the example server. */
+export function createCasBackend(options: CasBackendOptions): CasBackend {
+  const { provider, links, sms } = options;
+  const clock = options.clock ?? { now: () => Date.now() };
+  const log = options.log ?? ((line: string) => console.log(line));
+  const identities = new IdentityStore();
+  const stamp = () => new Date(clock.now()).toISOString();
+  let publicUrl = options.publicUrl?.replace(/\/+$/, '');
+
+  async function newSession(
+    identity: Pick<Identity, 'id' | 'phoneNumber'>,
+    person: { firstName: string; lastName: string },
+  ) {
+    const started = await provider.startVerification({ identityReference: identity.id, person });
+    const { token, expiresAt } = await links.sign({
+      provider: provider.name,
+      subjectId: started.session.subjectId,
+      identityReference: identity.id,
+    });
+    const link = withLinkToken(`${publicUrl ?? ''}${ROUTES.page}`, token);
+    const linkExpiresAt = new Date(
+      Math.min(expiresAt.getTime(), started.expiresAt.getTime()),
+    ).toISOString();
+    return { started, link, linkExpiresAt };
+  }
+
+  async function startVerification(input: {
+    phoneNumber: string;
+    firstName: string;
+    lastName: string;
+  }) {
+    const id = identities.newId();
+    const { started, link, linkExpiresAt } = await newSession(
+      { id, phoneNumber: input.phoneNumber },
+      input,
+    );
+    const identity = identities.save({
+      id,
+      phoneNumber: input.phoneNumber,
+      provider: provider.name,
+      state: 'link_sent',
+      session: started.session,
+      link,
+      linkExpiresAt,
+      ...(started.sdkToken === undefined ? {} : { sdkToken: started.sdkToken }),
+      ...(provider.capabilities.hostedCapture && started.customerUrl !== undefined
+        ? { hostedUrl: started.customerUrl }
+        : {}),
+      documents: [],
+      appliedEvents: [],
+      history: [{ at: stamp(), what: `verification started with ${provider.name}` }],
+    });
+    await sms.send(
+      input.phoneNumber,
+      `To verify your identity, open ${link} (valid for 90 minutes).`,
+    );
+    return identity;
+  }
+
+  async function applyResult(
+    identity: Identity,
+    result: VerificationResult,
+    eventId: string,
+    documents: ResultDelivery['documents'],
+  ) {
+    if (identity.appliedEvents.includes(eventId) || FINAL.has(identity.state)) return;
+    for (const download of documents) {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      for await (const chunk of download.body) {
+        hash.update(chunk as Buffer);
+        bytes += (chunk as Buffer).length;
+      }
+      identity.documents.push({
+        id: download.document.id,
+        fileName: download.fileName,
+        contentType: download.contentType,
+        kind: download.document.kind,
+        bytes,
+        sha256: hash.digest('hex'),
+      });
+    }
+    identity.state = result.status as FinalStatus;
+    identity.reason = result.reason;
+    identity.reasons = result.reasons;
+    identity.statusSource = result.statusSource;
+    identity.person = result.person;
+    identity.appliedEvents.push(eventId);
+    identity.history.push({ at: stamp(), what: `result ${result.reason} → ${result.status}` });
+    let retryLink: string | undefined;
+    if (result.status === 'retry') {
+      const person = {
+        firstName: result.person?.firstName ?? 'Customer',
+        lastName: result.person?.lastName ?? identity.id,
+      };
+      const next = await newSession(identity, person);
+      retryLink = next.link;
+      identity.history.push({
+        at: stamp(),
+        what: `new link issued for ${next.started.session.subjectId}`,
+      });
+    }
+    await sms.send(identity.phoneNumber, smsText(result, retryLink));
+  }
+
+  const processor = createProcessor({
+    store: options.store,
+    providers: [provider],
+    clock: { now: () => clock.now(), random: Math.random },
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    handler: async ({ eventId, result, documents }) => {
+      const identity = identities.bySubject(provider.name, result.session.subjectId ?? '');
+      if (identity === undefined) {
+        log(
+          `[cas] result for unknown session ${result.session.subjectId ?? result.session.attemptId}: ignored`,
+        );
+        return;
+      }
+      await applyResult(identity, result, eventId, documents);
+    },
+    onError: (error) =>
+      log(`[cas] processing failed: ${isIdvError(error) ? error.message : String(error)}`),
+  });
+  const webhook = toNodeListener(
+    createWebhookHandler({ provider, store: options.store, processor, clock }),
+  );
+
+  async function identityFromToken(token: unknown) {
+    const claims = await links.verify(String(token ?? ''), { provider: provider.name });
+    const identity = identities.get(claims.identityReference);
+    if (identity === undefined)
+      throw new LinkTokenError('[idv] verification link refused: unknown identity', {
+        reason: 'wrong_session',
+      });
+    if (identity.session.subjectId !== claims.subjectId) {
+      throw new LinkTokenError('[idv] verification link refused: replaced by a newer link', {
+        reason: 'replaced',
+      });
+    }
+    return identity;
+  }
+
+  function statusView(identity: Identity) {
+    const final = FINAL.has(identity.state);
+    const text =
+      identity.state === 'link_sent'
+        ? 'Waiting for your photos.'
+        : identity.state === 'submitted'
+          ? 'We are checking your documents…'
+          : smsText(
+              { status: identity.state as FinalStatus, reason: identity.reason ?? null },
+              'see your messages',
+            );
+    return { state: identity.state, final, text };
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path === ROUTES.onfidoWebhook || path === ROUTES.jumioCallback) return webhook(req, res);
+
+    if (path === ROUTES.submit && req.method === 'POST') {
+      const identity = await identityFromToken((await readJson(req))['token']);
+      if (identity.state !== 'link_sent')
+        return send(res, 409, { message: 'This verification was already submitted.' });
+      const attempt = await provider.completeCapture(identity.session);
+      identity.session = { ...identity.session, ...attempt, subjectId: identity.session.subjectId };
+      identity.state = 'submitted';
+      identity.history.push({ at: stamp(), what: 'customer finished capture' });
+      return send(res, 200, { state: identity.state });
+    }
+
+    if (path === ROUTES.page && req.method === 'GET') {
+      const token = url.searchParams.get('token');
+      try {
+        const identity = await identityFromToken(token);
+        return send(
+          res,
+          200,
+          verificationPage({
+            token: token ?? '',
+            provider: provider.name,
+            identityId: identity.id,
+            expiresAt: identity.linkExpiresAt,
+            sdkToken: identity.sdkToken,
+            hostedUrl: identity.hostedUrl,
+            emulatedCapture: options.emulatedCapture !== undefined,
+          }),
+          'text/html',
+        );
+      } catch (error) {
+        const reason = error instanceof LinkTokenError ? error.reason : 'invalid';
+        const page =
+          reason === 'expired' ? 'expired' : reason === 'replaced' ? 'replaced' : 'invalid';
+        return send(res, reason === 'expired' ? 410 : 400, refusedPage(page), 'text/html');
+      }
+    }
+
+    if (
+      path === `${ROUTES.page}/capture` &&
+      req.method === 'POST' &&
+      options.emulatedCapture !== undefined
+    ) {
+      const identity = await identityFromToken((await readJson(req))['token']);
+      await options.emulatedCapture(identity.session);
+      return send(res, 200, { captured: true });
+    }
+
+    if (path === `${ROUTES.page}/status` && req.method === 'GET') {
+      return send(res, 200, statusView(await identityFromToken(url.searchParams.get('token'))));
+    }
+
+    if (path.startsWith('/internal/')) {
+      if (req.headers['authorization'] !== `Bearer ${options.operatorKey}`)
+        return send(res, 401, { message: 'operator key required' });
+      if (path === '/internal/identities' && req.method === 'POST') {
+        const body = await readJson(req);
+        const phoneNumber = String(body['phoneNumber'] ?? '');
+        if (!/^\+\d{8,15}$/.test(phoneNumber))
+          return send(res, 400, { message: 'phoneNumber must be E.164, e.g. +420777123456' });
+        const identity = await startVerification({
+          phoneNumber,
+          firstName: String(body['firstName'] ?? ''),
+          lastName: String(body['lastName'] ?? ''),
+        });
+        return send(res, 201, identity);
+      }
+      const match = /^\/internal\/identities\/([\w-]+)$/.exec(path);
+      if (match !== null && req.method === 'GET') {
+        const identity = identities.get(match[1] ?? '');
+        return identity === undefined
+          ? send(res, 404, { message: 'no such identity' })
+          : send(res, 200, identity);
+      }
+      if (path === '/internal/sweep' && req.method === 'POST')
+        return send(res, 200, { expired: await sweepExpired() });
+    }
+    return send(res, 404, { message: 'not found' });
+  }
+
+  async function sweepExpired(): Promise<number> {
+    let expired = 0;
+    for (const identity of identities.all()) {
+      if (identity.state !== 'link_sent' || Date.parse(identity.linkExpiresAt) > clock.now())
+        continue;
+      const result = await provider.getResult(identity.session);
+      if (result.status === 'pending') continue;
+      await applyResult(identity, result, `sweep:${identity.session.subjectId}`, []);
+      expired++;
+    }
+    return expired;
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      const status =
+        error instanceof LinkTokenError ? 401 : ((error as { status?: number }).status ?? 502);
+      const message =
+        isIdvError(error) || (error as { status?: number }).status !== undefined
+          ? (error as Error).message
+          : 'internal error';
+      log(`[cas] ${req.method} ${req.url?.split('?')[0]} failed: ${message}`);
+      if (!res.headersSent) send(res, status, { message });
+      else res.end();
+    });
+  });
+
+  return {
+    server,
+    identities,
+    processor,
+    startVerification,
+    sweepExpired,
+    async listen(port = 0, host = '127.0.0.1') {
+      await new Promise<void>((resolve) => server.listen(port, host, resolve));
+      processor.start();
+      const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+      publicUrl ??= url;
+      return url;
+    },
+    async close() {
+      await processor.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
