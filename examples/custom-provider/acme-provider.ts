@@ -170,7 +170,7 @@ export function acmeIdReasons(
 const createdSession = z.object({
   id: z.string().min(1),
   url: httpUrl,
-  expires_at: z.iso.datetime(),
+  expires_at: z.iso.datetime({ offset: true }),
 });
 const text = z.string().nullish();
 const sessionBody = z.object({
@@ -224,8 +224,9 @@ function personOf(p: z.output<typeof sessionBody>['person']): ExtractedPerson | 
     ['documentExpiry', p.document?.expiry],
   ];
   const person: ExtractedPerson = {};
-  for (const [key, value] of fields)
+  for (const [key, value] of fields) {
     if (typeof value === 'string' && value !== '') person[key] = value;
+  }
   return person;
 }
 
