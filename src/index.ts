@@ -13,9 +13,14 @@ export {
   type Clock,
   type CommonOptions,
   type CommonOptionsInput,
+  clockSchema,
+  commonOptionsShape,
+  httpUrl,
+  nonEmpty,
+  policySchema,
   systemClock,
 } from './config/common';
-export { configFromEnv, envPrefix, envVarName } from './config/env';
+export { COMMON_ENV, configFromEnv, envPrefix, envVarName } from './config/env';
 export {
   JUMIO_MODES,
   JUMIO_REGIONS,

@@ -24,12 +24,18 @@ export type EnvKind = 'string' | 'number' | 'boolean' | 'list';
 export interface ProviderDefinition<O = unknown> {
   /** The name used in config (`provider: "acme"`, `IDV_PROVIDER=acme`). Lower case, digits and dashes. */
   name: string;
-  /** Validates the options (everything in the config but `provider`). */
+  /**
+   * Validates the options (everything in the config but `provider`). It must
+   * accept the common options, `policy` and `clock` included, which
+   * `createProvider` passes to every provider: spread `commonOptionsShape`
+   * into a zod object to get them with their defaults.
+   */
   optionsSchema: z.ZodType<O, unknown>;
   /**
    * Options that can come from the environment, with how to read them. Each is
    * read from `IDV_<NAME>_<OPTION_IN_SCREAMING_SNAKE_CASE>`, e.g. `clientId` of
-   * `jumio` from `IDV_JUMIO_CLIENT_ID`.
+   * `jumio` from `IDV_JUMIO_CLIENT_ID`. The common options ({@link COMMON_ENV})
+   * are read for every provider and need not be listed.
    */
   env?: Readonly<Record<string, EnvKind>>;
   /** Creates the provider from validated options. May load code lazily. */
@@ -110,7 +116,11 @@ const loadOnfido = async (): Promise<OnfidoModule> =>
 const loadJumio = async (): Promise<JumioModule> =>
   isCommonJsBuild ? (require('idv-providers/jumio') as JumioModule) : import('idv-providers/jumio');
 
-const COMMON_ENV: Readonly<Record<string, EnvKind>> = {
+/**
+ * The options every provider reads from the environment without listing them
+ * in its own `env` map (`IDV_AUTO_REGISTRATION`, `IDV_TIMEOUT_MS`, ...).
+ */
+export const COMMON_ENV: Readonly<Record<string, EnvKind>> = {
   autoRegistration: 'boolean',
   timeoutMs: 'number',
   maxRetries: 'number',
@@ -124,7 +134,6 @@ export const onfidoDefinition: ProviderDefinition<z.output<typeof onfidoOptionsS
   name: 'onfido',
   optionsSchema: onfidoOptionsSchema,
   env: {
-    ...COMMON_ENV,
     apiToken: 'string',
     region: 'string',
     baseUrl: 'string',
@@ -141,7 +150,6 @@ export const jumioDefinition: ProviderDefinition<z.output<typeof jumioOptionsSch
   name: 'jumio',
   optionsSchema: jumioOptionsSchema,
   env: {
-    ...COMMON_ENV,
     mode: 'string',
     clientId: 'string',
     clientSecret: 'string',

@@ -23,7 +23,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import {
   bodyBytes,
   bodyText,
-  type Clock,
+  commonOptionsShape,
   constantTimeEqual,
   createHttpClient,
   type DocumentInfo,
@@ -31,12 +31,13 @@ import {
   downloadStream,
   type ExtractedPerson,
   headerValue,
+  httpUrl,
   type IdentityVerificationProvider,
   type IncomingWebhook,
   InvalidInputError,
   type MappingRow,
   mapLabels,
-  type OutcomePolicy,
+  nonEmpty,
   type ProviderDefinition,
   type ProviderLabel,
   parseProviderOptions,
@@ -57,51 +58,22 @@ export const ACME_ID_BASE_URL = 'https://api.acme-id.example';
 export const ACME_ID_SIGNATURE_HEADER = 'Acme-Signature';
 
 // ---------------------------------------------------------------------------
-// Options. The core's shared options (autoRegistration, policy, timeouts, ...)
-// are written out here with zod: `createProvider` passes `policy` and `clock`
-// into every provider's options, so a strict schema must accept them.
-
-const isFunction = (value: unknown): boolean => typeof value === 'function';
-const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL' });
+// Options. `commonOptionsShape` brings the core's shared options
+// (autoRegistration, policy, timeouts, retries, clock, ...) with their
+// defaults: `createProvider` passes `policy` and `clock` into every
+// provider's options, so a strict schema must accept them.
 
 /** Schema of the Acme ID options; unknown options are refused. */
 export const acmeIdOptionsSchema = z.strictObject({
+  ...commonOptionsShape,
   /** API key (`Authorization: Bearer ...`). Secret. */
-  apiKey: z.string().trim().min(1, { message: 'must not be empty' }),
+  apiKey: nonEmpty,
   /** The key Acme ID signs webhooks with. Secret. */
   webhookSecret: z.string().trim().min(16, { message: 'must be at least 16 characters' }),
   /** API base URL (a proxy, or the emulator in tests). Default {@link ACME_ID_BASE_URL}. */
   baseUrl: httpUrl.default(ACME_ID_BASE_URL),
   /** Where Acme ID sends the customer after capture. */
   redirectUrl: httpUrl.optional(),
-  /** Register a `CLEAR` identity without review. Default `false`. */
-  autoRegistration: z.boolean().default(false),
-  /** Host policy applied to every final result. */
-  policy: z.custom<OutcomePolicy>(isFunction, { message: 'expected a function' }).optional(),
-  /** Per-request timeout, milliseconds. */
-  timeoutMs: z.number().int().positive().max(600_000).default(30_000),
-  /** Retries after the first attempt (429, 5xx and broken connections). */
-  maxRetries: z.number().int().min(0).max(10).default(3),
-  /** Longest `Retry-After` waited for, milliseconds. */
-  maxRetryAfterMs: z.number().int().min(0).default(60_000),
-  /** Largest document download accepted, bytes. */
-  maxDownloadBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(64 * 1024 * 1024),
-  /** Your application's product token, prefixed to the library's `User-Agent`. */
-  userAgent: z.string().trim().min(1).max(200).optional(),
-  /** Injectable time (tests). */
-  clock: z
-    .custom<Clock>(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        ['now', 'sleep', 'random'].every((f) => isFunction((v as Record<string, unknown>)[f])),
-      { message: 'expected an object with now(), sleep(ms) and random()' },
-    )
-    .optional(),
 });
 
 /** Acme ID options as a host writes them. */
@@ -471,12 +443,6 @@ export const acmeIdDefinition: ProviderDefinition<AcmeIdOptions> = {
     webhookSecret: 'string',
     baseUrl: 'string',
     redirectUrl: 'string',
-    autoRegistration: 'boolean',
-    timeoutMs: 'number',
-    maxRetries: 'number',
-    maxRetryAfterMs: 'number',
-    maxDownloadBytes: 'number',
-    userAgent: 'string',
   },
   create: (options) => acmeId(options),
 };

@@ -8,12 +8,15 @@
  */
 import { ConfigError } from '../errors';
 import {
+  COMMON_ENV,
   defaultRegistry,
   type EnvKind,
   type IdvConfig,
   type ProviderRegistry,
   parseConfig,
 } from '../registry';
+
+export { COMMON_ENV };
 
 /** `clientSecret` → `CLIENT_SECRET`. */
 export function screamingSnake(option: string): string {
@@ -86,7 +89,7 @@ export function configFromEnv(
   const provider = env['IDV_PROVIDER']?.trim();
   const definition = registry.get(provider === '' ? undefined : provider);
   const name = definition.name;
-  const spec = definition.env ?? {};
+  const spec = { ...COMMON_ENV, ...definition.env };
   const config: Record<string, unknown> = { provider: name };
   const names = new Map<string, string>();
   for (const [option, kind] of Object.entries(spec)) {
