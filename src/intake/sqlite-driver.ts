@@ -35,6 +35,8 @@ export interface SqliteDatabase {
   close(): unknown;
   /** `true` while the connection is open. */
   readonly open: boolean;
+  /** `true` while a transaction is open. */
+  readonly inTransaction: boolean;
 }
 
 /** Options the store passes when opening a database. */

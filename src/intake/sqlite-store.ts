@@ -9,6 +9,9 @@
  *   `SIGKILL`) but may lose the last commits on power loss; it is faster.
  * - Inserts are de-duplicated by a unique index on the dedupe key, and a claim
  *   is one `UPDATE … RETURNING` statement, so both are atomic across processes.
+ * - Group commit: inserts that arrive in the same turn of the event loop are
+ *   written in one transaction, so a burst of webhooks costs one sync to disk,
+ *   not one each. Every insert's promise settles only after its commit.
  *
  * @module
  */
@@ -26,6 +29,8 @@ import {
   type EventState,
   type EventStore,
   emptyCounts,
+  type InsertResult,
+  type NewEvent,
   type StoredEvent,
 } from './store';
 
@@ -72,6 +77,12 @@ interface Row {
   lease_until: number | null;
   last_error: string | null;
   finished_at: number | null;
+}
+
+interface PendingInsert {
+  input: NewEvent;
+  resolve: (result: InsertResult) => void;
+  reject: (error: unknown) => void;
 }
 
 function toEvent(row: Row): StoredEvent {
@@ -235,34 +246,97 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   const changed = (action: string, run: () => { changes: number }) =>
     guard(action, () => run().changes > 0);
 
+  const insertOne = ({ event, state, now }: NewEvent): InsertResult => {
+    const id = randomUUID();
+    const session = JSON.stringify(event.session);
+    const finishedAt = state === 'skipped' ? now : null;
+    const inserted =
+      sql.insert.run(
+        id,
+        event.provider,
+        event.type,
+        event.dedupeKey,
+        session,
+        event.actionable ? 1 : 0,
+        event.occurredAt ?? null,
+        state,
+        now,
+        now,
+        now,
+        finishedAt,
+      ).changes > 0;
+    if (inserted) {
+      const row: Row = {
+        id,
+        provider: event.provider,
+        type: event.type,
+        dedupe_key: event.dedupeKey,
+        session,
+        actionable: event.actionable ? 1 : 0,
+        occurred_at: event.occurredAt ?? null,
+        state,
+        attempts: 0,
+        pending_checks: 0,
+        received_at: now,
+        updated_at: now,
+        next_attempt_at: now,
+        lease_token: null,
+        lease_until: null,
+        last_error: null,
+        finished_at: finishedAt,
+      };
+      return { inserted, event: toEvent(row) };
+    }
+    const existing = sql.byKey.get(event.dedupeKey) as Row | undefined;
+    if (existing === undefined) throw new StoreError('[idv] [sqlite-store] the event vanished');
+    return { inserted, event: toEvent(existing) };
+  };
+  /** Inserts in one transaction: one commit (one sync to disk) for the whole batch. */
+  const insertBatch = (inputs: readonly NewEvent[]): InsertResult[] => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const results = inputs.map(insertOne);
+      db.exec('COMMIT');
+      return results;
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  };
+  // Group commit: inserts that arrive in the same turn of the event loop share a
+  // transaction. Each caller's promise settles only after that transaction commits.
+  let pending: PendingInsert[] = [];
+  const flushInserts = () => {
+    const batch = pending;
+    pending = [];
+    try {
+      const results = insertBatch(batch.map((item) => item.input));
+      batch.forEach((item, i) => item.resolve(results[i]!));
+      return;
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(failure('record the event', error));
+        return;
+      }
+    }
+    // One insert spoiled the batch: retry each alone so the others still succeed.
+    for (const item of batch) {
+      try {
+        item.resolve(insertBatch([item.input])[0]!);
+      } catch (error) {
+        item.reject(failure('record the event', error));
+      }
+    }
+  };
+
   return {
     kind: 'sqlite',
     path,
 
-    insertIfAbsent: ({ event, state, now }) =>
-      guard('record the event', () => {
-        const id = randomUUID();
-        const finishedAt = state === 'skipped' ? now : null;
-        const inserted =
-          sql.insert.run(
-            id,
-            event.provider,
-            event.type,
-            event.dedupeKey,
-            JSON.stringify(event.session),
-            event.actionable ? 1 : 0,
-            event.occurredAt ?? null,
-            state,
-            now,
-            now,
-            now,
-            finishedAt,
-          ).changes > 0;
-        const row = (inserted ? sql.byId.get(id) : sql.byKey.get(event.dedupeKey)) as
-          | Row
-          | undefined;
-        if (row === undefined) throw new StoreError('[idv] [sqlite-store] the event vanished');
-        return { inserted, event: toEvent(row) };
+    insertIfAbsent: (input) =>
+      new Promise<InsertResult>((resolve, reject) => {
+        pending.push({ input, resolve, reject });
+        if (pending.length === 1) setImmediate(flushInserts);
       }),
 
     claim: ({ now, leaseMs, limit }) =>

@@ -78,6 +78,47 @@ describe('createSqliteStore', () => {
     await store.close();
   });
 
+  it('commits a burst of inserts in one transaction, each promise settling after the commit', async () => {
+    const statements: string[] = [];
+    const Counting = class extends Database {
+      override exec(source: string) {
+        if (/^(BEGIN|COMMIT|ROLLBACK)/.test(source)) statements.push(source);
+        return super.exec(source);
+      }
+    };
+    const store = await createSqliteStore({ path: join(dir, 'burst.sqlite'), Database: Counting });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.insertIfAbsent({ event: event(`b${i % 40}`), state: 'queued', now: T0 }),
+      ),
+    );
+    expect(statements).toEqual(['BEGIN IMMEDIATE', 'COMMIT']);
+    expect(results.filter((r) => r.inserted)).toHaveLength(40);
+    expect(results[45]?.event.id).toBe(results[5]?.event.id);
+    expect((await store.counts()).queued).toBe(40);
+    await store.close();
+  });
+
+  it('lets the rest of a burst succeed when one insert in it fails', async () => {
+    const store = await createSqliteStore({ path: join(dir, 'spoiled.sqlite') });
+    const circular: Record<string, unknown> = { provider: 'fake' };
+    circular['self'] = circular;
+    const settled = await Promise.allSettled([
+      store.insertIfAbsent({ event: event('good-1'), state: 'queued', now: T0 }),
+      store.insertIfAbsent({
+        event: { ...event('bad'), session: circular as never },
+        state: 'queued',
+        now: T0,
+      }),
+      store.insertIfAbsent({ event: event('good-2'), state: 'queued', now: T0 }),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(StoreError);
+    expect((await store.counts()).queued).toBe(2);
+    expect(await store.getByDedupeKey('fake:check.completed:bad')).toBeUndefined();
+    await store.close();
+  });
+
   it('shares one file between two stores without handing an event to both', async () => {
     const path = join(dir, 'shared.sqlite');
     const a = await createSqliteStore({ path });
