@@ -311,7 +311,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     pending = [];
     try {
       const results = insertBatch(batch.map((item) => item.input));
-      batch.forEach((item, i) => item.resolve(results[i]!));
+      for (const [i, item] of batch.entries()) item.resolve(results[i]!);
       return;
     } catch (error) {
       if (batch.length === 1) {
