@@ -20,6 +20,7 @@ import {
   liveVideoListSchema,
   type OnfidoDocument,
   type OnfidoLiveMedia,
+  workflowRunSchema,
 } from './schemas';
 
 const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
@@ -62,16 +63,24 @@ async function applicantOf(
   ctx: OnfidoContext,
   session: SessionRef,
   signal: AbortSignal | undefined,
-) {
+): Promise<string> {
   if (session.subjectId !== undefined && session.subjectId !== '') return session.subjectId;
-  if (session.attemptId !== undefined && session.attemptId !== '' && !ctx.studio) {
-    const check = await ctx.http.request({
-      method: 'GET',
-      url: `/checks/${segment(session.attemptId)}`,
-      schema: checkSchema,
-      signal,
-    });
-    if (check.data.applicant_id != null) return check.data.applicant_id;
+  if (session.attemptId !== undefined && session.attemptId !== '') {
+    // Only the check (or, in Studio, the workflow run) is known: it names the applicant.
+    const answer = ctx.studio
+      ? await ctx.http.request({
+          method: 'GET',
+          url: `/workflow_runs/${segment(session.attemptId)}`,
+          schema: workflowRunSchema,
+          signal,
+        })
+      : await ctx.http.request({
+          method: 'GET',
+          url: `/checks/${segment(session.attemptId)}`,
+          schema: checkSchema,
+          signal,
+        });
+    if (answer.data.applicant_id != null) return answer.data.applicant_id;
   }
   throw new InvalidInputError('[idv] [onfido] listDocuments needs the applicant id (subjectId)', {
     provider: 'onfido',

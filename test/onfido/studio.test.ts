@@ -186,3 +186,17 @@ describe('run status → outcome', () => {
     });
   });
 });
+
+describe('documents of a run', () => {
+  it('lists the captured files from the run id alone', async () => {
+    const idv = await studio();
+    const started = await idv.startVerification({ identityReference: 'identity-30', person: ADA });
+    await emulator.completeCustomerJourney(started.session);
+    const docs = await idv.listDocuments({
+      provider: 'onfido',
+      attemptId: started.session.attemptId!,
+    });
+    expect(docs.map((d) => d.kind)).toEqual(['document', 'document', 'selfie']);
+    expect(docs).toEqual(await idv.listDocuments(started.session));
+  });
+});
