@@ -30,7 +30,10 @@ const stores: Array<[string, () => Promise<{ store: EventStore; cleanup: () => P
       'sqlite',
       async () => {
         const { dir, remove } = await tempDir();
-        const store = await createSqliteStore({ path: join(dir, 'events.sqlite') });
+        const store = await createSqliteStore({
+          path: join(dir, 'events.sqlite'),
+          synchronous: 'normal',
+        });
         return {
           store,
           cleanup: async () => {

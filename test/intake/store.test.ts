@@ -10,7 +10,10 @@ describeEventStore('memory', async () => ({
 
 describeEventStore('sqlite', async () => {
   const { dir, remove } = await tempDir();
-  const store = await createSqliteStore({ path: join(dir, 'events.sqlite') });
+  const store = await createSqliteStore({
+    path: join(dir, 'events.sqlite'),
+    synchronous: 'normal',
+  });
   return {
     store,
     cleanup: async () => {
