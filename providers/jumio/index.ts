@@ -51,4 +51,4 @@ export {
   looksLikePersonalData,
   MAX_REFERENCE_LENGTH,
 } from './references';
-export type { WorkflowDetails } from './schemas';
+export { type WorkflowDetails, workflowDetailsSchema } from './schemas';

@@ -48,12 +48,20 @@ import {
 } from './state';
 import { KYX_REPRESENTATIVE, NETVERIFY_REPRESENTATIVE } from './verdicts';
 
+export type { Deliver as JumioDeliver } from './journey';
 export type {
+  Account as JumioEmulatedAccount,
+  CapabilityJson as JumioEmulatedCapability,
   CapabilityLabel as JumioCapabilityLabel,
   DecisionType as JumioEmulatedDecisionType,
+  Execution as JumioEmulatedExecution,
   JumioLabelVerdict,
   NetverifyVerdict as JumioNetverifyVerdict,
   RecordedRequest as JumioRecordedRequest,
+  RegionKey as JumioEmulatedRegion,
+  Scan as JumioEmulatedScan,
+  StoredCredential as JumioEmulatedCredential,
+  StoredPart as JumioEmulatedPart,
   WorkflowStatus as JumioWorkflowStatus,
 } from './state';
 export { SAMPLE_PERSON as JUMIO_SAMPLE_PERSON } from './verdicts';
