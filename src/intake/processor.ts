@@ -22,6 +22,9 @@
  *
  * ## Retries and dead letters
  *
+ * Up to `concurrency` events are processed at once; a slow one does not hold
+ * up the others, since a new event is claimed as soon as a slot frees.
+ *
  * Every claim is an attempt. A failure (the provider's API, a download, or the
  * handler throwing) requeues the event after an exponential backoff with
  * jitter (`backoffDelay`). After `maxAttempts` attempts the event is
@@ -38,7 +41,7 @@
  * @module
  */
 import { type Clock, systemClock } from '../config/common';
-import { isIdvError, NotFoundError } from '../errors';
+import { ConfigError, isIdvError } from '../errors';
 import { type BackoffOptions, backoffDelay } from '../http/retry';
 import type {
   DocumentDownload,
@@ -205,7 +208,7 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
       infos = await provider.listDocuments(result.session, { signal });
     } catch (error) {
       // No documents stored (never captured, or already deleted): nothing to download.
-      if (error instanceof NotFoundError) return;
+      if (isIdvError(error) && error.code === 'not_found') return;
       throw error;
     }
     for (const info of infos) opened.push(await provider.downloadDocument(info, { signal }));
@@ -239,7 +242,10 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
     try {
       const provider = providers.get(event.provider);
       if (provider === undefined) {
-        throw new Error(`no processor provider is named ${JSON.stringify(event.provider)}`);
+        throw new ConfigError(
+          `[idv] [intake] the event names provider ${JSON.stringify(event.provider)}, which the processor was not given`,
+          { option: 'providers' },
+        );
       }
       const result = await provider.getResult(event.session, { signal });
       if (result.status === 'pending') {
@@ -288,21 +294,33 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
     }
   }
 
-  /** Claims and processes batches until nothing is due (or `proceed` says stop). */
+  /**
+   * Keeps up to `concurrency` events in progress, claiming more as each one
+   * finishes, until nothing is due and nothing is in progress (or `proceed`
+   * says to stop claiming).
+   */
   async function runRound(summary: DrainSummary, proceed: () => boolean): Promise<void> {
-    while (proceed()) {
-      const batch = await store.claim({ now: clock.now(), leaseMs, limit: concurrency });
-      if (batch.length === 0) return;
-      const outcomes = await Promise.all(
-        batch.map((event) =>
-          processOne(event).catch((error: unknown) => {
-            // The store failed while recording the outcome: the lease expires and the event is retried.
-            notify(error, event);
-            return undefined;
-          }),
-        ),
-      );
-      for (const outcome of outcomes) if (outcome !== undefined) summary[outcome] += 1;
+    const inFlight = new Set<Promise<void>>();
+    for (;;) {
+      if (proceed() && inFlight.size < concurrency) {
+        const limit = concurrency - inFlight.size;
+        const batch = await store.claim({ now: clock.now(), leaseMs, limit });
+        for (const event of batch) {
+          const work: Promise<void> = processOne(event)
+            .then(
+              (outcome) => {
+                summary[outcome] += 1;
+              },
+              // The store failed while recording the outcome: the lease expires and the event is retried.
+              (error: unknown) => notify(error, event),
+            )
+            .finally(() => inFlight.delete(work));
+          inFlight.add(work);
+        }
+        if (batch.length === limit) continue;
+      }
+      if (inFlight.size === 0) return;
+      await Promise.race(inFlight);
     }
   }
 

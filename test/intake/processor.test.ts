@@ -271,7 +271,96 @@ describe.each(stores)('processor on the %s store', (_name, open) => {
     const id = await receive('orphan');
     const p = processor({ providers: [createFakeProvider(SECRET, 'other')], maxAttempts: 1 });
     expect(await p.drain()).toMatchObject({ deadLettered: 1 });
-    expect((await store.get(id))?.lastError).toBe('Error: no processor provider is named "fake"');
+    expect((await store.get(id))?.lastError).toBe(
+      '[idv] [intake] the event names provider "fake", which the processor was not given',
+    );
+  });
+});
+
+describe('processor concurrency and leases (memory store)', () => {
+  const setup = () => {
+    const store = createMemoryStore();
+    const provider = createFakeProvider(SECRET);
+    const clock = createTestClock();
+    const intake = createWebhookHandler({ provider, store, clock });
+    const receive = async (id: string) => {
+      const { body, headers } = fakeDelivery({ id }, SECRET);
+      const response = await intake(
+        new Request('http://127.0.0.1/hook', { method: 'POST', body, headers }),
+      );
+      return ((await response.json()) as { id: string }).id;
+    };
+    return { store, provider, clock, receive };
+  };
+
+  it('keeps processing other events while a slow one is in progress', async () => {
+    const { store, provider, clock, receive } = setup();
+    const slow = await receive('slow');
+    await receive('quick-1');
+    await receive('quick-2');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const order: string[] = [];
+    const p = createProcessor({
+      store,
+      providers: provider,
+      clock,
+      concurrency: 2,
+      handler: async ({ eventId, event }) => {
+        if (eventId === slow) await gate;
+        order.push(event.dedupeKey.split(':').at(-1)!);
+        if (order.length === 2) release();
+      },
+    });
+    expect(await p.drain()).toMatchObject({ completed: 3 });
+    expect(order).toEqual(['quick-1', 'quick-2', 'slow']);
+  });
+
+  it('renews the lease of a slow handler, so no other worker takes the event meanwhile', async () => {
+    const { store, provider, clock, receive } = setup();
+    const id = await receive('renewed');
+    let stolen: unknown[] = ['not checked'];
+    let runs = 0;
+    const p = createProcessor({
+      store,
+      providers: provider,
+      clock,
+      leaseMs: 60,
+      handler: async () => {
+        runs += 1;
+        clock.advance(50);
+        await new Promise((r) => setTimeout(r, 80));
+        clock.advance(50);
+        // 100 ms after the claim, past the first lease: renewed, so still held.
+        stolen = await store.claim({ now: clock.now(), leaseMs: 60, limit: 1 });
+      },
+    });
+    expect(await p.drain()).toMatchObject({ completed: 1 });
+    expect(stolen).toEqual([]);
+    expect(runs).toBe(1);
+    expect((await store.get(id))?.state).toBe('done');
+  });
+
+  it('aborts the handler signal when the lease is lost', async () => {
+    const { store, provider, clock, receive } = setup();
+    await receive('lost');
+    const losing: EventStore = { ...store, extendLease: async () => false };
+    let reason: unknown;
+    const p = createProcessor({
+      store: losing,
+      providers: provider,
+      clock,
+      leaseMs: 30,
+      handler: async ({ signal }) => {
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+        reason = signal.reason;
+        throw signal.reason;
+      },
+    });
+    expect(await p.drain()).toMatchObject({ retried: 1 });
+    expect((reason as Error).message).toBe('the lease on this event was lost');
   });
 });
 
