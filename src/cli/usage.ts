@@ -1,0 +1,149 @@
+/**
+ * The `--help` text of every command.
+ *
+ * @module
+ */
+
+const EXIT_CODES = `Exit codes:
+  0  done (for check: the credentials were accepted)
+  1  local failure (a file could not be written, the port is taken, an unexpected error)
+  2  usage or configuration error (unknown command or option, missing or invalid option, unknown provider)
+  3  the provider refused the credentials (HTTP 401/403, OAuth2 invalid_client)
+  4  the provider could not be used (unreachable, timeout, 429, 5xx, another error answer)`;
+
+const CONFIG_FLAGS = `  --config <file.json>   read the configuration from a JSON file: {"provider": "onfido", ...}.
+                         A string value may contain \${NAME}: the environment variable NAME
+                         (so secrets stay out of the file)
+  --env-file <.env>      read NAME=value lines into the environment first (variables already
+                         set in the environment win)
+  Without --config, the configuration comes from the environment: IDV_PROVIDER and
+  IDV_<PROVIDER>_<OPTION> (IDV_ONFIDO_API_TOKEN, IDV_JUMIO_CLIENT_SECRET, ...), as the
+  library's configFromEnv() reads it.`;
+
+/** `idv-providers --help`. */
+export const MAIN_USAGE = `Usage: idv-providers <command> [options]
+
+Commands:
+  check               validate the configuration and test the connection to the provider
+  webhooks register   register your Onfido webhook URL and get its signing token
+  emulator            serve the Onfido and Jumio emulators over HTTP for a backend in any language
+  help [command]      show a command's help
+
+Options:
+  -h, --help          show help
+  -v, --version       show the version
+
+Run "idv-providers <command> --help" for a command's options.
+
+${EXIT_CODES}
+`;
+
+/** `idv-providers check --help`. */
+export const CHECK_USAGE = `Usage: idv-providers check [--config <file.json>] [--env-file <.env>]
+
+Validates the configuration, then proves the credentials with the provider's
+connection check (Onfido: an authenticated GET /applicants; Jumio: obtaining an
+OAuth2 token, or a Netverify retrieval call in legacy mode). Prints the provider,
+the base URL that answered, the latency and what was checked. Secrets are shown
+masked (the first 4 characters, or ***).
+
+Options:
+${CONFIG_FLAGS}
+  -h, --help             show this help
+
+Examples:
+  IDV_PROVIDER=onfido IDV_ONFIDO_API_TOKEN=... IDV_ONFIDO_VERIFICATION_SITE_URL=https://verify.example.com \\
+    idv-providers check
+  idv-providers check --config idv.json --env-file .env
+
+${EXIT_CODES}
+`;
+
+/** `idv-providers webhooks --help`. */
+export const WEBHOOKS_USAGE = `Usage: idv-providers webhooks register --url <https-url> [options]
+
+Commands:
+  register   register (or find) the Onfido webhook for a URL and get its signing token
+
+Run "idv-providers webhooks register --help" for its options.
+`;
+
+/** `idv-providers webhooks register --help`. */
+export const WEBHOOKS_REGISTER_USAGE = `Usage: idv-providers webhooks register --url <https-url> [options]
+
+Registers your webhook endpoint with Onfido (GET /webhooks, then POST /webhooks
+if the URL is not registered yet), so running it twice is safe: the second run
+finds the same webhook and its same token. Onfido only: Jumio has no webhook
+registration API (it calls the callbackUrl each transaction names: set
+IDV_JUMIO_CALLBACK_URL instead).
+
+The webhook's signing token is a secret: store it as IDV_ONFIDO_WEBHOOK_TOKEN.
+It is not printed unless you ask:
+  --token-file <path>    write the token to this file (created with mode 0600,
+                         replaced if it exists), then load it into your secret store
+  --show-token           print the token once on stdout (only there, never on stderr),
+                         on a line marked as a secret
+With neither, the command registers the webhook and tells you how to get the token.
+
+Options:
+  --url <https-url>      your webhook endpoint, e.g. https://cas.example.com/serverapi/apiv1/identity-check/onfidowh
+  --events <a,b,...>     events to subscribe to (default: all), e.g. check.completed,workflow_run.completed
+${CONFIG_FLAGS}
+  -h, --help             show this help
+
+The configuration must name provider "onfido" (its apiToken, region or baseUrl).
+If it already holds a webhookToken, the command says whether it matches.
+
+${EXIT_CODES}
+`;
+
+/** `idv-providers emulator --help`. */
+export const EMULATOR_USAGE = `Usage: idv-providers emulator [--port 4010] [--host 127.0.0.1] [options]
+
+Serves the Onfido and Jumio emulators on one port, over real HTTP, so a backend
+in any language can be pointed at them. Prints the base URLs, the credentials
+the emulators accept (fake ones) and the environment variables to export. Runs
+until Ctrl-C (SIGINT) or SIGTERM, then closes and exits 0.
+
+  Onfido API v3.6     http://<host>:<port>/onfido/v3.6
+  Jumio OAuth2        http://<host>:<port>/jumio/auth
+  Jumio account       http://<host>:<port>/jumio/account
+  Jumio retrieval     http://<host>:<port>/jumio/retrieval
+  Jumio Netverify     http://<host>:<port>/jumio/netverify   (legacy mode)
+
+Options:
+  --port <n>                  port to listen on (default 4010; 0 picks a free one)
+  --host <address>            address to bind (default 127.0.0.1). URLs in the emulators'
+                              answers use this address, so bind one your backend reaches
+  --onfido-api-token <t>      the API token Onfido accepts (default: a fixed fake token)
+  --onfido-webhook-url <url>  a webhook registered up front; its signing token is printed
+                              (your backend may also register its own with POST /webhooks)
+  --jumio-client-id <id>      the client id Jumio accepts (default: a fixed fake one)
+  --jumio-client-secret <s>   the client secret Jumio accepts (default: a fixed fake one)
+  --deliver-to <origin>       send every webhook and callback to this origin instead of the
+                              registered URL's, keeping the path (as a TLS proxy in front of
+                              your backend would), e.g. http://127.0.0.1:8080
+  --quiet                     do not log each request
+  -h, --help                  show this help
+
+Webhooks and callbacks are POSTed over HTTP to the URL registered: Onfido's webhooks
+(POST /webhooks, or --onfido-webhook-url) and Jumio's callbackUrl from the account
+request. URLs on reserved example hosts (example.com, *.example, *.test, *.invalid)
+are recorded but not sent unless --deliver-to redirects them.
+
+Control endpoints, to drive scenarios from a test in any language (JSON bodies;
+provider is "onfido" or "jumio"):
+  GET  /_emulator                 base URLs, credentials and these endpoints
+  POST /_emulator/verdict         {"provider", "subjectId", "reason", "person"?}
+                                  choose the verdict by reason code (CLEAR, CAUTION_DATA_COMPARISON,
+                                  SUSPECTED_..., REJECTED_..., EXPIRED) before the customer finishes
+  POST /_emulator/journey         {"provider", "session": {"subjectId", "attemptId"?}}
+                                  play the customer: upload the document and selfie (Jumio then
+                                  finishes processing and sends its callback)
+  GET  /_emulator/deliveries      every webhook and callback sent, oldest first (?provider=)
+  POST /_emulator/fault           {"provider", "fault": {"kind": "status", "status": 503}, "times"?,
+                                  "method"?, "path"?} inject a failure into the next request(s)
+  POST /_emulator/reset           {"provider"?} forget all sessions, verdicts, faults, deliveries
+
+${EXIT_CODES}
+`;
