@@ -29,6 +29,7 @@ import { isIdvError, WebhookVerificationError } from '../errors';
 import type { IdentityVerificationProvider, IncomingWebhook } from '../provider';
 import { headerValue } from '../webhook-input';
 import { type BodyReadResult, DEFAULT_MAX_BODY_BYTES, declaredLength, readWebBody } from './body';
+import type { WebhookProcessor } from './processor';
 import type { EventStore, StoredEvent } from './store';
 
 /** A delivery as any HTTP framework can describe it; see {@link WebhookHandler.receive}. */
@@ -85,6 +86,12 @@ export type IntakeOutcome =
       error: unknown;
     };
 
+/** Something to wake when an event is recorded: a {@link WebhookProcessor}, or a host's own queue. */
+export interface Nudgeable {
+  /** Asks for the recorded events to be processed soon. Must not throw or block. */
+  nudge(): void;
+}
+
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
   /** The provider whose webhooks or callbacks this route receives. */
@@ -92,7 +99,7 @@ export interface WebhookHandlerOptions {
   /** Where events are recorded. */
   store: EventStore;
   /** Told after a new actionable event is recorded, so it starts at once rather than at the next poll. */
-  processor?: { nudge(): void } | undefined;
+  processor?: Nudgeable | undefined;
   /** Largest body accepted, bytes. Default 1 MiB. */
   maxBodyBytes?: number | undefined;
   /** Time source for `receivedAt`. Default the system clock. */

@@ -16,6 +16,7 @@ export {
   createWebhookHandler,
   type IntakeAnswer,
   type IntakeOutcome,
+  type Nudgeable,
   type RawDelivery,
   verificationStatus,
   type WebhookHandler,
