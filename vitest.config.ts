@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -14,6 +14,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
+    // Browser tests need Chromium; they run with vitest.browser.config.ts (npm run test:browser).
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 20_000,

@@ -48,10 +48,12 @@ export function verificationPage(view: {
       : `<div id="capture-mount" data-sdk-token="${escapeHtml(view.sdkToken ?? '')}"><!-- mount ${escapeHtml(view.provider)}'s web SDK here with this SDK token --></div>`;
   const body = `
   <h1>Verify your identity</h1>
-  <div class="card" id="step-capture">${capture}</div>
+  <div class="card step" id="step-capture">${capture}</div>
   <div class="card">
+    <div class="step">
     <p>When you have finished, tell us so we can check your documents.</p>
     <button id="finish" data-testid="finish" ${view.emulatedCapture ? 'disabled' : ''}>I have finished</button>
+    </div>
     <p id="message" role="status"></p>
   </div>
   <p><small>This link is valid until <time datetime="${escapeHtml(view.expiresAt)}">${escapeHtml(view.expiresAt)}</time>.</small></p>
@@ -64,7 +66,7 @@ export function verificationPage(view: {
     async function post(path) {
       const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
       const body = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error(body.message || ('HTTP ' + response.status));
+      if (!response.ok) throw Object.assign(new Error(body.message || ('HTTP ' + response.status)), { status: response.status });
       return body;
     }
     if (capture) capture.addEventListener('click', async () => {
@@ -72,18 +74,28 @@ export function verificationPage(view: {
       try { await post('/verify/capture'); show('Photos taken.'); finish.disabled = false; }
       catch (e) { show(e.message, 'error'); capture.disabled = false; }
     });
+    for (const time of document.querySelectorAll('time[datetime]')) {
+      time.textContent = new Date(time.dateTime).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+    }
     async function poll() {
       const response = await fetch('/verify/status?token=' + encodeURIComponent(token));
       const body = await response.json();
       document.body.dataset.pageStatus = body.state;
       show(body.text, 'status');
-      if (body.final) return;
+      if (body.final) {
+        for (const card of document.querySelectorAll('.step')) card.hidden = true;
+        return;
+      }
       setTimeout(poll, 300);
     }
     finish.addEventListener('click', async () => {
       finish.disabled = true;
       try { await post('/serverapi/apiv1/identity-check/submit'); show('Thank you, we are checking your documents…', 'status'); poll(); }
-      catch (e) { show(e.message, 'error'); finish.disabled = false; }
+      catch (e) {
+        // Already submitted, or the result came in first: show where the identity stands.
+        if (e.status === 409) { poll(); return; }
+        show(e.message, 'error'); finish.disabled = false;
+      }
     });
   </script>`;
   return layout('Verify your identity', body, 'link_sent');
@@ -102,5 +114,14 @@ export function refusedPage(reason: 'expired' | 'invalid' | 'replaced'): string 
     'Verification link',
     `<h1>Verification link</h1><div class="card"><p class="error" data-testid="refused">${escapeHtml(text)}</p></div>`,
     `refused_${reason}`,
+  );
+}
+
+/** The page for a link whose verification has moved on: where the identity stands. */
+export function statusPage(view: { state: string; text: string }): string {
+  return layout(
+    'Verification status',
+    `<h1>Verify your identity</h1><div class="card"><p class="status" id="message" role="status">${escapeHtml(view.text)}</p></div>`,
+    view.state,
   );
 }

@@ -27,7 +27,7 @@ import {
   withLinkToken,
 } from 'idv-providers';
 import { type Identity, IdentityStore } from './identities';
-import { refusedPage, verificationPage } from './page';
+import { refusedPage, statusPage, verificationPage } from './page';
 import type { SmsSender } from './sms';
 
 /** The seed's routes, plus the Jumio callback route. */
@@ -177,9 +177,10 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
       appliedEvents: [],
       history: [{ at: stamp(), what: `verification started with ${provider.name}` }],
     });
+    const minutes = Math.round((Date.parse(linkExpiresAt) - clock.now()) / 60_000);
     await sms.send(
       input.phoneNumber,
-      `To verify your identity, open ${link} (valid for 90 minutes).`,
+      `To verify your identity, open ${link} (valid for ${minutes} minutes).`,
     );
     return identity;
   }
@@ -288,8 +289,12 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
 
     if (path === ROUTES.submit && req.method === 'POST') {
       const identity = await identityFromToken((await readJson(req))['token']);
-      if (identity.state !== 'link_sent')
-        return send(res, 409, { message: 'This verification was already submitted.' });
+      if (identity.state !== 'link_sent') {
+        return send(res, 409, {
+          message: 'This verification was already submitted.',
+          state: identity.state,
+        });
+      }
       const attempt = await provider.completeCapture(identity.session);
       identity.session = { ...identity.session, ...attempt, subjectId: identity.session.subjectId };
       identity.state = 'submitted';
@@ -301,6 +306,9 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
       const token = url.searchParams.get('token');
       try {
         const identity = await identityFromToken(token);
+        if (identity.state !== 'link_sent') {
+          return send(res, 200, statusPage(statusView(identity)), 'text/html');
+        }
         return send(
           res,
           200,

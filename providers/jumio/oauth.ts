@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type Clock,
   createHttpClient,
@@ -130,11 +129,6 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   };
 }
 
-/** The token a request was sent with, so a 401 invalidates exactly that token. */
-interface RequestAuth {
-  token?: string;
-}
-
 /**
  * Creates a client whose every request carries `Authorization: Bearer <token>`
  * and which, on a 401, drops the token that request used (not one a concurrent
@@ -144,17 +138,13 @@ export function createBearerClient(
   options: Omit<HttpClientOptions, 'authorize' | 'onUnauthorized'>,
   tokens: TokenSource,
 ): HttpClient {
-  const context = new AsyncLocalStorage<RequestAuth>();
-  const http = createHttpClient({
+  return createHttpClient({
     ...options,
-    authorize: async () => {
-      const token = await tokens.get();
-      const auth = context.getStore();
-      if (auth !== undefined) auth.token = token;
-      return { Authorization: `Bearer ${token}` };
-    },
-    onUnauthorized: async () => {
-      tokens.invalidate(context.getStore()?.token);
+    authorize: async () => ({ Authorization: `Bearer ${await tokens.get()}` }),
+    onUnauthorized: async (sent) => {
+      // Drop only the token this request carried: another request may already
+      // have fetched a fresh one.
+      tokens.invalidate(sent['Authorization']?.replace(/^Bearer /, ''));
       try {
         await tokens.get();
       } catch (error) {
@@ -164,9 +154,4 @@ export function createBearerClient(
       return true;
     },
   });
-  return {
-    baseUrl: http.baseUrl,
-    request: (request) => context.run({}, () => http.request(request)),
-    stream: (request) => context.run({}, () => http.stream(request)),
-  };
 }

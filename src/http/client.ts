@@ -56,10 +56,12 @@ export interface HttpClientOptions {
   /** Auth headers for a request (called for every attempt, so a refreshed token is used). */
   authorize?: () => Record<string, string> | Promise<Record<string, string>>;
   /**
-   * Called once when a request gets HTTP 401; resolve `true` to retry it once
-   * with fresh credentials (an OAuth2 token refresh).
+   * Called once when a request gets HTTP 401, with the auth headers that
+   * request carried (so a token refreshed meanwhile by another request is not
+   * thrown away); resolve `true` to retry it once with fresh credentials (an
+   * OAuth2 token refresh).
    */
-  onUnauthorized?: () => Promise<boolean>;
+  onUnauthorized?: (sent: Readonly<Record<string, string>>) => Promise<boolean>;
 }
 
 /** One request. */
@@ -308,8 +310,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     for (let attempts = 1; ; attempts++) {
       let response: AxiosResponse | undefined;
       let failure: unknown;
+      let auth: Record<string, string> = {};
       try {
-        const auth = options.authorize === undefined ? {} : await options.authorize();
+        auth = options.authorize === undefined ? {} : await options.authorize();
         const isForm = request.body instanceof URLSearchParams;
         response = await instance.request({
           method: request.method,
@@ -351,7 +354,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (responseType === 'stream') (response.data as Readable).destroy();
         refreshed = true;
         // A refreshed credential earns one more attempt, not counted as a retry.
-        if (await options.onUnauthorized()) continue;
+        if (await options.onUnauthorized(auth)) continue;
       }
       const delay = retryDelay({ status, headers }, idempotent, retries);
       const text =
