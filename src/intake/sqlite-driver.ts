@@ -51,20 +51,34 @@ export type SqliteDatabaseConstructor = new (
   options?: SqliteOpenOptions,
 ) => SqliteDatabase;
 
+/**
+ * Set to `true` by the CommonJS build (as for the registry's adapters), so the
+ * driver loads through `require` there, where some test runners cannot run
+ * `import()`, and through `import()` in the ESM build.
+ */
+declare const __IDV_CJS__: boolean | undefined;
+const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
+
+/** Imports `better-sqlite3` the way the running build loads modules. */
+const importDriver = (): Promise<unknown> =>
+  isCommonJsBuild
+    ? Promise.resolve().then(() => require('better-sqlite3') as unknown)
+    : import('better-sqlite3');
+
 function isModuleNotFound(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }
 
 /**
- * Loads `better-sqlite3` (through `import()`, so it works from both the ESM
- * and the CommonJS build). A missing driver is a `ConfigError` that says how to
+ * Loads `better-sqlite3`: through `import()` in the ESM build and `require` in
+ * the CommonJS build. A missing driver is a `ConfigError` that says how to
  * install it.
  *
  * @param importer - How to import the module; the default imports `better-sqlite3`.
  */
 export async function loadSqliteDriver(
-  importer: () => Promise<unknown> = () => import('better-sqlite3'),
+  importer: () => Promise<unknown> = importDriver,
 ): Promise<SqliteDatabaseConstructor> {
   let loaded: unknown;
   try {
