@@ -58,7 +58,7 @@ export function printConfig(out: Out, loaded: LoadedConfig): void {
 export function credentialHint(loaded: LoadedConfig): string | undefined {
   const secrets = loaded.given.filter((g) => isSecretOption(g.option)).map((g) => g.label);
   if (secrets.length === 0) return undefined;
-  const urls = loaded.given.filter((g) => /BaseUrl$/.test(g.option)).map((g) => g.label);
+  const urls = loaded.given.filter((g) => /baseurl$/i.test(g.option)).map((g) => g.label);
   const region = loaded.given.find((g) => g.option === 'region')?.label ?? 'the region';
   const where =
     urls.length > 0

@@ -61,7 +61,9 @@ describe('check against the Onfido emulator', () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('✖ onfido refused the credentials (HTTP 401)');
     expect(run.stderr).toContain('[idv] [onfido] the API token was refused by');
-    expect(run.stderr).toContain('hint: check IDV_ONFIDO_API_TOKEN');
+    expect(run.stderr).toContain(
+      'hint: check IDV_ONFIDO_API_TOKEN (and that IDV_ONFIDO_BASE_URL points at the right API)',
+    );
     expect(run.stdout).not.toContain('accepted the credentials');
     expectNoSecret(run.stdout + run.stderr, WRONG_ONFIDO_TOKEN, served.onfido.apiToken);
   });

@@ -1,5 +1,7 @@
 import { ConfigError, NetworkError, ProviderApiError, TimeoutError } from 'idv-providers';
 import { describe, expect, it } from 'vitest';
+import { checkTarget, credentialHint } from '../../src/cli/check';
+import type { LoadedConfig } from '../../src/cli/config-source';
 import { parseEnvFile } from '../../src/cli/env-file';
 import { exitCodeOf, LocalError, UsageError } from '../../src/cli/exit-codes';
 import { jsonErrorPosition } from '../../src/cli/json-position';
@@ -119,5 +121,38 @@ describe('exit codes', () => {
     [new Error('unexpected'), 1],
   ])('%s → %i', (error, code) => {
     expect(exitCodeOf(error)).toBe(code);
+  });
+});
+
+describe('what check points at', () => {
+  const loaded = (provider: string, given: Record<string, unknown>): LoadedConfig => ({
+    config: { provider, ...given },
+    provider,
+    source: 'environment',
+    given: Object.entries(given).map(([option, value]) => ({
+      option,
+      label: `IDV_${provider.toUpperCase()}_${option.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
+      value,
+    })),
+    options: given,
+    notes: [],
+  });
+
+  it('names the secrets and the region when no base URL is given', () => {
+    expect(credentialHint(loaded('onfido', { apiToken: 'x', region: 'US' }))).toBe(
+      'check IDV_ONFIDO_API_TOKEN (and IDV_ONFIDO_REGION: credentials work in their own region only)',
+    );
+    expect(credentialHint(loaded('jumio', { clientId: 'a', clientSecret: 'b' }))).toBe(
+      'check IDV_JUMIO_CLIENT_ID, IDV_JUMIO_CLIENT_SECRET (and the region: credentials work in their own region only)',
+    );
+  });
+
+  it('derives the address of the check from the region or the overrides', () => {
+    expect(checkTarget(loaded('onfido', { region: 'US' }))).toBe('https://api.us.onfido.com/v3.6');
+    expect(checkTarget(loaded('jumio', { region: 'emea-1' }))).toBe('https://auth.emea-1.jumio.ai');
+    expect(checkTarget(loaded('jumio', { region: 'emea-1', mode: 'netverify' }))).toBe(
+      'https://lon.netverify.com',
+    );
+    expect(checkTarget(loaded('acme', {}))).toBeUndefined();
   });
 });
