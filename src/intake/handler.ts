@@ -25,7 +25,7 @@
  * @module
  */
 import type { Clock } from '../config/common';
-import { isIdvError, WebhookVerificationError } from '../errors';
+import { ConfigError, isIdvError, WebhookVerificationError } from '../errors';
 import type { IdentityVerificationProvider, IncomingWebhook } from '../provider';
 import { headerValue } from '../webhook-input';
 import { type BodyReadResult, DEFAULT_MAX_BODY_BYTES, declaredLength, readWebBody } from './body';
@@ -175,7 +175,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const { provider, store } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new RangeError('[idv] [intake] maxBodyBytes must be a positive integer');
+    throw new ConfigError('[idv] [intake] option "maxBodyBytes" must be a positive integer', {
+      option: 'maxBodyBytes',
+    });
   }
   const now = options.clock === undefined ? () => Date.now() : () => options.clock!.now();
 

@@ -1,4 +1,4 @@
-import { StoreError, WebhookVerificationError } from 'idv-providers';
+import { ConfigError, StoreError, WebhookVerificationError } from 'idv-providers';
 import { createTestClock } from 'idv-providers/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -292,6 +292,6 @@ describe('createWebhookHandler', () => {
   });
 
   it('refuses a non-positive body limit', () => {
-    expect(() => createWebhookHandler({ provider, store, maxBodyBytes: 0 })).toThrow(RangeError);
+    expect(() => createWebhookHandler({ provider, store, maxBodyBytes: 0 })).toThrow(ConfigError);
   });
 });

@@ -420,7 +420,7 @@ describe('processor running in-process', () => {
     const provider = createFakeProvider(SECRET);
     expect(() =>
       createProcessor({ store, providers: provider, handler: () => {}, maxAttempts: 0 }),
-    ).toThrow(/maxAttempts must be a positive number/);
+    ).toThrow(/option "maxAttempts" must be a positive number/);
     expect(() =>
       createProcessor({ store, providers: provider, handler: () => {}, leaseMs: Number.NaN }),
     ).toThrow(/leaseMs/);
