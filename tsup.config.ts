@@ -23,6 +23,15 @@ const shared: Options = {
 };
 
 export default defineConfig([
-  { ...shared, format: 'esm', clean: true, define: { __IDV_CJS__: 'false' } },
+  { ...shared, format: 'esm', define: { __IDV_CJS__: 'false' } },
   { ...shared, format: 'cjs', define: { __IDV_CJS__: 'true' } },
+  // The command-line tool: ESM only, no declarations; it loads the package's
+  // own entries, so it shares their copy of the core.
+  {
+    ...shared,
+    entry: { cli: 'src/cli/bin.ts' },
+    format: 'esm',
+    dts: false,
+    define: { __IDV_CJS__: 'false' },
+  },
 ]);

@@ -32,6 +32,10 @@ try {
     console.log(`ok ${entry}: require() ${cjs} exports, import() ${esm} exports`);
   }
 
+  const version = run('npx', ['--no-install', 'idv-providers', '--version'], scratch).trim();
+  if (version !== pkg.version) throw new Error(`the idv-providers bin printed ${version}, expected ${pkg.version}`);
+  console.log(`ok bin: idv-providers --version prints ${version}`);
+
   // One copy of the core per module system: an error thrown by a CommonJS
   // adapter is an instance of the CommonJS core's IdvError.
   const sameCore = run('node', ['-e', `
