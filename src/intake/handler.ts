@@ -17,6 +17,11 @@
  * | the store failed | 503 (the provider retries) | no |
  * | the provider's `verifyWebhook` threw something other than a `WebhookVerificationError` | 500 | no |
  *
+ * Verification is the provider's: Onfido's webhooks are signed, so a forged one
+ * is refused here. Jumio's callbacks are not signed; a well-formed callback
+ * from an allowed sender is recorded, and one that names ids Jumio does not
+ * know fails when the processor fetches its result, and ends as a dead letter.
+ *
  * Events that need no action (`actionable: false`, such as Onfido's
  * `check.started`) are recorded as `skipped`: they are de-duplicated and kept
  * for audit but never processed. Answer bodies are small JSON objects that hold

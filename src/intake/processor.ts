@@ -8,14 +8,19 @@
  *   is in the store, so an event survives a process that dies between the answer
  *   and the processing: any processor on the same store picks it up.
  * - **One event per dedupe key.** A second delivery of the same event is not
- *   recorded again, so it never reaches the handler a second time.
- * - **The handler runs once per event, with one exception.** An event is marked
- *   `done` only after the handler's promise resolves. If the process dies while
- *   the handler runs (or after it resolves but before `done` is written), the
- *   event's lease expires and the handler runs again with a higher `attempt`.
+ *   recorded again, so it never reaches the handler a second time (for as long
+ *   as the record is kept: see `EventStore.purge`).
+ * - **The handler succeeds once per event, with one exception.** An event is
+ *   marked `done` only after the handler's promise resolves; a handler that
+ *   rejects is run again on the next attempt. If the process dies while the
+ *   handler runs (or after it resolves but before `done` is written), the
+ *   event's lease expires and the handler runs again, with a higher `attempt`.
  *   Make the handler idempotent on {@link ResultDelivery.eventId} (for example,
- *   write the result under that id in a unique column). While a handler runs, its
- *   lease is renewed, so a slow handler is not run twice by another worker.
+ *   write the result under that id in a unique column). While a handler runs,
+ *   its lease is renewed every `leaseMs / 3`, so a slow handler is not taken
+ *   over by another worker; if renewal fails (the store is unreachable for a
+ *   whole lease), the handler's `signal` is aborted, since another worker may
+ *   now run the same event.
  * - Distinct events about the same session (Onfido's `check.completed` and
  *   `workflow_run.completed`, or a retried Jumio callback with a new status)
  *   each reach the handler; the session ids tell them apart.
@@ -32,6 +37,11 @@
  * or only `name: message` for other errors. Dead letters are listed by
  * {@link WebhookProcessor.listDeadLetters} and requeued by
  * {@link WebhookProcessor.redrive}.
+ *
+ * An event whose claim was the last allowed attempt and whose worker died (the
+ * lease ran out with nothing recorded) is dead-lettered when next claimed,
+ * without running the handler again, so an event that crashes the process
+ * cannot crash it forever.
  *
  * A result that is still `pending` is not a failure: the event is requeued
  * after a separate, slower backoff and the attempt is given back, so a long
