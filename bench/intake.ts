@@ -26,17 +26,15 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   bodyBytes,
-  headerValue,
-  type IdentityVerificationProvider,
-  WebhookVerificationError,
-} from 'idv-providers';
-import {
   createMemoryStore,
   createSqliteStore,
   createWebhookHandler,
   type EventStore,
+  headerValue,
+  type IdentityVerificationProvider,
   toNodeListener,
-} from '../src/intake/index';
+  WebhookVerificationError,
+} from 'idv-providers';
 
 const CONCURRENT = 1000;
 const ROUNDS = Math.max(1, Math.min(15, Number(process.env['ROUNDS'] ?? 5)));
