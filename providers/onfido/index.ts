@@ -21,15 +21,23 @@ export {
 } from './mapping';
 export { extractPerson } from './person';
 export { onfido } from './provider';
-export type {
-  OnfidoApplicant,
-  OnfidoCheck,
-  OnfidoDocument,
-  OnfidoLiveMedia,
-  OnfidoReport,
-  OnfidoWebhook,
-  OnfidoWebhookEvent,
-  OnfidoWorkflowRun,
+export {
+  applicantSchema as onfidoApplicantSchema,
+  checkSchema as onfidoCheckSchema,
+  documentSchema as onfidoDocumentSchema,
+  liveMediaSchema as onfidoLiveMediaSchema,
+  type OnfidoApplicant,
+  type OnfidoCheck,
+  type OnfidoDocument,
+  type OnfidoLiveMedia,
+  type OnfidoReport,
+  type OnfidoWebhook,
+  type OnfidoWebhookEvent,
+  type OnfidoWorkflowRun,
+  reportSchema as onfidoReportSchema,
+  webhookEventSchema as onfidoWebhookEventSchema,
+  webhookSchema as onfidoWebhookSchema,
+  workflowRunSchema as onfidoWorkflowRunSchema,
 } from './schemas';
 export { applicantBody } from './start';
 export {

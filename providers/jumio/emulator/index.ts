@@ -23,7 +23,7 @@
  *
  * @module
  */
-import type { IdvConfig, JumioRegion, ReasonCode, SessionRef } from 'idv-providers';
+import type { Clock, IdvConfig, JumioRegion, ReasonCode, SessionRef } from 'idv-providers';
 import type {
   EmulatorFault,
   EmulatorVerdict,
@@ -79,7 +79,7 @@ export interface JumioEmulatorOptions {
   /** `expires_in` of issued access tokens, seconds. Default 3600. */
   tokenLifetimeSeconds?: number;
   /** The emulator's time (token expiry, timestamps). Default `Date.now`. */
-  clock?: { now(): number };
+  clock?: Pick<Clock, 'now'>;
   /** Base URLs to emulate besides the regional hosts (a proxy); {@link JumioEmulator.config} then points at them. */
   baseUrls?: { auth?: string; account?: string; retrieval?: string; netverify?: string };
   /** Called with every callback the emulator sends; its answer is recorded as `answeredStatus`. */

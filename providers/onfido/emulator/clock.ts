@@ -9,6 +9,7 @@ import type { Clock } from 'idv-providers';
 
 /** A clock the emulator can move forward (a `TestClock` from `idv-providers/testing` fits). */
 export interface AdvanceableClock extends Clock {
+  /** Moves time forward by `ms` milliseconds. */
   advance(ms: number): void;
 }
 
