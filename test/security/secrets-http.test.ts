@@ -39,7 +39,9 @@ import {
 const server = useEmulators();
 const S = SECRETS;
 const ADA = { firstName: 'Ada', lastName: 'Lovelace' };
-const FAST = { maxRetries: 1, timeoutMs: 250 };
+const FAST = { maxRetries: 1 };
+/** A provider that gives up on an answer after 250 ms, for the rows that meet {@link SLOW}. */
+const IMPATIENT = { timeoutMs: 250 };
 const SLOW: EmulatorFault = { kind: 'delay', ms: 1500 };
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -83,24 +85,30 @@ async function jumioFinished(
   return { idv, session };
 }
 
+const extraFor = (fault: EmulatorFault) => (fault.kind === 'delay' ? IMPATIENT : {});
+
 /** An Onfido read meeting `fault` on every attempt. */
 const onfidoRead = (fault: EmulatorFault) => async () => {
-  const { idv, session } = await onfidoChecked();
+  const { session } = await onfidoChecked();
+  const reader = await onfidoIdv(extraFor(fault));
   onfidoEmulator.fail(fault, { method: 'GET', path: /\/checks\/[^/]+$/, times: 5 });
-  return idv.getResult(session);
+  return reader.getResult(session);
 };
 
 /** A Jumio KYX read meeting `fault` on every attempt. */
 const kyxRead = (fault: EmulatorFault) => async () => {
-  const { idv, session } = await jumioFinished();
+  const { session } = await jumioFinished();
+  const reader = await kyxIdv(extraFor(fault));
+  await reader.checkConnection();
   jumioEmulator.fail(fault, { method: 'GET', path: /\/workflow-executions\/[^/]+$/, times: 5 });
-  return idv.getResult(session);
+  return reader.getResult(session);
 };
 
 /** A Jumio KYX start whose token request meets `fault` on every attempt. */
 const kyxToken = (fault: EmulatorFault) => async () => {
+  const idv = await kyxIdv(extraFor(fault));
   jumioEmulator.fail(fault, { method: 'POST', path: /^\/oauth2\/token$/, times: 5 });
-  return (await kyxIdv()).startVerification({ identityReference: 'identity-s' });
+  return idv.startVerification({ identityReference: 'identity-s' });
 };
 
 /** The credentials the provider the request came from holds. */
@@ -485,9 +493,10 @@ const JUMIO: Row[] = [
     path: 'Netverify: timeout reading a scan',
     expected: TimeoutError,
     fail: async () => {
-      const { idv, session } = await jumioFinished(true);
+      const { session } = await jumioFinished(true);
+      const reader = await netverifyIdv(IMPATIENT);
       jumioEmulator.fail(SLOW, { path: /\/scans\//, times: 5 });
-      return idv.getResult(session);
+      return reader.getResult(session);
     },
   },
   {

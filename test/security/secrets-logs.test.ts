@@ -68,13 +68,9 @@ class Log {
 }
 
 const onfidoIdv = (extra: Record<string, unknown> = {}) =>
-  createProvider(
-    onfidoEmulator.config({ clock: createTestClock(), maxRetries: 0, timeoutMs: 250, ...extra }),
-  );
+  createProvider(onfidoEmulator.config({ clock: createTestClock(), maxRetries: 0, ...extra }));
 const kyxIdv = (extra: Record<string, unknown> = {}) =>
-  createProvider(
-    jumioEmulator.config({ clock: createTestClock(), maxRetries: 0, timeoutMs: 250, ...extra }),
-  );
+  createProvider(jumioEmulator.config({ clock: createTestClock(), maxRetries: 0, ...extra }));
 
 /** A check that finished and the signed `check.completed` webhook Onfido sent about it. */
 async function onfidoWebhook(): Promise<{ body: string; headers: Record<string, string> }> {
@@ -251,7 +247,7 @@ describe("the processor's onError and dead letters", () => {
   it.each<[string, EmulatorFault | undefined, Record<string, unknown>]>([
     ['Jumio: wrong client secret', undefined, { clientSecret: S.wrongJumioClientSecret }],
     ['Jumio: 401 with the fresh token refused too', { kind: 'status', status: 401 }, {}],
-    ['Jumio: timeout', { kind: 'delay', ms: 1500 }, {}],
+    ['Jumio: timeout', { kind: 'delay', ms: 1500 }, { timeoutMs: 250 }],
   ])('%s', async (_path, fault, extra) => {
     const store = await recorded(await jumioSession());
     if (fault !== undefined) jumioEmulator.fail(fault, { method: 'GET', times: 5 });
