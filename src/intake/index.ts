@@ -29,6 +29,7 @@ export {
   readNodeBody,
   toNodeListener,
 } from './node-adapter';
+export { adaptNodeSqlite, loadNodeSqliteDriver } from './node-sqlite-driver';
 export {
   createProcessor,
   type DrainSummary,
@@ -46,7 +47,12 @@ export {
   type SqliteRunResult,
   type SqliteStatement,
 } from './sqlite-driver';
-export { createSqliteStore, type SqliteEventStore, type SqliteStoreOptions } from './sqlite-store';
+export {
+  createSqliteStore,
+  resolveSqliteDriver,
+  type SqliteEventStore,
+  type SqliteStoreOptions,
+} from './sqlite-store';
 export {
   type ClaimedEvent,
   type ClaimOptions,

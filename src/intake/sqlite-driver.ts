@@ -108,5 +108,17 @@ export async function loadSqliteDriver(
       { option: 'Database' },
     );
   }
-  return candidate as SqliteDatabaseConstructor;
+  const Database = candidate as SqliteDatabaseConstructor;
+  // The native part loads on first use: open one in-memory database now, so a
+  // build for another Node.js version fails here, as a load failure.
+  try {
+    new Database(':memory:').close();
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : new Error(String(error));
+    throw new ConfigError(
+      `[idv] [sqlite-store] better-sqlite3 failed to load: ${name}: ${message.split('\n')[0]}`,
+      { option: 'Database' },
+    );
+  }
+  return Database;
 }

@@ -17,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConfigError, StoreError } from '../errors';
+import { loadNodeSqliteDriver } from './node-sqlite-driver';
 import {
   loadSqliteDriver,
   type SqliteDatabase,
@@ -38,10 +39,17 @@ export interface SqliteStoreOptions {
   /** Path of the database file; created with its table when missing. Its directory must exist. */
   path: string;
   /**
-   * The `better-sqlite3` `Database` constructor. Default: `better-sqlite3`,
-   * imported on first use.
+   * The `better-sqlite3` `Database` constructor (or one with the same API).
+   * Default: chosen by `driver`.
    */
   Database?: SqliteDatabaseConstructor;
+  /**
+   * Which SQLite driver to load when `Database` is not given: `auto` (default)
+   * uses `better-sqlite3` when it is installed and loads, else Node's built-in
+   * `node:sqlite` (Node.js 22.13 and later, which prints an experimental
+   * warning once); `better-sqlite3` or `node:sqlite` insist on one.
+   */
+  driver?: 'auto' | 'better-sqlite3' | 'node:sqlite';
   /** Table name. Default `idv_webhook_events`. Letters, digits and `_` only. */
   tableName?: string;
   /** `full` (default) or `normal`; see the module description. */
@@ -75,6 +83,33 @@ function failure(action: string, error: unknown): StoreError {
 }
 
 /**
+ * Loads the SQLite driver `driver` names (see {@link SqliteStoreOptions.driver}):
+ * by default `better-sqlite3` when it loads, else `node:sqlite`.
+ */
+export async function resolveSqliteDriver(
+  driver: 'auto' | 'better-sqlite3' | 'node:sqlite' = 'auto',
+): Promise<SqliteDatabaseConstructor> {
+  if (driver === 'better-sqlite3') return loadSqliteDriver();
+  if (driver === 'auto') {
+    try {
+      return await loadSqliteDriver();
+    } catch (error) {
+      const builtIn = await loadNodeSqliteDriver();
+      if (builtIn !== undefined) return builtIn;
+      throw error;
+    }
+  }
+  const builtIn = await loadNodeSqliteDriver();
+  if (builtIn === undefined) {
+    throw new ConfigError(
+      `[idv] [sqlite-store] node:sqlite is not available in Node.js ${process.versions.node}: use Node.js 22.13 or later, or install better-sqlite3`,
+      { option: 'driver' },
+    );
+  }
+  return builtIn;
+}
+
+/**
  * Opens (or creates) a SQLite event store at `options.path`.
  *
  * @throws `ConfigError` when `better-sqlite3` is not installed or an option is invalid.
@@ -105,7 +140,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
       option: 'synchronous',
     });
   }
-  const Database = options.Database ?? (await loadSqliteDriver());
+  const Database = options.Database ?? (await resolveSqliteDriver(options.driver ?? 'auto'));
 
   let db: SqliteDatabase;
   let sql: Statements;

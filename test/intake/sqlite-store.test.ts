@@ -1,13 +1,18 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { ConfigError, StoreError } from 'idv-providers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createSqliteStore,
   loadSqliteDriver,
-  type SqliteDatabaseConstructor,
+  resolveSqliteDriver,
+  type SqliteOpenOptions,
 } from '../../src/intake/index';
 import { tempDir } from './helpers';
+
+// The driver the store would choose here: better-sqlite3 on Node 20, and
+// node:sqlite where better-sqlite3 is built for another Node.js version.
+const Database = await resolveSqliteDriver();
+const betterSqlite = await loadSqliteDriver().catch(() => undefined);
 
 const T0 = Date.UTC(2026, 0, 1);
 const event = (id: string) => ({
@@ -67,7 +72,7 @@ describe('createSqliteStore', () => {
   it('uses an injected Database constructor instead of importing the driver', async () => {
     const opened: string[] = [];
     const Injected = class extends Database {
-      constructor(filename: string, options?: Database.Options) {
+      constructor(filename: string, options?: SqliteOpenOptions) {
         super(filename, options);
         opened.push(filename);
       }
@@ -178,9 +183,9 @@ describe('createSqliteStore', () => {
 });
 
 describe('loadSqliteDriver', () => {
-  it('loads better-sqlite3 by default', async () => {
-    const Loaded = await loadSqliteDriver();
-    expect(Loaded).toBe(Database as unknown as SqliteDatabaseConstructor);
+  it.runIf(betterSqlite !== undefined)('loads better-sqlite3 by default', async () => {
+    expect(Database).toBe(betterSqlite);
+    expect(await loadSqliteDriver()).toBe(betterSqlite);
   });
 
   it('says to install better-sqlite3 when it is missing', async () => {
@@ -200,7 +205,22 @@ describe('loadSqliteDriver', () => {
     await expect(loadSqliteDriver(async () => ({ default: 42 }))).rejects.toThrow(
       /no Database constructor/,
     );
-    const ctor = function FakeDatabase() {};
-    expect(await loadSqliteDriver(async () => ({ default: ctor }))).toBe(ctor);
+    const Working = class {
+      close() {}
+    };
+    expect(await loadSqliteDriver(async () => ({ default: Working }))).toBe(Working);
+  });
+
+  it('reports a driver whose native part does not load (built for another Node.js)', async () => {
+    const WrongAbi = class {
+      constructor() {
+        throw Object.assign(new Error('Module did not self-register: better_sqlite3.node\nstack'), {
+          code: 'ERR_DLOPEN_FAILED',
+        });
+      }
+    };
+    await expect(loadSqliteDriver(async () => ({ default: WrongAbi }))).rejects.toThrow(
+      /^\[idv\] \[sqlite-store\] better-sqlite3 failed to load: Error: Module did not self-register: better_sqlite3.node$/,
+    );
   });
 });
