@@ -240,10 +240,13 @@ export class UnexpectedResponseError extends IdvError {
   readonly request: RequestSummary | undefined;
   /** What did not match, as `path: problem` lines (values are not included). */
   readonly issues: readonly string[];
+  /** How many attempts were made. */
+  readonly attempts: number | undefined;
   constructor(message: string, options: RequestErrorOptions & { issues?: readonly string[] } = {}) {
     super('unexpected_response', message, options);
     this.request = options.request;
     this.issues = options.issues ?? [];
+    this.attempts = options.attempts;
   }
 }
 

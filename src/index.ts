@@ -80,7 +80,7 @@ export {
   type DownloadOptions,
   downloadStream,
 } from './http/download';
-export { describeUrl, REDACTED, redact } from './http/redact';
+export { describeUrl, REDACTED, redact, redactDeep } from './http/redact';
 export {
   type BackoffOptions,
   backoffDelay,
@@ -114,6 +114,7 @@ export {
   mapLabels,
   type OutcomePolicy,
   orderReasons,
+  ownEntry,
   type PolicyDecision,
   type PolicyOverride,
   type ProviderLabel,

@@ -4,10 +4,15 @@
  * @module
  */
 import { timingSafeEqual } from 'node:crypto';
+import { WebhookVerificationError } from './errors';
 import type { IncomingWebhook } from './provider';
 
 /** The value of a header, matched case-insensitively; the first one if repeated. */
-export function headerValue(headers: IncomingWebhook['headers'], name: string): string | undefined {
+export function headerValue(
+  headers: IncomingWebhook['headers'] | null | undefined,
+  name: string,
+): string | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined;
   if (typeof Headers !== 'undefined' && headers instanceof Headers) {
     return headers.get(name) ?? undefined;
   }
@@ -21,11 +26,18 @@ export function headerValue(headers: IncomingWebhook['headers'], name: string): 
   return undefined;
 }
 
-/** The raw body as bytes. */
+/**
+ * The raw body as bytes. Anything but a string or bytes (a body a framework
+ * already parsed into an object, for example) is a `WebhookVerificationError`:
+ * a signature can only be checked on the bytes that were sent.
+ */
 export function bodyBytes(body: string | Uint8Array): Buffer {
-  return typeof body === 'string'
-    ? Buffer.from(body, 'utf8')
-    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  throw new WebhookVerificationError(
+    `[idv] webhook body must be the raw request body (a string or bytes), not ${body === null ? 'null' : typeof body}: pass the body before any JSON parsing`,
+    { reason: 'malformed_body' },
+  );
 }
 
 /** The raw body as text (UTF-8). */

@@ -20,6 +20,7 @@ import {
   type JumioOptions,
   jumioHosts,
   NotFoundError,
+  ownEntry,
   type SessionRef,
   type StartVerificationInput,
   systemClock,
@@ -205,7 +206,7 @@ export function createKyxProvider(options: JumioOptions): IdentityVerificationPr
           signal: call?.signal,
         });
         const value = status.data.workflowExecution.status;
-        if (JUMIO_WORKFLOW_STATUSES[value] === 'processed') throw error;
+        if (ownEntry(JUMIO_WORKFLOW_STATUSES, value) === 'processed') throw error;
         mapped = mapWorkflowStatus(value);
       }
       return decideOutcome(

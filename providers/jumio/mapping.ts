@@ -19,6 +19,7 @@
 import {
   type ExtractedPerson,
   orderReasons,
+  ownEntry,
   type ProviderLabel,
   type ReasonCode,
 } from 'idv-providers';
@@ -232,7 +233,7 @@ function labelOf(entry: CapabilityEntry): string {
  * decision): pending, expired, or `UNKNOWN` for a status the table lacks.
  */
 export function mapWorkflowStatus(status: string): JumioMappedVerdict {
-  const meaning = JUMIO_WORKFLOW_STATUSES[status];
+  const meaning = ownEntry(JUMIO_WORKFLOW_STATUSES, status);
   const providerLabels = [{ source: 'workflow.status', value: status }];
   const base = { unmatched: [], providerLabels, person: null };
   if (meaning === 'pending') return { ...base, pending: true, reasons: [] };
@@ -265,7 +266,7 @@ export function personFromExtraction(
 /** Maps a workflow execution's details into reasons, labels and the person. */
 export function mapJumioVerdict(details: WorkflowDetails): JumioMappedVerdict {
   const status = details.workflow.status;
-  if (JUMIO_WORKFLOW_STATUSES[status] !== 'processed') return mapWorkflowStatus(status);
+  if (ownEntry(JUMIO_WORKFLOW_STATUSES, status) !== 'processed') return mapWorkflowStatus(status);
 
   const providerLabels: ProviderLabel[] = [{ source: 'workflow.status', value: status }];
   const reasons: ReasonCode[] = [];
@@ -279,7 +280,8 @@ export function mapJumioVerdict(details: WorkflowDetails): JumioMappedVerdict {
     if (label !== undefined)
       providerLabels.push({ source: 'decision.details.label', value: label });
   }
-  const fromDecision = decisionType === undefined ? undefined : JUMIO_DECISION_TABLE[decisionType];
+  const fromDecision =
+    decisionType === undefined ? undefined : ownEntry(JUMIO_DECISION_TABLE, decisionType);
   if (fromDecision === undefined) {
     unmatched.push(`decision.${decisionType ?? '(missing)'}`);
     unexplained = true;

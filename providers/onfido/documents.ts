@@ -10,6 +10,7 @@ import {
   type DocumentInfo,
   downloadStream,
   InvalidInputError,
+  ownEntry,
   type SessionRef,
 } from 'idv-providers';
 import { assertOnfidoSession, type OnfidoContext, segment } from './context';
@@ -40,7 +41,7 @@ export function contentTypeOf(fileType: string | null | undefined): string | und
   if (fileType == null || fileType === '') return undefined;
   const value = fileType.trim().toLowerCase();
   if (value.includes('/')) return value;
-  return MIME_BY_EXTENSION[value.replace(/^\./, '')];
+  return ownEntry(MIME_BY_EXTENSION, value.replace(/^\./, ''));
 }
 
 function info(

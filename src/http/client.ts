@@ -22,7 +22,7 @@ import {
   UnexpectedResponseError,
 } from '../errors';
 import { LIBRARY_USER_AGENT } from '../version';
-import { describeUrl, redact } from './redact';
+import { describeUrl, redact, redactDeep } from './redact';
 import {
   backoffDelay,
   IDEMPOTENT_METHODS,
@@ -263,7 +263,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         status,
         ...(fields === undefined
           ? {}
-          : { fields: JSON.parse(clean(JSON.stringify(fields))) as Record<string, unknown> }),
+          : { fields: redactDeep(fields, options.secrets()) as Record<string, unknown> }),
       },
     );
   }

@@ -7,6 +7,7 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { DownloadRefusedError, NetworkError, UnexpectedResponseError } from '../errors';
+import { ownEntry } from '../outcome';
 import type { DocumentDownload, DocumentInfo } from '../provider';
 import type { HttpClient } from './client';
 import { describeUrl } from './redact';
@@ -160,7 +161,7 @@ export async function downloadStream(
       if (!answer.body.destroyed) answer.body.destroy();
     });
     const body = answer.body.pipe(limit);
-    const extension = EXTENSIONS[contentType] ?? 'bin';
+    const extension = ownEntry(EXTENSIONS, contentType) ?? 'bin';
     const fileName = safeFileName(
       fileNameFrom(answer.headers['content-disposition']) ??
         document.fileName ??

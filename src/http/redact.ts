@@ -39,6 +39,28 @@ function* expand(secrets: Iterable<string | undefined>): Generator<string> {
   }
 }
 
+/**
+ * Redacts every string inside a JSON-like value (object keys included), for
+ * provider error details that are kept on an error.
+ */
+export function redactDeep(
+  value: unknown,
+  secrets: Iterable<string | undefined>,
+  depth = 0,
+): unknown {
+  const list = [...secrets];
+  if (typeof value === 'string') return redact(value, list);
+  if (depth > 8 || typeof value !== 'object' || value === null) {
+    return typeof value === 'object' && value !== null ? REDACTED : value;
+  }
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, list, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[redact(key, list)] = redactDeep(item, list, depth + 1);
+  }
+  return out;
+}
+
 /** The URL without its query string and fragment, for error messages. */
 export function describeUrl(url: string): string {
   const cut = url.search(/[?#]/);
