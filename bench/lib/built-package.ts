@@ -1,0 +1,67 @@
+/**
+ * The package as it ships, built privately for the benches that must load the
+ * build (cold imports): the ESM entries built with the repository's own tsup
+ * configuration (declarations and source maps left out: they do not run) into
+ * `.tmp/bench-<random>/node_modules/idv-providers/dist`, next to a copy of
+ * `package.json`, so that `import('idv-providers/onfido')` from that folder
+ * resolves through the package's `exports` exactly as in a host. The shared
+ * `dist/` is neither read nor touched, so the build is always current.
+ *
+ * @module
+ */
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A private build of the package. */
+export interface BuiltPackage {
+  /** A folder whose `node_modules/idv-providers` is the build; run children here. */
+  readonly root: string;
+  /** How long the build took, milliseconds. */
+  readonly buildMs: number;
+  /** Deletes the folder. */
+  remove(): Promise<void>;
+}
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Builds the package's ESM entries into a new scratch folder under `.tmp/`. */
+export async function buildPackage(): Promise<BuiltPackage> {
+  const { build } = await import('tsup');
+  const { default: config } = await import('../../tsup.config');
+  const configs = Array.isArray(config) ? config : [config];
+  // The first configuration is the ESM build of the four entries.
+  const esm = configs[0];
+  if (esm === undefined || typeof esm === 'function' || esm.format !== 'esm') {
+    throw new Error('bench: expected the first tsup configuration to be the ESM build');
+  }
+  await mkdir(join(REPO, '.tmp'), { recursive: true });
+  const root = await mkdtemp(join(REPO, '.tmp', 'bench-'));
+  const pkg = join(root, 'node_modules', 'idv-providers');
+  await mkdir(pkg, { recursive: true });
+  await copyFile(join(REPO, 'package.json'), join(pkg, 'package.json'));
+  const began = performance.now();
+  // Entries are relative to the repository, wherever the bench was started.
+  if (esm.entry === undefined || Array.isArray(esm.entry)) {
+    throw new Error('bench: expected named entries in the tsup configuration');
+  }
+  const entry = Object.fromEntries(
+    Object.entries(esm.entry).map(([name, path]) => [name, join(REPO, path)]),
+  );
+  await build({
+    ...esm,
+    entry,
+    outDir: join(pkg, 'dist'),
+    dts: false,
+    sourcemap: false,
+    clean: false,
+    silent: true,
+    config: false,
+    tsconfig: join(REPO, 'tsconfig.json'),
+  });
+  return {
+    root,
+    buildMs: performance.now() - began,
+    remove: () => rm(root, { recursive: true, force: true }),
+  };
+}
