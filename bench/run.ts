@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: every bench of the library, one after the other, each
+ * measured against its named baseline in the same run; prints each bench's
+ * details as it finishes, then one summary table (ratio = ours / baseline).
+ *
+ * A full run also writes `bench/RESULTS.md`: the machine, the command and the
+ * whole output. `--only=webhook,import,download,jumio,intake` runs a subset
+ * (and writes nothing).
+ *
+ * The benches: `webhook-verify.ts`, `cold-import.ts`, `onfido-download.ts`,
+ * `jumio-tokens.ts`, `intake.ts`; each also runs on its own with `npx tsx`.
+ */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchColdImport } from './cold-import';
+import { benchIntake } from './intake';
+import { benchJumioTokens } from './jumio-tokens';
+import { argValue } from './lib/child';
+import { MIB, num } from './lib/format';
+import { type BenchResult, type SummaryRow, section, summaryTable } from './lib/report';
+import { benchOnfidoDownload } from './onfido-download';
+import { benchWebhookVerify } from './webhook-verify';
+
+const DEADLINE_MS = 8 * 60_000;
+
+const BENCHES: ReadonlyArray<{ key: string; run: () => Promise<BenchResult> }> = [
+  { key: 'webhook', run: benchWebhookVerify },
+  { key: 'import', run: benchColdImport },
+  { key: 'download', run: () => benchOnfidoDownload(50) },
+  { key: 'jumio', run: benchJumioTokens },
+  { key: 'intake', run: benchIntake },
+];
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line !== undefined) return line.slice(line.indexOf(':') + 1).trim();
+  } catch {
+    // Not Linux: fall back to what Node reports.
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+
+function command(): string {
+  const extra = process.argv.slice(2).join(' ');
+  if (process.env['npm_lifecycle_event'] === 'bench') {
+    return `npm run bench${extra === '' ? '' : ` -- ${extra}`}`;
+  }
+  return `npx tsx bench/run.ts${extra === '' ? '' : ` ${extra}`}`;
+}
+
+async function main(): Promise<void> {
+  const only = argValue('only')?.split(',');
+  const chosen = BENCHES.filter((b) => only === undefined || only.includes(b.key));
+  if (chosen.length === 0) {
+    throw new Error(`--only names none of: ${BENCHES.map((b) => b.key).join(', ')}`);
+  }
+  const out: string[] = [];
+  const print = (text: string) => {
+    out.push(text);
+    console.log(text);
+  };
+  const began = new Date();
+  const machine = [
+    `node ${process.version} on ${process.platform} ${release()}; ${availableParallelism()} CPUs ` +
+      `(nproc), ${cpuModel()}; ${num(totalmem() / MIB / 1024, 1)} GiB memory`,
+    `load average at start: ${load()}`,
+  ];
+  print(`idv-providers bench, ${began.toISOString()}`);
+  for (const line of machine) print(line);
+  const rows: SummaryRow[] = [];
+  for (const bench of chosen) {
+    const t0 = performance.now();
+    const result = await bench.run();
+    rows.push(...result.rows);
+    print(`\n${section(result)}\n(${num((performance.now() - t0) / 1000, 1)} s)`);
+  }
+  const seconds = (Date.now() - began.getTime()) / 1000;
+  print(`\n== summary (ratio = ours / baseline; medians; baselines measured in this run)`);
+  print(summaryTable(rows));
+  const missed = rows.filter((r) => r.met === false);
+  print(
+    `\ntargets: ${rows.filter((r) => r.met === true).length} met, ${missed.length} not met` +
+      `${missed.length === 0 ? '' : ` (${missed.map((r) => `${r.bench} vs ${r.baseline}`).join('; ')})`}`,
+  );
+  print(`load average at end: ${load()}; total ${num(seconds, 0)} s`);
+  if (only === undefined) {
+    const file = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+    await writeFile(
+      file,
+      [
+        '# Bench results',
+        '',
+        'The last full run of `npm run bench` (written by `bench/run.ts`).',
+        '',
+        `- Command: \`${command()}\``,
+        `- Date: ${began.toISOString()}`,
+        `- Machine: ${availableParallelism()} CPUs (nproc), ${cpuModel()}, ` +
+          `${num(totalmem() / MIB / 1024, 1)} GiB memory, ${process.platform} ${release()}`,
+        `- Node: ${process.version}`,
+        '',
+        '```text',
+        ...out,
+        '```',
+        '',
+      ].join('\n'),
+    );
+    console.log(`\nwrote ${file}`);
+  }
+}
+
+const deadline = setTimeout(() => {
+  console.error(`bench: gave up after ${DEADLINE_MS / 60_000} minutes`);
+  process.exit(2);
+}, DEADLINE_MS);
+deadline.unref();
+await main();
+process.exit(0);
