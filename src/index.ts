@@ -89,16 +89,7 @@ export {
   RETRYABLE_STATUSES,
 } from './http/retry';
 export * from './intake';
-export {
-  createLinkSigner,
-  DEFAULT_LINK_TTL_SECONDS,
-  type LinkClaims,
-  type LinkSession,
-  type LinkSigner,
-  type LinkSignerOptions,
-  MIN_LINK_KEY_BYTES,
-  withLinkToken,
-} from './links';
+export * from './links';
 export {
   CAUTION_REASONS,
   CLEAR_REASONS,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Clock } from 'idv-providers';
+import { createTestClock } from '../../../src/testing/clock';
 
 /** A clock the emulator can move forward (a `TestClock` from `idv-providers/testing` fits). */
 export interface AdvanceableClock extends Clock {
@@ -15,20 +16,7 @@ export interface AdvanceableClock extends Clock {
 
 /** A manual clock starting at `start`. */
 export function manualClock(start: number): AdvanceableClock & { readonly sleeps: number[] } {
-  let now = start;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-    },
-    random: () => 0.5,
-    advance: (ms) => {
-      now += ms;
-    },
-  };
+  return createTestClock({ start });
 }
 
 /** True when `clock` can be moved forward. */
