@@ -114,8 +114,8 @@ export async function benchColdImport(): Promise<BenchResult> {
     const rows: SummaryRow[] = [];
     for (const ours of stats.slice(0, 2)) {
       rows.push({
-        bench: `cold import ${ours.target.specifier}`,
-        metric: 'import ms, median (lower is better)',
+        bench: 'cold import (built)',
+        metric: 'import time (lower better)',
         subject: ours.target.specifier,
         ours: ours.importMs,
         oursText: ms(ours.importMs),
@@ -124,8 +124,8 @@ export async function benchColdImport(): Promise<BenchResult> {
         baselineText: ms(official.importMs),
       });
       rows.push({
-        bench: `cold import ${ours.target.specifier}`,
-        metric: 'process wall ms, median (lower is better)',
+        bench: 'cold import (built)',
+        metric: 'process wall time (lower better)',
         subject: ours.target.specifier,
         ours: ours.wallMs,
         oursText: ms(ours.wallMs),

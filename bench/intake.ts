@@ -15,7 +15,7 @@
  * Stores compared: the in-memory store (the baseline), and the SQLite store in
  * a temporary file with `synchronous = FULL` (its default) and `NORMAL`.
  *
- * Run: `npx tsx bench/intake.ts` (INTAKE_ROUNDS=n to change the rounds per store, default 5).
+ * Run: `npx tsx bench/intake.ts` (INTAKE_ROUNDS=n to change the rounds per store, default 7).
  */
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -39,7 +39,7 @@ import { type BenchResult, type SummaryRow, section, summaryTable } from './lib/
 import { median, percentile } from './lib/stats';
 
 const CONCURRENT = 1000;
-const ROUNDS = Math.max(1, Math.min(15, Number(process.env['INTAKE_ROUNDS'] ?? 5)));
+const ROUNDS = Math.max(1, Math.min(15, Number(process.env['INTAKE_ROUNDS'] ?? 7)));
 const WARMUP = CONCURRENT;
 const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const DEADLINE_MS = 180_000;
@@ -265,7 +265,7 @@ export async function benchIntake(): Promise<BenchResult> {
     const summary: SummaryRow[] = [
       {
         bench,
-        metric: 'webhooks/s, median (higher is better)',
+        metric: 'webhooks/s (higher better)',
         subject: 'SQLite store (sync=full)',
         ours: full.rps,
         oursText: num(full.rps),
@@ -275,7 +275,7 @@ export async function benchIntake(): Promise<BenchResult> {
       },
       {
         bench,
-        metric: 'p99 answer ms, median (lower is better)',
+        metric: 'p99 answer time (lower better)',
         subject: 'SQLite store (sync=full)',
         ours: full.p99,
         oursText: ms(full.p99),

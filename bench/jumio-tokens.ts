@@ -131,7 +131,7 @@ export async function benchJumioTokens(): Promise<BenchResult> {
   const rows: SummaryRow[] = [
     {
       bench,
-      metric: 'token requests, median (lower is better)',
+      metric: 'token requests (lower better)',
       subject: 'one jumio() provider',
       ours: ours.tokens,
       oursText: num(ours.tokens),
@@ -143,7 +143,7 @@ export async function benchJumioTokens(): Promise<BenchResult> {
     },
     {
       bench,
-      metric: 'ms until all answered, median (lower is better)',
+      metric: 'time to all answered (lower better)',
       subject: 'one jumio() provider',
       ours: ours.wallMs,
       oursText: ms(ours.wallMs),

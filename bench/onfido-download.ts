@@ -316,7 +316,7 @@ export async function benchOnfidoDownload(sizeMiB = 50): Promise<BenchResult> {
   ].join('\n');
   const common = {
     bench: `download ${sizeMiB} MiB document`,
-    metric: 'peak RSS growth, median (lower is better)',
+    metric: 'peak RSS growth (lower better)',
     subject: 'onfido().downloadDocument streamed',
     ours: ours.rss,
     oursText: mib(ours.rss),

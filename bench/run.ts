@@ -85,7 +85,9 @@ async function main(): Promise<void> {
     print(`\n${section(result)}\n(${num((performance.now() - t0) / 1000, 1)} s)`);
   }
   const seconds = (Date.now() - began.getTime()) / 1000;
-  print(`\n== summary (ratio = ours / baseline; medians; baselines measured in this run)`);
+  print(
+    `\n== summary (every value a median of repetitions; ratio = ours / baseline, both from this run)`,
+  );
   print(summaryTable(rows));
   const missed = rows.filter((r) => r.met === false);
   print(

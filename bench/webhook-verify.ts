@@ -194,7 +194,7 @@ export async function benchWebhookVerify(): Promise<BenchResult> {
   ].join('\n');
   const common = {
     bench: 'webhook verify+parse+validate',
-    metric: 'verifications/s, median (higher is better)',
+    metric: 'verifications/s (higher better)',
     subject: 'onfido().verifyWebhook',
     ours: ours.median,
     oursText: num(ours.median),
