@@ -276,7 +276,7 @@ export async function runConformanceSuite(options: ConformanceSuiteOptions): Pro
 
     it('fails the connection check clearly with bad credentials, without showing them', async () => {
       const probe = options.emulator();
-      const bad = options.badCredentials ?? probe.invalidCredentials?.();
+      const bad = options.badCredentials ?? probe.invalidCredentials();
       expect(bad, 'the emulator must say which credentials it refuses').toBeDefined();
       const idv = await setUp(bad);
       const error = await idv.checkConnection().then(

@@ -95,5 +95,5 @@ export interface ProviderEmulator {
    * Config overrides with credentials this emulator refuses (a wrong API token,
    * a wrong client secret), for connection-check tests.
    */
-  invalidCredentials?(): Record<string, unknown>;
+  invalidCredentials(): Record<string, unknown>;
 }

@@ -313,6 +313,8 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
     servedBytes: (documentId) => state.images.get(documentId)?.bytes,
     requestCount: (method, path) =>
       state.requests.filter((r) => r.method === method.toUpperCase() && path.test(r.path)).length,
+    invalidCredentials: () => ({ clientSecret: `${clientSecret}-revoked` }),
+
     reset() {
       state.reset();
       faults.clear();

@@ -304,6 +304,8 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
         }));
     },
 
+    invalidCredentials: () => ({ apiToken: `${apiToken}-revoked` }),
+
     reset() {
       engine.reset();
       faults.clear();
