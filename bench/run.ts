@@ -58,6 +58,12 @@ function command(): string {
   return `npx tsx bench/run.ts${extra === '' ? '' : ` ${extra}`}`;
 }
 
+/** `bench (target)`, naming the baseline when the target is a ratio to it. */
+function describeTarget(row: SummaryRow): string {
+  const target = row.target ?? '';
+  return `${row.bench} (${target.endsWith('x') ? `${target} of ${row.baseline}` : target})`;
+}
+
 async function main(): Promise<void> {
   const only = argValue('only')?.split(',');
   const chosen = BENCHES.filter((b) => only === undefined || only.includes(b.key));
@@ -92,7 +98,7 @@ async function main(): Promise<void> {
   const missed = rows.filter((r) => r.met === false);
   print(
     `\ntargets: ${rows.filter((r) => r.met === true).length} met, ${missed.length} not met` +
-      `${missed.length === 0 ? '' : ` (${missed.map((r) => `${r.bench} vs ${r.baseline}`).join('; ')})`}`,
+      `${missed.length === 0 ? '' : ` (${missed.map(describeTarget).join('; ')})`}`,
   );
   print(`load average at end: ${load()}; total ${num(seconds, 0)} s`);
   if (only === undefined) {
