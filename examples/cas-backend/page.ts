@@ -56,7 +56,7 @@ export function verificationPage(view: {
     </div>
     <p id="message" role="status"></p>
   </div>
-  <p><small>This link is valid until <time datetime="${escapeHtml(view.expiresAt)}">${escapeHtml(view.expiresAt)}</time>.</small></p>
+  <p class="step"><small>This link is valid until <time datetime="${escapeHtml(view.expiresAt)}">${escapeHtml(view.expiresAt)}</time>.</small></p>
   <script>
     const token = ${JSON.stringify(view.token)};
     const message = document.getElementById('message');
