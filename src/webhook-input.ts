@@ -16,7 +16,15 @@ export function headerValue(
   if (typeof Headers !== 'undefined' && headers instanceof Headers) {
     return headers.get(name) ?? undefined;
   }
+  const record = headers as Record<string, string | string[] | undefined>;
+  // Node and most frameworks give lower-case names: try the direct lookups first.
   const wanted = name.toLowerCase();
+  const direct = Object.hasOwn(record, wanted)
+    ? record[wanted]
+    : Object.hasOwn(record, name)
+      ? record[name]
+      : undefined;
+  if (direct !== undefined) return Array.isArray(direct) ? direct[0] : direct;
   for (const [key, value] of Object.entries(
     headers as Record<string, string | string[] | undefined>,
   )) {

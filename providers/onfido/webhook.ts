@@ -12,6 +12,7 @@
 import { createHmac } from 'node:crypto';
 import {
   bodyBytes,
+  bodyText,
   constantTimeEqual,
   headerValue,
   type IncomingWebhook,
@@ -65,17 +66,21 @@ export function verifyOnfidoSignature(request: IncomingWebhook, token: string): 
   if (header === undefined || header === '') {
     throw refuse('missing_signature', `no ${ONFIDO_SIGNATURE_HEADER} header`);
   }
-  if (!HEX.test(header) || header.length % 2 !== 0) {
-    throw refuse('malformed_signature', `${ONFIDO_SIGNATURE_HEADER} is not a hex string`);
-  }
-  if (header.length !== SIGNATURE_HEX_LENGTH) {
+  // Hex decoding stops at the first character that is not hex, so a header of
+  // the right length that decodes short is malformed too.
+  const given = header.length === SIGNATURE_HEX_LENGTH ? Buffer.from(header, 'hex') : undefined;
+  if (given === undefined || given.length !== SIGNATURE_HEX_LENGTH / 2) {
+    if (!HEX.test(header) || header.length % 2 !== 0) {
+      throw refuse('malformed_signature', `${ONFIDO_SIGNATURE_HEADER} is not a hex string`);
+    }
     throw refuse(
       'malformed_signature',
       `${ONFIDO_SIGNATURE_HEADER} has ${header.length / 2} bytes, expected 32`,
     );
   }
-  const given = Buffer.from(header, 'hex');
-  const expected = createHmac('sha256', token).update(bodyBytes(request.body)).digest();
+  // A string is hashed as UTF-8 without a copy; anything else must be raw bytes.
+  const body = typeof request.body === 'string' ? request.body : bodyBytes(request.body);
+  const expected = createHmac('sha256', token).update(body).digest();
   if (!constantTimeEqual(given, expected)) {
     throw refuse('bad_signature', 'the signature does not match the body');
   }
@@ -94,7 +99,7 @@ export function parseOnfidoWebhook(request: IncomingWebhook, token: string): Web
   verifyOnfidoSignature(request, token);
   let json: unknown;
   try {
-    json = JSON.parse(bodyBytes(request.body).toString('utf8'));
+    json = JSON.parse(bodyText(request.body));
   } catch {
     throw refuse('malformed_body', 'the body is not JSON');
   }
@@ -112,12 +117,13 @@ export function parseOnfidoWebhook(request: IncomingWebhook, token: string): Web
   if (resourceType === 'workflow_run' && resource?.applicant_id != null) {
     session.subjectId = resource.applicant_id;
   }
-  return {
+  const event: WebhookEvent = {
     provider: 'onfido',
     type: action,
     dedupeKey: `onfido:${action}:${object.id}`,
     session,
     actionable: ONFIDO_ACTIONABLE_EVENTS.has(action) && session.attemptId !== undefined,
-    ...(object.completed_at_iso8601 == null ? {} : { occurredAt: object.completed_at_iso8601 }),
   };
+  if (object.completed_at_iso8601 != null) event.occurredAt = object.completed_at_iso8601;
+  return event;
 }

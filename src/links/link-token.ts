@@ -8,9 +8,16 @@
  *
  * @module
  */
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { type Clock, systemClock } from '../config/common';
 import { ConfigError, InvalidInputError, LinkTokenError } from '../errors';
+
+type Jose = typeof import('jose');
+let jose: Promise<Jose> | undefined;
+/** jose loads on first use, so importing the library does not pay for it. */
+const loadJose = (): Promise<Jose> => {
+  jose ??= import('jose');
+  return jose;
+};
 
 /** The default lifetime of a verification link: 90 minutes, as in the CAS flow. */
 export const DEFAULT_LINK_TTL_SECONDS = 90 * 60;
@@ -89,7 +96,7 @@ function refused(reason: string, message: string): LinkTokenError {
   return new LinkTokenError(`[idv] verification link refused: ${message}`, { reason });
 }
 
-function classify(error: unknown): LinkTokenError {
+function classify(error: unknown, { errors: joseErrors }: Jose): LinkTokenError {
   if (error instanceof LinkTokenError) return error;
   if (error instanceof joseErrors.JWTExpired) return refused('expired', 'the link has expired');
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
@@ -137,6 +144,7 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
       };
       const issuedAt = Math.floor(clock.now() / 1000);
       const expiresAt = issuedAt + ttl;
+      const { SignJWT } = await loadJose();
       const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setIssuer(ISSUER)
@@ -151,9 +159,10 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
       if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
         throw refused('malformed', 'no token, or one of impossible length');
       }
+      const lib = await loadJose();
       let payload: Record<string, unknown>;
       try {
-        ({ payload } = await jwtVerify(token, key, {
+        ({ payload } = await lib.jwtVerify(token, key, {
           algorithms: [ALGORITHM],
           issuer: ISSUER,
           audience: AUDIENCE,
@@ -162,7 +171,7 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
           clockTolerance: 0,
         }));
       } catch (error) {
-        throw classify(error);
+        throw classify(error, lib);
       }
       const { provider, sid, ref, iat, exp } = payload;
       if (typeof provider !== 'string' || typeof sid !== 'string' || typeof ref !== 'string') {
