@@ -29,7 +29,7 @@ export {
   readNodeBody,
   toNodeListener,
 } from './node-adapter';
-export { adaptNodeSqlite, loadNodeSqliteDriver } from './node-sqlite-driver';
+export { loadNodeSqliteDriver } from './node-sqlite-driver';
 export {
   createProcessor,
   type DrainSummary,
