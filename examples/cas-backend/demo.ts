@@ -15,32 +15,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type Clock,
-  configFromEnv,
-  createLinkSigner,
-  createProvider,
-  createSqliteStore,
-  envVarName,
-  type ReasonCode,
-} from 'idv-providers';
-import {
-  createJumioEmulator,
-  createOnfidoEmulator,
-  createTestClock,
-  type EmulatorDelivery,
-  type ProviderEmulator,
-  serveEmulators,
-} from 'idv-providers/testing';
-import type { Identity } from './identities';
-import { type CasBackend, createCasBackend, ROUTES } from './server';
-import { LoggingSmsSender } from './sms';
+import type { FinalStatus, ReasonCode } from 'idv-providers';
+import { createTestClock, serveEmulators } from 'idv-providers/testing';
+import { type EmulatedDeployment, startEmulatedDeployment } from './emulated';
+import { ROUTES, smsText } from './server';
 
 interface Scenario {
   name: string;
   reason: ReasonCode;
   autoRegistration: boolean;
-  expected: Identity['state'];
+  expected: FinalStatus;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -77,7 +61,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'EXPIRED', reason: 'EXPIRED', autoRegistration: true, expected: 'retry' },
 ];
 const PROVIDERS = ['onfido', 'jumio'] as const;
-const PUBLIC_HOST = 'https://cas.example.com';
+const shorten = (text: string) => text.replace(/https?:\/\/\S+/g, '<link>');
 
 const started = performance.now();
 const verbose = process.argv.includes('--verbose');
@@ -89,13 +73,8 @@ const workDir = mkdtempSync(join(tmpdir(), 'idv-demo-'));
 const operatorKey = randomBytes(24).toString('base64url');
 const linkKey = randomBytes(48).toString('base64url');
 
-interface Deployment {
-  provider: (typeof PROVIDERS)[number];
+interface Deployment extends EmulatedDeployment {
   autoRegistration: boolean;
-  emulator: ProviderEmulator;
-  backend?: CasBackend;
-  url?: string;
-  sms: LoggingSmsSender;
 }
 
 const deployments: Deployment[] = [];
@@ -103,91 +82,22 @@ const emulatorServer = await serveEmulators({
   handlers: () => deployments.flatMap((d) => d.emulator.handlers),
 });
 
-/** Delivers a webhook or callback over HTTP to the deployment's server, as the TLS proxy in front of it would. */
-function deliverTo(deployment: Deployment) {
-  return async (delivery: EmulatorDelivery): Promise<number | undefined> => {
-    if (deployment.url === undefined) return undefined;
-    const headers = Object.fromEntries(
-      Object.entries(delivery.headers).filter(
-        ([name]) => !['content-length', 'host'].includes(name),
-      ),
-    );
-    const response = await fetch(deployment.url + new URL(delivery.url).pathname, {
-      method: delivery.method,
-      headers,
-      body: delivery.body,
-    });
-    await response.arrayBuffer();
-    return response.status;
-  };
-}
-
-/** The environment variables a deployment of this provider would set. */
-function environment(
-  emulator: ProviderEmulator,
-  autoRegistration: boolean,
-): Record<string, string> {
-  const env: Record<string, string> = {
-    IDV_PROVIDER: emulator.provider,
-    IDV_AUTO_REGISTRATION: String(autoRegistration),
-  };
-  for (const [option, value] of Object.entries(emulator.config() as Record<string, unknown>)) {
-    if (option === 'provider' || option === 'clock' || value === undefined) continue;
-    env[envVarName(emulator.provider, option)] = Array.isArray(value)
-      ? value.join(',')
-      : String(value);
-  }
-  return env;
-}
-
 for (const provider of PROVIDERS) {
   for (const autoRegistration of [false, true]) {
-    const base = `${emulatorServer.url}/${provider}-${autoRegistration ? 'auto' : 'manual'}`;
-    const deployment: Deployment = {
+    const emulatorBaseUrl = `${emulatorServer.url}/${provider}-${autoRegistration ? 'auto' : 'manual'}`;
+    const deployment = await startEmulatedDeployment({
       provider,
       autoRegistration,
-      sms: new LoggingSmsSender(log),
-    } as Deployment;
-    deployment.emulator =
-      provider === 'onfido'
-        ? createOnfidoEmulator({
-            baseUrl: `${base}/v3.6`,
-            clock,
-            webhookUrl: PUBLIC_HOST + ROUTES.onfidoWebhook,
-            verificationSiteUrl: `${PUBLIC_HOST}${ROUTES.page}`,
-            deliver: deliverTo(deployment),
-          })
-        : createJumioEmulator({
-            baseUrls: {
-              auth: `${base}/auth`,
-              account: `${base}/account`,
-              retrieval: `${base}/retrieval`,
-            },
-            clock,
-            callbackUrl: PUBLIC_HOST + ROUTES.jumioCallback,
-            deliver: deliverTo(deployment),
-          });
-    const idv = await createProvider(
-      configFromEnv(environment(deployment.emulator, autoRegistration)),
-      { clock: clock as Clock },
-    );
-    deployment.backend = createCasBackend({
-      provider: idv,
-      links: createLinkSigner({ key: linkKey, clock }),
-      store: await createSqliteStore({
-        path: join(workDir, `${provider}-${autoRegistration}.sqlite`),
-      }),
-      sms: deployment.sms,
-      operatorKey,
-      emulatedCapture: (session) => deployment.emulator.completeCustomerJourney(session),
       clock,
-      pollIntervalMs: 50,
+      emulatorBaseUrl,
+      storePath: join(workDir, `${provider}-${autoRegistration}.sqlite`),
+      linkKey,
+      operatorKey,
       log,
     });
-    deployment.url = await deployment.backend.listen();
-    deployments.push(deployment);
+    deployments.push(Object.assign(deployment, { autoRegistration }));
     log(
-      `[demo] ${provider} (auto-registration ${autoRegistration ? 'on' : 'off'}): server ${deployment.url}, emulator ${base}`,
+      `[demo] ${provider} (auto-registration ${autoRegistration ? 'on' : 'off'}): server ${deployment.url}, emulator ${emulatorBaseUrl}`,
     );
   }
 }
@@ -209,16 +119,9 @@ async function call(
 
 async function runScenario(deployment: Deployment, scenario: Scenario, n: number) {
   const { emulator, url } = deployment;
-  const operator = { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' };
+  const operator = { authorization: `Bearer ${operatorKey}` };
   const phoneNumber = `+4207770${String(n).padStart(5, '0')}`;
-  const created = await call(`${url}/internal/identities`, {
-    method: 'POST',
-    headers: operator,
-    body: JSON.stringify({ phoneNumber, firstName: 'Ada', lastName: 'Lovelace' }),
-  });
-  if (created.status !== 201)
-    throw new Error(`start failed: HTTP ${created.status} ${created.text}`);
-  const identity = created.body as Identity;
+  const identity = await deployment.startVerification(phoneNumber);
   emulator.setVerdict(identity.session.subjectId, { reason: scenario.reason });
 
   // The customer opens the texted link (rewritten from the public host to this server).
@@ -248,21 +151,25 @@ async function runScenario(deployment: Deployment, scenario: Scenario, n: number
       throw new Error(`submit failed: HTTP ${submitted.status} ${submitted.text}`);
   }
 
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const current = (await call(`${url}/internal/identities/${identity.id}`, { headers: operator }))
-      .body as Identity;
-    if (['registered', 'awaiting_registration', 'rejected', 'retry'].includes(current.state)) {
-      for (const kept of current.documents) {
-        const served = emulator.servedBytes(kept.id);
-        if (served === undefined || served.byteLength !== kept.bytes)
-          throw new Error(`document ${kept.id} differs from what was served`);
-      }
-      return { identity: current, sms: deployment.sms.lastTo(phoneNumber) ?? '' };
+  const final = await deployment.finalIdentity(identity.id);
+  for (const kept of final.documents) {
+    const served = emulator.servedBytes(kept.id);
+    if (served === undefined || served.byteLength !== kept.bytes) {
+      throw new Error(`document ${kept.id} differs from what was served`);
     }
-    if (Date.now() > deadline) throw new Error(`identity stuck in ${current.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
   }
+  const sms = deployment.sms.lastTo(phoneNumber) ?? '';
+  if (final.state === 'retry') {
+    // The fresh link in the message opens the capture page; the old one no longer does.
+    const fresh = new URL(sms.match(/https?:\/\/\S+/)?.[0] ?? 'http://missing.invalid/');
+    const reopened = await call(`${url}${fresh.pathname}${fresh.search}`);
+    if (reopened.status !== 200 || !reopened.text.includes('data-testid="capture"')) {
+      throw new Error(`the fresh link answered HTTP ${reopened.status} without the capture page`);
+    }
+    const old = await call(`${url}${link.pathname}${link.search}`);
+    if (old.status === 200) throw new Error('the replaced link still opens');
+  }
+  return { identity: final, sms };
 }
 
 const rows: Array<{
@@ -282,7 +189,11 @@ for (const scenario of SCENARIOS) {
     )!;
     try {
       const { identity, sms } = await runScenario(deployment, scenario, n++);
-      const ok = identity.state === scenario.expected && identity.reason === scenario.reason;
+      const ok =
+        identity.state === scenario.expected &&
+        identity.reason === scenario.reason &&
+        shorten(sms) ===
+          shorten(smsText({ status: scenario.expected, reason: scenario.reason }, 'https://x'));
       rows.push({
         scenario: scenario.name,
         provider,
@@ -306,11 +217,10 @@ for (const scenario of SCENARIOS) {
   }
 }
 
-for (const deployment of deployments) await deployment.backend?.close();
+for (const deployment of deployments) await deployment.close();
 await emulatorServer.close();
 rmSync(workDir, { recursive: true, force: true });
 
-const shorten = (text: string) => text.replace(/https?:\/\/\S+/g, '<link>');
 const table = [
   ['scenario', 'provider', 'expected', 'final status (reason)', 'docs', 'SMS to the customer', ''],
   ...rows.map((r) => [

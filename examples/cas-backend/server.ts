@@ -191,7 +191,9 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
     eventId: string,
     documents: ResultDelivery['documents'],
   ) {
-    if (identity.appliedEvents.includes(eventId) || FINAL.has(identity.state)) return;
+    // An identity told to retry waits for its next attempt; other final states are settled.
+    const settled = FINAL.has(identity.state) && identity.state !== 'retry';
+    if (identity.appliedEvents.includes(eventId) || settled) return;
     for (const download of documents) {
       const hash = createHash('sha256');
       let bytes = 0;
@@ -208,7 +210,6 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
         sha256: hash.digest('hex'),
       });
     }
-    identity.state = result.status as FinalStatus;
     identity.reason = result.reason;
     identity.reasons = result.reasons;
     identity.statusSource = result.statusSource;
@@ -217,18 +218,29 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
     identity.history.push({ at: stamp(), what: `result ${result.reason} → ${result.status}` });
     let retryLink: string | undefined;
     if (result.status === 'retry') {
+      // A fresh attempt under a new session; the old link stops working.
       const person = {
         firstName: result.person?.firstName ?? 'Customer',
         lastName: result.person?.lastName ?? identity.id,
       };
       const next = await newSession(identity, person);
       retryLink = next.link;
+      identity.session = next.started.session;
+      identity.link = next.link;
+      identity.linkExpiresAt = next.linkExpiresAt;
+      if (next.started.sdkToken === undefined) delete identity.sdkToken;
+      else identity.sdkToken = next.started.sdkToken;
+      if (provider.capabilities.hostedCapture && next.started.customerUrl !== undefined) {
+        identity.hostedUrl = next.started.customerUrl;
+      }
       identity.history.push({
         at: stamp(),
         what: `new link issued for ${next.started.session.subjectId}`,
       });
     }
     await sms.send(identity.phoneNumber, smsText(result, retryLink));
+    // The state changes last, so whoever sees it final also finds the message sent.
+    identity.state = result.status as FinalStatus;
   }
 
   const processor = createProcessor({
@@ -253,14 +265,19 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
     createWebhookHandler({ provider, store: options.store, processor, clock }),
   );
 
-  async function identityFromToken(token: unknown) {
+  /**
+   * The identity a link token names. A token of an earlier attempt (the
+   * identity was sent a fresh link since) is refused, unless `earlierAttempt`
+   * allows it, for reading the status only.
+   */
+  async function identityFromToken(token: unknown, earlierAttempt = false) {
     const claims = await links.verify(String(token ?? ''), { provider: provider.name });
     const identity = identities.get(claims.identityReference);
     if (identity === undefined)
       throw new LinkTokenError('[idv] verification link refused: unknown identity', {
         reason: 'wrong_session',
       });
-    if (identity.session.subjectId !== claims.subjectId) {
+    if (identity.session.subjectId !== claims.subjectId && !earlierAttempt) {
       throw new LinkTokenError('[idv] verification link refused: replaced by a newer link', {
         reason: 'replaced',
       });
@@ -289,7 +306,7 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
 
     if (path === ROUTES.submit && req.method === 'POST') {
       const identity = await identityFromToken((await readJson(req))['token']);
-      if (identity.state !== 'link_sent') {
+      if (identity.state !== 'link_sent' && identity.state !== 'retry') {
         return send(res, 409, {
           message: 'This verification was already submitted.',
           state: identity.state,
@@ -306,7 +323,7 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
       const token = url.searchParams.get('token');
       try {
         const identity = await identityFromToken(token);
-        if (identity.state !== 'link_sent') {
+        if (identity.state !== 'link_sent' && identity.state !== 'retry') {
           return send(res, 200, statusPage(statusView(identity)), 'text/html');
         }
         return send(
@@ -342,7 +359,8 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
     }
 
     if (path === `${ROUTES.page}/status` && req.method === 'GET') {
-      return send(res, 200, statusView(await identityFromToken(url.searchParams.get('token'))));
+      const identity = await identityFromToken(url.searchParams.get('token'), true);
+      return send(res, 200, statusView(identity));
     }
 
     if (path.startsWith('/internal/')) {
