@@ -50,6 +50,13 @@ export function createMemoryStore(): MemoryEventStore {
   const rows = new Map<string, Row>();
   const byKey = new Map<string, string>();
 
+  /** Ends a claim: the event's new state, no lease, and the time of the change. */
+  const release = (row: Row, state: Row['state'], now: number): void => {
+    row.state = state;
+    row.leaseToken = undefined;
+    row.leaseUntil = undefined;
+    row.updatedAt = now;
+  };
   const held = (id: string, leaseToken: string): Row | undefined => {
     const row = rows.get(id);
     return row !== undefined && row.state === 'processing' && row.leaseToken === leaseToken
@@ -119,10 +126,7 @@ export function createMemoryStore(): MemoryEventStore {
     async complete(id, leaseToken, now) {
       const row = held(id, leaseToken);
       if (row === undefined) return false;
-      row.state = 'done';
-      row.leaseToken = undefined;
-      row.leaseUntil = undefined;
-      row.updatedAt = now;
+      release(row, 'done', now);
       row.finishedAt = now;
       return true;
     },
@@ -130,36 +134,27 @@ export function createMemoryStore(): MemoryEventStore {
     async retry(id, leaseToken, { now, nextAttemptAt, error }) {
       const row = held(id, leaseToken);
       if (row === undefined) return false;
-      row.state = 'queued';
-      row.leaseToken = undefined;
-      row.leaseUntil = undefined;
+      release(row, 'queued', now);
       row.nextAttemptAt = nextAttemptAt;
       row.lastError = clipError(error);
-      row.updatedAt = now;
       return true;
     },
 
     async defer(id, leaseToken, { now, nextAttemptAt }) {
       const row = held(id, leaseToken);
       if (row === undefined) return false;
-      row.state = 'queued';
-      row.leaseToken = undefined;
-      row.leaseUntil = undefined;
+      release(row, 'queued', now);
       row.nextAttemptAt = nextAttemptAt;
       row.attempts = Math.max(0, row.attempts - 1);
       row.pendingChecks += 1;
-      row.updatedAt = now;
       return true;
     },
 
     async deadLetter(id, leaseToken, { now, error }) {
       const row = held(id, leaseToken);
       if (row === undefined) return false;
-      row.state = 'dead';
-      row.leaseToken = undefined;
-      row.leaseUntil = undefined;
+      release(row, 'dead', now);
       row.lastError = clipError(error);
-      row.updatedAt = now;
       row.finishedAt = now;
       return true;
     },
