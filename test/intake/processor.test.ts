@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { backoffDelay, NotFoundError, ProviderApiError } from 'idv-providers';
 import { createTestClock, type TestClock } from 'idv-providers/testing';
@@ -6,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createMemoryStore,
   createProcessor,
-  createSqliteStore,
   createWebhookHandler,
   type EventStore,
   type ProcessorOptions,
@@ -19,30 +17,14 @@ import {
   fakeDelivery,
   pendingResult,
 } from './fixtures/fake-provider';
-import { tempDir } from './helpers';
+import { tempSqliteStore } from './helpers';
 
 const SECRET = 'processor-secret-0123456789';
 
 const stores: Array<[string, () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>]> =
   [
     ['memory', async () => ({ store: createMemoryStore(), cleanup: async () => {} })],
-    [
-      'sqlite',
-      async () => {
-        const { dir, remove } = await tempDir();
-        const store = await createSqliteStore({
-          path: join(dir, 'events.sqlite'),
-          synchronous: 'normal',
-        });
-        return {
-          store,
-          cleanup: async () => {
-            await store.close();
-            await remove();
-          },
-        };
-      },
-    ],
+    ['sqlite', () => tempSqliteStore()],
   ];
 
 describe.each(stores)('processor on the %s store', (_name, open) => {

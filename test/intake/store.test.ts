@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore, createSqliteStore } from '../../src/intake/index';
 import { loadNodeSqliteDriver } from '../../src/intake/node-sqlite-driver';
-import { tempDir } from './helpers';
+import { tempDir, tempSqliteStore } from './helpers';
 import { describeEventStore } from './store-suite';
 
 describeEventStore('memory', async () => ({
@@ -10,40 +10,13 @@ describeEventStore('memory', async () => ({
   cleanup: async () => {},
 }));
 
-describeEventStore('sqlite', async () => {
-  const { dir, remove } = await tempDir();
-  const store = await createSqliteStore({
-    path: join(dir, 'events.sqlite'),
-    synchronous: 'normal',
-  });
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await remove();
-    },
-  };
-});
+describeEventStore('sqlite', () => tempSqliteStore());
 
 // Node's built-in driver, where this Node.js has one (22.13 and later; CI runs
 // the suite on Node 22 and 24 too).
 const hasNodeSqlite = (await loadNodeSqliteDriver()) !== undefined;
 if (hasNodeSqlite) {
-  describeEventStore('sqlite on node:sqlite', async () => {
-    const { dir, remove } = await tempDir();
-    const store = await createSqliteStore({
-      path: join(dir, 'events.sqlite'),
-      synchronous: 'normal',
-      driver: 'node:sqlite',
-    });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await remove();
-      },
-    };
-  });
+  describeEventStore('sqlite on node:sqlite', () => tempSqliteStore({ driver: 'node:sqlite' }));
 }
 
 describe('choosing the SQLite driver', () => {
