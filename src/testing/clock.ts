@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Clock } from '../config/common';
+import type { Clock } from 'idv-providers';
 
 /** A {@link Clock} whose time the test controls, recording every sleep. */
 export interface TestClock extends Clock {
@@ -20,7 +20,9 @@ export interface TestClock extends Clock {
  * Creates a {@link TestClock} starting at `start` (default 2026-01-01T00:00:00Z)
  * whose `random()` returns `random` (default 0.5).
  */
-export function createTestClock(options: { start?: number; random?: number } = {}): TestClock {
+export function createTestClock(
+  options: { start?: number | undefined; random?: number | undefined } = {},
+): TestClock {
   let now = options.start ?? Date.UTC(2026, 0, 1);
   const sleeps: number[] = [];
   return {

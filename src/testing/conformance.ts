@@ -12,11 +12,17 @@
  *
  * @module
  */
+
+import {
+  createProvider,
+  type IdentityVerificationProvider,
+  isIdvError,
+  ProviderApiError,
+  type ProviderRegistry,
+  type ReasonCode,
+  WebhookVerificationError,
+} from 'idv-providers';
 import { setupServer } from 'msw/node';
-import { isIdvError, ProviderApiError, WebhookVerificationError } from '../errors';
-import type { ReasonCode } from '../outcome';
-import type { IdentityVerificationProvider } from '../provider';
-import { createProvider, type ProviderRegistry } from '../registry';
 import type { ProviderEmulator } from './emulator';
 import { runVerificationFlow, SAMPLE_PERSON } from './flow';
 
@@ -25,14 +31,14 @@ export interface ConformanceSuiteOptions {
   /** Creates a fresh emulator; called once per test. */
   emulator: () => ProviderEmulator;
   /** The registry that knows the provider. Default: the default registry (built-ins and registered ones). */
-  registry?: ProviderRegistry;
+  registry?: ProviderRegistry | undefined;
   /**
    * Config overrides the emulator refuses as bad credentials. Default: the
    * emulator's own `invalidCredentials()`.
    */
-  badCredentials?: Record<string, unknown>;
+  badCredentials?: Record<string, unknown> | undefined;
   /** The reason each outcome family is exercised with. */
-  reasons?: { caution?: ReasonCode; suspected?: ReasonCode; rejected?: ReasonCode };
+  reasons?: { caution?: ReasonCode; suspected?: ReasonCode; rejected?: ReasonCode } | undefined;
 }
 
 /** One scenario of the suite: a verdict and the status it must reach. */

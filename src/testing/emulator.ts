@@ -5,9 +5,9 @@
  *
  * @module
  */
+
+import type { ExtractedPerson, IdvConfig, ReasonCode, SessionRef } from 'idv-providers';
 import type { RequestHandler } from 'msw';
-import type { ExtractedPerson, ReasonCode, SessionRef } from '../outcome';
-import type { IdvConfig } from '../registry';
 
 /** A webhook or callback the emulated provider sent (or would have sent) to the host. */
 export interface EmulatorDelivery {
@@ -20,7 +20,7 @@ export interface EmulatorDelivery {
   /** The raw body as sent. */
   body: string;
   /** The HTTP status the host answered, when it was delivered over HTTP. */
-  answeredStatus?: number;
+  answeredStatus?: number | undefined;
 }
 
 /** A failure the emulator injects into its answers. */
@@ -30,7 +30,7 @@ export type EmulatorFault =
       kind: 'status';
       status: number;
       /** `Retry-After` header value to send with it. */
-      retryAfter?: string;
+      retryAfter?: string | undefined;
     }
   | { kind: 'reset' }
   | { kind: 'delay'; ms: number }
@@ -42,11 +42,11 @@ export type EmulatorFault =
 /** Where and how often a fault applies. */
 export interface FaultScope {
   /** How many matching requests get the fault. Default 1. */
-  times?: number;
+  times?: number | undefined;
   /** Only requests with this method. */
-  method?: string;
+  method?: string | undefined;
   /** Only requests whose URL path matches. */
-  path?: RegExp;
+  path?: RegExp | undefined;
 }
 
 /** The verdict a test chooses for a session. */
@@ -54,7 +54,7 @@ export interface EmulatorVerdict {
   /** The reason code the provider's answer must map to. */
   reason: ReasonCode;
   /** The person the document shows. Default: a sample person. */
-  person?: ExtractedPerson;
+  person?: ExtractedPerson | undefined;
 }
 
 /** An emulated provider. */
