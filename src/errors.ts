@@ -32,7 +32,7 @@ export interface IdvErrorOptions {
   /** The provider the failure concerns (`"onfido"`, `"jumio"`, ...), when there is one. */
   provider?: string | undefined;
   /** The underlying cause, already stripped of anything secret. */
-  cause?: unknown;
+  cause?: unknown | undefined;
 }
 
 /**
@@ -242,7 +242,10 @@ export class UnexpectedResponseError extends IdvError {
   readonly issues: readonly string[];
   /** How many attempts were made. */
   readonly attempts: number | undefined;
-  constructor(message: string, options: RequestErrorOptions & { issues?: readonly string[] } = {}) {
+  constructor(
+    message: string,
+    options: RequestErrorOptions & { issues?: readonly string[] | undefined } = {},
+  ) {
     super('unexpected_response', message, options);
     this.request = options.request;
     this.issues = options.issues ?? [];

@@ -121,21 +121,21 @@ export function orderReasons(reasons: Iterable<ReasonCode>): [ReasonCode, ...Rea
 /** The person the provider read from the document. Every field is optional: providers extract what they can. */
 export interface ExtractedPerson {
   /** Given name(s). */
-  firstName?: string;
+  firstName?: string | undefined;
   /** Family name(s). */
-  lastName?: string;
+  lastName?: string | undefined;
   /** Date of birth, `YYYY-MM-DD`. */
-  dateOfBirth?: string;
+  dateOfBirth?: string | undefined;
   /** Document type as the provider names it (`passport`, `DRIVING_LICENSE`, ...). */
-  documentType?: string;
+  documentType?: string | undefined;
   /** Document number. */
-  documentNumber?: string;
+  documentNumber?: string | undefined;
   /** Nationality (ISO 3166-1 alpha-3 where the provider gives it). */
-  nationality?: string;
+  nationality?: string | undefined;
   /** Country that issued the document. */
-  issuingCountry?: string;
+  issuingCountry?: string | undefined;
   /** Document expiry date, `YYYY-MM-DD`. */
-  documentExpiry?: string;
+  documentExpiry?: string | undefined;
 }
 
 /**
@@ -159,7 +159,7 @@ export interface PolicyOverride {
   /** The status the policy chose. */
   to: FinalStatus;
   /** The policy's explanation, when it gave one. */
-  note?: string;
+  note?: string | undefined;
 }
 
 /** Identifies one verification with a provider. Which ids are present depends on the provider and the step. */
@@ -167,12 +167,12 @@ export interface SessionRef {
   /** The provider's name. */
   provider: string;
   /** The applicant (Onfido) or account (Jumio) id, when known. */
-  subjectId?: string;
+  subjectId?: string | undefined;
   /**
    * The attempt: the check or workflow run (Onfido), the workflow execution
    * (Jumio), the scan reference (Jumio Netverify), when known.
    */
-  attemptId?: string;
+  attemptId?: string | undefined;
 }
 
 /** The normalised result of a verification. */
@@ -190,13 +190,13 @@ export interface VerificationResult {
   /** Whether the status came from the reason mapping or from the host's policy. */
   statusSource: StatusSource;
   /** Set when the host's policy changed the status. */
-  policyOverride?: PolicyOverride;
+  policyOverride?: PolicyOverride | undefined;
   /** The person read from the document, when the provider extracted one. */
   person: ExtractedPerson | null;
   /** The provider's own verdict labels, for audit. */
   providerLabels: ProviderLabel[];
   /** When the provider finished, ISO 8601, when it said. */
-  completedAt?: string;
+  completedAt?: string | undefined;
 }
 
 /** What a host policy may answer: a new status, with an optional note, or nothing to keep the mapped one. */
@@ -232,9 +232,9 @@ export interface MappedVerdict {
   /** Reasons found, in any order; ignored while pending. */
   reasons: Iterable<ReasonCode>;
   /** The person extracted, if any. */
-  person?: ExtractedPerson | null;
+  person?: ExtractedPerson | null | undefined;
   /** The provider's labels. */
-  providerLabels?: ProviderLabel[];
+  providerLabels?: ProviderLabel[] | undefined;
   /** When the provider finished. */
   completedAt?: string | undefined;
 }

@@ -33,30 +33,30 @@ export interface StartVerificationInput {
    * The person's name and other details, where the provider needs or accepts them.
    * Onfido requires `firstName` and `lastName` to create an applicant.
    */
-  person?: PersonHint;
+  person?: PersonHint | undefined;
   /** A second reference for the provider to echo in callbacks (Jumio `userReference`). */
-  userReference?: string;
+  userReference?: string | undefined;
   /** Language for the provider's capture pages (`en`, `de-DE`, ...). */
-  locale?: string;
+  locale?: string | undefined;
   /**
    * An existing applicant or account id to reuse, so a returning identity gets a
    * new attempt under the same provider record (Jumio `PUT /accounts/{id}`).
    */
-  existingSubjectId?: string;
+  existingSubjectId?: string | undefined;
 }
 
 /** Details about the person that a host may pass when starting a verification. */
 export interface PersonHint {
   /** Given name(s). */
-  firstName?: string;
+  firstName?: string | undefined;
   /** Family name(s). */
-  lastName?: string;
+  lastName?: string | undefined;
   /** E-mail address. */
-  email?: string;
+  email?: string | undefined;
   /** Phone number, E.164. */
-  phoneNumber?: string;
+  phoneNumber?: string | undefined;
   /** Date of birth, `YYYY-MM-DD`. */
-  dateOfBirth?: string;
+  dateOfBirth?: string | undefined;
 }
 
 /** What a started verification gives the host to send the customer on their way. */
@@ -64,9 +64,9 @@ export interface VerificationSession {
   /** The ids of the started verification; store them with the identity. */
   session: SessionRef & { subjectId: string };
   /** The link to send the customer (a page of the host's verification site, or the provider's hosted page). */
-  customerUrl?: string;
+  customerUrl?: string | undefined;
   /** A token for the provider's capture SDK, when the flow uses one. */
-  sdkToken?: string;
+  sdkToken?: string | undefined;
   /** When the link or SDK token stops working. */
   expiresAt: Date;
 }
@@ -78,7 +78,7 @@ export interface IncomingWebhook {
   /** The request headers; names are matched case-insensitively. */
   headers: Headers | Record<string, string | string[] | undefined>;
   /** The sender's IP address, for providers whose callbacks are checked by source address. */
-  remoteAddress?: string;
+  remoteAddress?: string | undefined;
 }
 
 /** What a verified webhook or callback says: which session changed and how. Never the verdict itself. */
@@ -101,7 +101,7 @@ export interface WebhookEvent {
    */
   actionable: boolean;
   /** When the provider sent or completed it, ISO 8601, when it said. */
-  occurredAt?: string;
+  occurredAt?: string | undefined;
 }
 
 /** Metadata about one stored document image or selfie. */
@@ -111,15 +111,15 @@ export interface DocumentInfo {
   /** What it shows. */
   kind: 'document' | 'selfie' | 'video';
   /** Which side or part (`front`, `back`, `face`, ...), when known. */
-  side?: string;
+  side?: string | undefined;
   /** The document type as the provider names it, when known. */
-  documentType?: string;
+  documentType?: string | undefined;
   /** File name, when the provider gives one. */
-  fileName?: string;
+  fileName?: string | undefined;
   /** MIME type, when known before downloading. */
-  contentType?: string;
+  contentType?: string | undefined;
   /** Size in bytes, when known before downloading. */
-  size?: number;
+  size?: number | undefined;
   /** The provider's download URL; always on the provider's API host. */
   downloadUrl: string;
 }
@@ -170,7 +170,7 @@ export interface ProviderCapabilities {
 /** Per-call options. */
 export interface CallOptions {
   /** Cancels the call. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

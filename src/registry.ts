@@ -37,7 +37,7 @@ export interface ProviderDefinition<O = unknown> {
    * `jumio` from `IDV_JUMIO_CLIENT_ID`. The common options ({@link COMMON_ENV})
    * are read for every provider and need not be listed.
    */
-  env?: Readonly<Record<string, EnvKind>>;
+  env?: Readonly<Record<string, EnvKind>> | undefined;
   /** Creates the provider from validated options. May load code lazily. */
   create(options: O): IdentityVerificationProvider | Promise<IdentityVerificationProvider>;
 }
@@ -52,7 +52,10 @@ export class ProviderRegistry {
    * Adds a provider. Throws a {@link ConfigError} for a malformed name or a name
    * already taken, unless `replace` is set.
    */
-  register<O>(definition: ProviderDefinition<O>, options: { replace?: boolean } = {}): this {
+  register<O>(
+    definition: ProviderDefinition<O>,
+    options: { replace?: boolean | undefined } = {},
+  ): this {
     if (!NAME.test(definition.name)) {
       throw new ConfigError(
         `[idv] invalid provider name ${JSON.stringify(definition.name)}: use lower-case letters, digits and dashes`,
@@ -180,7 +183,7 @@ export const defaultRegistry: ProviderRegistry = createRegistry();
 /** Adds a provider to the default registry. */
 export function registerProvider<O>(
   definition: ProviderDefinition<O>,
-  options: { replace?: boolean } = {},
+  options: { replace?: boolean | undefined } = {},
 ): ProviderRegistry {
   return defaultRegistry.register(definition, options);
 }
@@ -197,11 +200,11 @@ export type IdvConfig = OnfidoConfig | JumioConfig | CustomProviderConfig;
 /** Options of {@link createProvider} that config files and the environment cannot carry. */
 export interface CreateProviderOptions {
   /** The registry to look the provider up in. Default {@link defaultRegistry}. */
-  registry?: ProviderRegistry;
+  registry?: ProviderRegistry | undefined;
   /** A host policy, applied to every final result (overrides one in the config). */
-  policy?: OutcomePolicy;
+  policy?: OutcomePolicy | undefined;
   /** Injectable time (tests). */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 /**

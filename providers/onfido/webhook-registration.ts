@@ -20,9 +20,9 @@ export interface OnfidoWebhookRegistration extends CallOptions {
   /** The host's webhook endpoint; Onfido requires `https`. */
   url: string;
   /** Events to subscribe to. Default: all events. */
-  events?: readonly string[];
+  events?: readonly string[] | undefined;
   /** `sandbox` and/or `live`. Default: both. */
-  environments?: readonly string[];
+  environments?: readonly string[] | undefined;
 }
 
 /** A registered webhook. */

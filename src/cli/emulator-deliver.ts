@@ -15,7 +15,7 @@ export interface DeliveryRecord {
   /** The URL registered (Onfido webhook) or named (Jumio `callbackUrl`). */
   url: string;
   /** Where it was actually sent (differs with `--deliver-to`); absent when not sent. */
-  sentTo?: string;
+  sentTo?: string | undefined;
   /** HTTP method. */
   method: string;
   /** Headers as sent (the Onfido signature included). */
@@ -23,9 +23,9 @@ export interface DeliveryRecord {
   /** The raw body as sent. */
   body: string;
   /** The HTTP status the backend answered. */
-  status?: number;
+  status?: number | undefined;
   /** Why it was not sent, or how sending failed. */
-  error?: string;
+  error?: string | undefined;
 }
 
 /** Settings of {@link createDeliverer}. */
@@ -39,9 +39,9 @@ export interface DelivererOptions {
   /** Aborts deliveries in flight (the server is closing). */
   signal: AbortSignal;
   /** How long the backend may take to answer. Default 10 s (Onfido's own limit). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Told about each record once it is complete. */
-  onRecord?: (record: DeliveryRecord) => void;
+  onRecord?: ((record: DeliveryRecord) => void) | undefined;
 }
 
 /** Host names reserved for documentation and testing (RFC 2606, RFC 6761): never sent to. */

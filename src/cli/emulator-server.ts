@@ -37,7 +37,7 @@ export interface StartEmulatorsOptions {
   /** Send every delivery to this origin, keeping the path. */
   deliverTo?: string | undefined;
   /** Told about each delivery once it is complete. */
-  onDelivery?: (record: DeliveryRecord) => void;
+  onDelivery?: ((record: DeliveryRecord) => void) | undefined;
 }
 
 /** The base URLs of the served emulators. */

@@ -54,14 +54,14 @@ export interface HttpClientOptions {
   /** Every secret to keep out of errors (tokens, client secrets). Called when an error is built. */
   secrets: () => Iterable<string | undefined>;
   /** Auth headers for a request (called for every attempt, so a refreshed token is used). */
-  authorize?: () => Record<string, string> | Promise<Record<string, string>>;
+  authorize?: (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
   /**
    * Called once when a request gets HTTP 401, with the auth headers that
    * request carried (so a token refreshed meanwhile by another request is not
    * thrown away); resolve `true` to retry it once with fresh credentials (an
    * OAuth2 token refresh).
    */
-  onUnauthorized?: (sent: Readonly<Record<string, string>>) => Promise<boolean>;
+  onUnauthorized?: ((sent: Readonly<Record<string, string>>) => Promise<boolean>) | undefined;
 }
 
 /** One request. */
@@ -72,17 +72,17 @@ export interface HttpRequest<T> {
   /** Query parameters. */
   params?: Record<string, string | number | boolean | undefined>;
   /** JSON body, or a `URLSearchParams` for a form body. */
-  body?: unknown;
+  body?: unknown | undefined;
   /** Extra headers. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Validates the JSON answer; a mismatch is an {@link UnexpectedResponseError}. */
-  schema?: z.ZodType<T>;
+  schema?: z.ZodType<T> | undefined;
   /** Safe to repeat even though the method is not idempotent. Default: GET, HEAD, OPTIONS, DELETE only. */
-  idempotent?: boolean;
+  idempotent?: boolean | undefined;
   /** Cancels the request. */
   signal?: AbortSignal | undefined;
   /** Statuses (besides 2xx) to hand back instead of throwing. */
-  acceptStatus?: readonly number[];
+  acceptStatus?: readonly number[] | undefined;
 }
 
 /** A decoded JSON answer. */
@@ -127,9 +127,9 @@ function headersOf(response: AxiosResponse): Record<string, string> {
 
 /** Reads the provider's error description out of a JSON error body (Onfido, Jumio and RFC 7807 shapes). */
 export function describeProviderError(body: unknown): {
-  type?: string;
-  message?: string;
-  fields?: Record<string, unknown>;
+  type?: string | undefined;
+  message?: string | undefined;
+  fields?: Record<string, unknown> | undefined;
 } {
   if (typeof body !== 'object' || body === null) return {};
   const record = body as Record<string, unknown>;

@@ -23,7 +23,7 @@ export interface DownloadOptions {
   /** Cancels the download. */
   signal?: AbortSignal | undefined;
   /** Redirects followed at most (each to an allowed origin). Default 3. */
-  maxRedirects?: number;
+  maxRedirects?: number | undefined;
 }
 
 function originOf(url: string): string | undefined {

@@ -46,9 +46,9 @@ export const MAYBE_SENT_CODES: ReadonlySet<string> = new Set([
 /** Backoff settings. */
 export interface BackoffOptions {
   /** First delay, milliseconds. Default 300. */
-  baseMs?: number;
+  baseMs?: number | undefined;
   /** Longest delay, milliseconds. Default 10 000. */
-  capMs?: number;
+  capMs?: number | undefined;
 }
 
 /**

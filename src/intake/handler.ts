@@ -81,7 +81,7 @@ export type IntakeOutcome =
       /** Short token: `method_not_allowed`, `payload_too_large`, or the verification error's `reason`. */
       reason: string;
       /** The verification error, when verification refused it. */
-      error?: WebhookVerificationError;
+      error?: WebhookVerificationError | undefined;
     }
   | {
       /** The store or the provider failed; nothing was stored. */

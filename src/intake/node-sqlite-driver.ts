@@ -22,8 +22,8 @@ interface DatabaseSync {
   };
   exec(sql: string): void;
   close(): void;
-  readonly isOpen?: boolean;
-  readonly isTransaction?: boolean;
+  readonly isOpen?: boolean | undefined;
+  readonly isTransaction?: boolean | undefined;
 }
 
 type DatabaseSyncConstructor = new (path: string, options?: { timeout?: number }) => DatabaseSync;

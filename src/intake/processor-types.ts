@@ -92,7 +92,7 @@ export interface WebhookProcessor {
   /** Processes until no event is due now; for tests and one-off workers. */
   drain(): Promise<DrainSummary>;
   /** Dead-lettered events, most recent first. */
-  listDeadLetters(options?: { limit?: number }): Promise<StoredEvent[]>;
+  listDeadLetters(options?: { limit?: number | undefined }): Promise<StoredEvent[]>;
   /** Requeues a dead event with its attempts reset. `false` when it is not dead. */
   redrive(id: string): Promise<boolean>;
   /** How many events are in each state. */

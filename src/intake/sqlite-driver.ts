@@ -42,7 +42,7 @@ export interface SqliteDatabase {
 /** Options the store passes when opening a database. */
 export interface SqliteOpenOptions {
   /** Milliseconds to wait for a lock held by another connection. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** The `better-sqlite3` default export: `new Database(path, options)`. */

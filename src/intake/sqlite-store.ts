@@ -42,20 +42,20 @@ export interface SqliteStoreOptions {
    * The `better-sqlite3` `Database` constructor (or one with the same API).
    * Default: chosen by `driver`.
    */
-  Database?: SqliteDatabaseConstructor;
+  Database?: SqliteDatabaseConstructor | undefined;
   /**
    * Which SQLite driver to load when `Database` is not given: `auto` (default)
    * uses `better-sqlite3` when it is installed and loads, else Node's built-in
    * `node:sqlite` (Node.js 22.13 and later, which prints an experimental
    * warning once); `better-sqlite3` or `node:sqlite` insist on one.
    */
-  driver?: 'auto' | 'better-sqlite3' | 'node:sqlite';
+  driver?: 'auto' | 'better-sqlite3' | 'node:sqlite' | undefined;
   /** Table name. Default `idv_webhook_events`. Letters, digits and `_` only. */
-  tableName?: string;
+  tableName?: string | undefined;
   /** `full` (default) or `normal`; see the module description. */
-  synchronous?: 'full' | 'normal';
+  synchronous?: 'full' | 'normal' | undefined;
   /** How long to wait for another connection's lock, milliseconds. Default 5 000. */
-  busyTimeoutMs?: number;
+  busyTimeoutMs?: number | undefined;
 }
 
 /** The SQLite store: an {@link EventStore} on a database file. */

@@ -54,7 +54,7 @@ export interface StoredEvent {
   /** Whether the event asks for the result to be fetched. */
   actionable: boolean;
   /** When the provider said the event happened, ISO 8601, when it said. */
-  occurredAt?: string;
+  occurredAt?: string | undefined;
   /** Current state. */
   state: EventState;
   /**
@@ -158,7 +158,7 @@ export interface EventStore {
     change: { now: number; error: string },
   ): Promise<boolean>;
   /** Dead events, most recently dead first. */
-  listDeadLetters(options?: { limit?: number }): Promise<StoredEvent[]>;
+  listDeadLetters(options?: { limit?: number | undefined }): Promise<StoredEvent[]>;
   /**
    * Requeues a dead event, due at once, with `attempts` and `pendingChecks` reset
    * to 0. `false` when there is no dead event with this id.

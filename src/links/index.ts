@@ -1,6 +1,7 @@
 export {
   createLinkSigner,
   DEFAULT_LINK_TTL_SECONDS,
+  type ExpectedLinkSession,
   type LinkClaims,
   type LinkSession,
   type LinkSigner,

@@ -52,10 +52,13 @@ export interface LinkSignerOptions {
   /** The signing key: at least 32 bytes (a string is taken as UTF-8). Secret. */
   key: string | Uint8Array;
   /** Lifetime of a token, seconds. Default 5 400 (90 minutes). */
-  ttlSeconds?: number;
+  ttlSeconds?: number | undefined;
   /** Injectable time. */
-  clock?: Pick<Clock, 'now'>;
+  clock?: Pick<Clock, 'now'> | undefined;
 }
+
+/** The fields of a {@link LinkSession} a verified token must match; unset (or `undefined`) fields are not compared. */
+export type ExpectedLinkSession = { [K in keyof LinkSession]?: LinkSession[K] | undefined };
 
 /** Signs and verifies verification-link tokens. */
 export interface LinkSigner {
@@ -66,7 +69,7 @@ export interface LinkSigner {
    * Throws a {@link LinkTokenError} whose `reason` is `expired`,
    * `invalid_signature`, `unsupported_algorithm`, `malformed` or `wrong_session`.
    */
-  verify(token: string, expected?: Partial<LinkSession>): Promise<LinkClaims>;
+  verify(token: string, expected?: ExpectedLinkSession): Promise<LinkClaims>;
 }
 
 function keyBytes(key: string | Uint8Array): Uint8Array {

@@ -6,13 +6,15 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import type { ExtractedPerson, ReasonCode, VerificationResult } from '../outcome';
 import type {
   DocumentInfo,
+  ExtractedPerson,
   IdentityVerificationProvider,
+  ReasonCode,
+  VerificationResult,
   VerificationSession,
   WebhookEvent,
-} from '../provider';
+} from 'idv-providers';
 import type { EmulatorDelivery, ProviderEmulator } from './emulator';
 
 /** The person every flow scenario's document shows unless told otherwise. */
@@ -67,7 +69,8 @@ export async function runVerificationFlow(
 
   let ref = session.session;
   if (idv.capabilities.requiresCompleteCapture && scenario.reason !== 'EXPIRED') {
-    ref = { ...ref, ...(await idv.completeCapture(ref)) };
+    const captured = await idv.completeCapture(ref);
+    ref = { ...ref, ...captured, subjectId: captured.subjectId ?? ref.subjectId };
   }
 
   const sent = emulator.deliveries().slice(before);

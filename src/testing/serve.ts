@@ -27,9 +27,9 @@ export interface ServeEmulatorsOptions {
   /** The handlers of every emulator to serve; they must match `http://<host>:<port>/...` URLs. */
   handlers: () => readonly RequestHandler[];
   /** Port; default 0 (any free port). */
-  port?: number;
+  port?: number | undefined;
   /** Address to bind; default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
 }
 
 function toRequest(req: IncomingMessage, origin: string): Request {

@@ -10,8 +10,8 @@ import { HttpResponse } from 'msw';
 interface PendingFault {
   fault: EmulatorFault;
   remaining: number;
-  method?: string;
-  path?: RegExp;
+  method?: string | undefined;
+  path?: RegExp | undefined;
 }
 
 const STATUS_TITLES: Readonly<Record<number, string>> = {

@@ -69,23 +69,30 @@ export { SAMPLE_PERSON as JUMIO_SAMPLE_PERSON } from './verdicts';
 /** Settings of {@link createJumioEmulator}. */
 export interface JumioEmulatorOptions {
   /** The client id (KYX) or API token (Netverify) the emulator accepts. */
-  clientId?: string;
+  clientId?: string | undefined;
   /** The client secret or API secret the emulator accepts. */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /** The region {@link JumioEmulator.config} names. Default `amer-1`; every region is emulated. */
-  region?: JumioRegion;
+  region?: JumioRegion | undefined;
   /** The callback URL {@link JumioEmulator.config} sets. */
-  callbackUrl?: string;
+  callbackUrl?: string | undefined;
   /** `expires_in` of issued access tokens, seconds. Default 3600. */
-  tokenLifetimeSeconds?: number;
+  tokenLifetimeSeconds?: number | undefined;
   /** The emulator's time (token expiry, timestamps). Default `Date.now`. */
-  clock?: Pick<Clock, 'now'>;
+  clock?: Pick<Clock, 'now'> | undefined;
   /** Base URLs to emulate besides the regional hosts (a proxy); {@link JumioEmulator.config} then points at them. */
-  baseUrls?: { auth?: string; account?: string; retrieval?: string; netverify?: string };
+  baseUrls?:
+    | {
+        auth?: string | undefined;
+        account?: string | undefined;
+        retrieval?: string | undefined;
+        netverify?: string | undefined;
+      }
+    | undefined;
   /** Called with every callback the emulator sends; its answer is recorded as `answeredStatus`. */
-  deliver?: Deliver;
+  deliver?: Deliver | undefined;
   /** The tenant name in customer links. Default `acme`. */
-  tenant?: string;
+  tenant?: string | undefined;
 }
 
 /** The Jumio emulator: the common emulator contract plus Jumio's own controls. */

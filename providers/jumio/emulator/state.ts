@@ -40,15 +40,15 @@ export interface CapabilityLabel {
  */
 export interface JumioLabelVerdict {
   /** The workflow's decision type. Default: derived (REJECTED, else WARNING, else PASSED). */
-  decision?: DecisionType;
+  decision?: DecisionType | undefined;
   /** The workflow decision's label. Default: the decision type. */
-  decisionLabel?: string;
+  decisionLabel?: string | undefined;
   /** Capability decisions. */
-  capabilities?: CapabilityLabel[];
+  capabilities?: CapabilityLabel[] | undefined;
   /** Capabilities to leave out of the answer entirely (a workflow without them). */
-  omit?: string[];
+  omit?: string[] | undefined;
   /** The person on the document. Default: a sample person. */
-  person?: ExtractedPerson;
+  person?: ExtractedPerson | undefined;
 }
 
 /** A Netverify verdict by Jumio's own values. */
@@ -59,12 +59,12 @@ export interface NetverifyVerdict {
   rejectReason?: {
     code: string;
     description: string;
-    details?: Array<{ code: string; description: string }>;
+    details?: Array<{ code: string; description: string }> | undefined;
   };
   /** Identity verification (selfie), for APPROVED_VERIFIED. */
-  identityVerification?: { similarity?: string; validity?: boolean; reason?: string };
+  identityVerification?: { similarity?: string; validity?: boolean; reason?: string } | undefined;
   /** The person on the document. Default: a sample person. */
-  person?: ExtractedPerson;
+  person?: ExtractedPerson | undefined;
 }
 
 /** A verdict as stored. */
@@ -84,7 +84,7 @@ export interface IssuedToken {
 /** A stored image part. */
 export interface StoredPart {
   classifier: string;
-  href?: string;
+  href?: string | undefined;
 }
 
 /** A stored credential and its parts. */
@@ -99,7 +99,7 @@ export interface CapabilityJson {
   id: string;
   credentials: Array<{ id: string; category: string }>;
   decision: { type: string; details: { label: string } };
-  data?: Record<string, unknown>;
+  data?: Record<string, unknown> | undefined;
 }
 
 /** One workflow execution (a transaction). */
@@ -113,14 +113,14 @@ export interface Execution {
   userReference?: string | undefined;
   callbackUrl?: string | undefined;
   createdAt: string;
-  startedAt?: string;
-  completedAt?: string;
+  startedAt?: string | undefined;
+  completedAt?: string | undefined;
   /** The account request's JSON body, as received. */
   requestBody: Record<string, unknown>;
   /** Credential ids announced at start, filled with parts when the customer uploads. */
   credentials: StoredCredential[];
-  decision?: { type: string; details: { label: string }; risk: { score: number } };
-  capabilities?: Record<string, CapabilityJson[]>;
+  decision?: { type: string; details: { label: string }; risk: { score: number } } | undefined;
+  capabilities?: Record<string, CapabilityJson[]> | undefined;
 }
 
 /** One account and its executions, oldest first. */
@@ -140,7 +140,7 @@ export interface Scan {
   callbackUrl?: string | undefined;
   createdAt: string;
   requestBody: Record<string, unknown>;
-  verdict?: NetverifyVerdict;
+  verdict?: NetverifyVerdict | undefined;
   /** Classifiers with an image, lower case (`front`, `back`, `face`). */
   images: string[];
 }

@@ -17,10 +17,10 @@ export interface EventObject {
   id: string;
   status: string;
   /** ISO 8601. */
-  completedAt?: string;
+  completedAt?: string | undefined;
   href: string;
   /** Studio events carry the run as `resource`. */
-  resource?: Record<string, unknown>;
+  resource?: Record<string, unknown> | undefined;
 }
 
 /** True when a webhook subscribes to an action (no `events` means all). */

@@ -70,9 +70,9 @@ export class OnfidoEngine {
     fields: {
       firstName: string;
       lastName: string;
-      email?: string;
-      dob?: string;
-      phoneNumber?: string;
+      email?: string | undefined;
+      dob?: string | undefined;
+      phoneNumber?: string | undefined;
     },
   ): ApplicantRecord {
     const applicant: ApplicantRecord = {
@@ -110,8 +110,8 @@ export class OnfidoEngine {
     details: Partial<
       Pick<FileRecord, 'type' | 'side' | 'issuingCountry' | 'fileName' | 'fileType' | 'mime'>
     > & {
-      bytes?: Uint8Array;
-      size?: number;
+      bytes?: Uint8Array | undefined;
+      size?: number | undefined;
     },
   ): FileRecord {
     const id = randomUUID();

@@ -15,8 +15,8 @@ import { onfidoError } from './views';
 interface QueuedFault {
   fault: EmulatorFault;
   remaining: number;
-  method?: string;
-  path?: RegExp;
+  method?: string | undefined;
+  path?: RegExp | undefined;
 }
 
 /** The fault queue. */

@@ -66,25 +66,25 @@ export const ONFIDO_EMULATED_WORKFLOW_ID = '7a1f4c2e-5b7d-4e3a-9c1f-0d2e3f4a5b6c
 /** Settings of {@link createOnfidoEmulator}. */
 export interface OnfidoEmulatorOptions {
   /** The API token the emulator accepts. Default: a random sandbox-style token. */
-  apiToken?: string;
+  apiToken?: string | undefined;
   /** The region `config()` selects. Default `EU`. All three regional hosts are served either way. */
-  region?: OnfidoRegion;
+  region?: OnfidoRegion | undefined;
   /** An extra base URL to serve (a proxy or test host, version path included); `config()` then uses it. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The verification site `config()` names. Default `https://verify.example.com/onfido/`. */
-  verificationSiteUrl?: string;
+  verificationSiteUrl?: string | undefined;
   /** The URL of the webhook registered up front (its token is `config().webhookToken`). */
-  webhookUrl?: string;
+  webhookUrl?: string | undefined;
   /** The emulator's time. Default: a manual clock at 2026-01-01T00:00:00Z, shared through `config()`. */
-  clock?: AdvanceableClock;
+  clock?: AdvanceableClock | undefined;
   /** Complete checks as soon as they are created. Default `true`. */
-  autoCompleteChecks?: boolean;
+  autoCompleteChecks?: boolean | undefined;
   /** Called with every webhook delivery; answer the HTTP status the host gave. */
   deliver?: (delivery: EmulatorDelivery) => Promise<number | undefined>;
   /** Workflow ids that exist for `POST /workflow_runs`. Default `[ONFIDO_EMULATED_WORKFLOW_ID]`. */
-  workflowIds?: readonly string[];
+  workflowIds?: readonly string[] | undefined;
   /** Reports a Studio workflow runs. Default document and facial similarity photo. */
-  workflowReports?: readonly string[];
+  workflowReports?: readonly string[] | undefined;
 }
 
 /** A check as the emulator holds it, for assertions. */

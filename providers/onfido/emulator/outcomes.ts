@@ -14,13 +14,13 @@ import type { ExtractedPerson, ReasonCode } from 'idv-providers';
 /** How one report comes out. */
 export interface OnfidoReportOutcome {
   /** Report result. Default `consider` when {@link consider} names a breakdown, else `clear`. */
-  result?: string;
+  result?: string | undefined;
   /** Document reports only: `clear`, `rejected`, `suspected`, `caution` (or anything, to test unseen values). */
-  subResult?: string | null;
+  subResult?: string | null | undefined;
   /** Breakdown keys whose result is `consider` (a key Onfido does not send is added as is). */
-  consider?: readonly string[];
+  consider?: readonly string[] | undefined;
   /** Report status. Default `complete`. */
-  status?: string;
+  status?: string | undefined;
 }
 
 /**
@@ -29,15 +29,15 @@ export interface OnfidoReportOutcome {
  * reports it does not name come out clear.
  */
 export interface OnfidoOutcome {
-  reports?: Readonly<Record<string, OnfidoReportOutcome>>;
+  reports?: Readonly<Record<string, OnfidoReportOutcome>> | undefined;
   /** The person on the document. Default: the applicant's name and sample details. */
-  person?: ExtractedPerson;
+  person?: ExtractedPerson | undefined;
   /** Studio: the workflow run's final status. Default: derived from the reports. */
-  workflowStatus?: string;
+  workflowStatus?: string | undefined;
   /** Studio: the run's `reasons`. */
-  workflowReasons?: readonly string[];
+  workflowReasons?: readonly string[] | undefined;
   /** The customer never captures: the link runs out. */
-  expired?: boolean;
+  expired?: boolean | undefined;
 }
 
 const doc = (subResult: string, breakdown: string): OnfidoOutcome => ({

@@ -16,9 +16,9 @@ export interface ApplicantRecord {
   createdAt: number;
   firstName: string;
   lastName: string;
-  email?: string;
-  dob?: string;
-  phoneNumber?: string;
+  email?: string | undefined;
+  dob?: string | undefined;
+  phoneNumber?: string | undefined;
   /** Expiry times of the SDK tokens issued for it. */
   sdkTokenExpiries: number[];
 }
@@ -29,9 +29,9 @@ export interface FileRecord {
   id: string;
   applicantId: string;
   kind: 'documents' | 'live_photos' | 'live_videos';
-  type?: string;
-  side?: string;
-  issuingCountry?: string;
+  type?: string | undefined;
+  side?: string | undefined;
+  issuingCountry?: string | undefined;
   fileName: string;
   /** Onfido's `file_type` (`png`, `jpg`, ...). */
   fileType: string;
@@ -40,9 +40,9 @@ export interface FileRecord {
   size: number;
   createdAt: number;
   /** The bytes, for ordinary files. */
-  bytes?: Uint8Array;
+  bytes?: Uint8Array | undefined;
   /** A generator, for large files. */
-  generated?: GeneratedFile;
+  generated?: GeneratedFile | undefined;
 }
 
 /** A check. */
@@ -56,9 +56,9 @@ export interface CheckRecord {
   reportIds: string[];
   createdAt: number;
   /** Outcome asked for with the sandbox `consider` / `sub_result` fields. */
-  sandbox?: OnfidoOutcome;
+  sandbox?: OnfidoOutcome | undefined;
   /** The Studio run that made it, if any. */
-  workflowRunId?: string;
+  workflowRunId?: string | undefined;
 }
 
 /** A report. */
@@ -86,7 +86,7 @@ export interface WorkflowRunRecord {
   sdkToken: string;
   linkUrl: string;
   linkExpiresAt: number;
-  customerUserId?: string;
+  customerUserId?: string | undefined;
   createdAt: number;
   updatedAt: number;
 }
@@ -105,7 +105,7 @@ export interface WebhookRecord {
 /** A verdict chosen by a test. */
 export interface ChosenOutcome {
   outcome: OnfidoOutcome;
-  person?: ExtractedPerson;
+  person?: ExtractedPerson | undefined;
 }
 
 /** All records. */
