@@ -5,7 +5,7 @@
  *
  * A full run also writes `bench/RESULTS.md`: the machine, the command and the
  * whole output. `--only=webhook,import,download,jumio,intake` runs a subset
- * (and writes nothing).
+ * and `--quick` runs every bench briefly; neither writes RESULTS.md.
  *
  * The benches: `webhook-verify.ts`, `cold-import.ts`, `onfido-download.ts`,
  * `jumio-tokens.ts`, `intake.ts`; each also runs on its own with `npx tsx`.
@@ -14,23 +14,38 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { benchColdImport } from './cold-import';
-import { benchIntake } from './intake';
-import { benchJumioTokens } from './jumio-tokens';
 import { argValue } from './lib/child';
 import { MIB, num } from './lib/format';
 import { type BenchResult, type SummaryRow, section, summaryTable } from './lib/report';
-import { benchOnfidoDownload } from './onfido-download';
-import { benchWebhookVerify } from './webhook-verify';
 
 const DEADLINE_MS = 8 * 60_000;
 
+/**
+ * `--quick`: every bench with the fewest repetitions and a small download,
+ * to prove the benches run (CI runs it on a fresh clone, before any build).
+ * Its figures are not for comparison, and it writes no RESULTS.md.
+ */
+const QUICK = process.argv.includes('--quick');
+const QUICK_SETTINGS: Readonly<Record<string, string>> = {
+  WEBHOOK_ROUNDS: '3',
+  WEBHOOK_BATCH: '1000',
+  IMPORT_RUNS: '3',
+  DOWNLOAD_REPS: '1',
+  JUMIO_ROUNDS: '1',
+  INTAKE_ROUNDS: '1',
+};
+
+// Each bench module reads its settings from the environment when it loads,
+// so the modules load only once `--quick` has set them.
 const BENCHES: ReadonlyArray<{ key: string; run: () => Promise<BenchResult> }> = [
-  { key: 'webhook', run: benchWebhookVerify },
-  { key: 'import', run: benchColdImport },
-  { key: 'download', run: () => benchOnfidoDownload(50) },
-  { key: 'jumio', run: benchJumioTokens },
-  { key: 'intake', run: benchIntake },
+  { key: 'webhook', run: async () => (await import('./webhook-verify')).benchWebhookVerify() },
+  { key: 'import', run: async () => (await import('./cold-import')).benchColdImport() },
+  {
+    key: 'download',
+    run: async () => (await import('./onfido-download')).benchOnfidoDownload(QUICK ? 4 : 50),
+  },
+  { key: 'jumio', run: async () => (await import('./jumio-tokens')).benchJumioTokens() },
+  { key: 'intake', run: async () => (await import('./intake')).benchIntake() },
 ];
 
 function cpuModel(): string {
@@ -65,6 +80,7 @@ function describeTarget(row: SummaryRow): string {
 }
 
 async function main(): Promise<void> {
+  if (QUICK) Object.assign(process.env, QUICK_SETTINGS);
   const only = argValue('only')?.split(',');
   const chosen = BENCHES.filter((b) => only === undefined || only.includes(b.key));
   if (chosen.length === 0) {
@@ -81,7 +97,9 @@ async function main(): Promise<void> {
       `(nproc), ${cpuModel()}; ${num(totalmem() / MIB / 1024, 1)} GiB memory`,
     `load average at start: ${load()}`,
   ];
-  print(`idv-providers bench, ${began.toISOString()}`);
+  print(
+    `idv-providers bench, ${began.toISOString()}${QUICK ? ' (--quick: not for comparison)' : ''}`,
+  );
   for (const line of machine) print(line);
   const rows: SummaryRow[] = [];
   for (const bench of chosen) {
@@ -101,7 +119,7 @@ async function main(): Promise<void> {
       `${missed.length === 0 ? '' : ` (${missed.map(describeTarget).join('; ')})`}`,
   );
   print(`load average at end: ${load()}; total ${num(seconds, 0)} s`);
-  if (only === undefined) {
+  if (only === undefined && !QUICK) {
     const file = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
     await writeFile(
       file,

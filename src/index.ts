@@ -8,6 +8,7 @@
  * a config names them.
  *
  * @packageDocumentation
+ * @module idv-providers
  */
 export {
   type Clock,

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +39,14 @@ export async function buildPackage(): Promise<BuiltPackage> {
   const root = await mkdtemp(join(REPO, '.tmp', 'bench-'));
   const pkg = join(root, 'node_modules', 'idv-providers');
   await mkdir(pkg, { recursive: true });
+  // The scratch folder is a host package of its own. Without a package.json
+  // here, the nearest one would be the repository's, named idv-providers,
+  // and Node would resolve `idv-providers/onfido` by self-reference to the
+  // repository's dist/ (absent on a fresh clone, stale after edits).
+  await writeFile(
+    join(root, 'package.json'),
+    `${JSON.stringify({ name: 'idv-bench-host', private: true, type: 'module' })}\n`,
+  );
   await copyFile(join(REPO, 'package.json'), join(pkg, 'package.json'));
   const began = performance.now();
   // Entries are relative to the repository, wherever the bench was started.

@@ -11,6 +11,7 @@
  * - Reference checks, to validate a host's references before it stores them.
  *
  * @packageDocumentation
+ * @module idv-providers/jumio
  */
 
 export { MAX_CALLBACK_BYTES, PROGRESS_STATUSES } from './callback';

@@ -7,6 +7,7 @@
  * - {@link ONFIDO_MAPPING}, {@link ONFIDO_WORKFLOW_MAPPING}: the mapping tables, as data.
  *
  * @packageDocumentation
+ * @module idv-providers/onfido
  */
 export { ONFIDO_SDK_TOKEN_LIFETIME_MS, onfidoBaseUrl } from './context';
 export { contentTypeOf } from './documents';

@@ -3,6 +3,7 @@
  * without reaching them.
  *
  * @packageDocumentation
+ * @module idv-providers/testing
  */
 
 export * from '../../providers/jumio/emulator';
