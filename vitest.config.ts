@@ -1,17 +1,17 @@
-import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { packageEntries, repoPath } from './scripts/entries';
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+// Each entry's import path resolves to its source (longest first, so that
+// `idv-providers` does not swallow `idv-providers/onfido`).
+const aliases = packageEntries()
+  .sort((a, b) => b.specifier.length - a.specifier.length)
+  .map((e) => ({
+    find: new RegExp(`^${e.specifier}$`),
+    replacement: repoPath(e.source),
+  }));
 
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^idv-providers\/onfido$/, replacement: here('./providers/onfido/index.ts') },
-      { find: /^idv-providers\/jumio$/, replacement: here('./providers/jumio/index.ts') },
-      { find: /^idv-providers\/testing$/, replacement: here('./src/testing/index.ts') },
-      { find: /^idv-providers$/, replacement: here('./src/index.ts') },
-    ],
-  },
+  resolve: { alias: aliases },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     // Browser tests need Chromium; they run with vitest.browser.config.ts (npm run test:browser).

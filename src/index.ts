@@ -75,20 +75,20 @@ export {
   type HttpRequest,
   type HttpResponse,
   type HttpStreamResponse,
-} from './http/client';
+} from './kit/http/client';
 export {
   assertAllowedUrl,
   type DownloadOptions,
   downloadStream,
-} from './http/download';
-export { describeUrl, REDACTED, redact, redactDeep } from './http/redact';
+} from './kit/http/download';
+export { describeUrl, REDACTED, redact, redactDeep } from './shared/redact';
 export {
   type BackoffOptions,
   backoffDelay,
   IDEMPOTENT_METHODS,
   parseRetryAfter,
   RETRYABLE_STATUSES,
-} from './http/retry';
+} from './shared/retry';
 export * from './intake';
 export * from './links';
 export {
@@ -106,7 +106,6 @@ export {
   mapLabels,
   type OutcomePolicy,
   orderReasons,
-  ownEntry,
   type PolicyDecision,
   type PolicyOverride,
   type ProviderLabel,
@@ -151,5 +150,6 @@ export {
   parseConfig,
   registerProvider,
 } from './registry';
+export { ownEntry } from './shared/own-entry';
 export { LIBRARY_USER_AGENT, VERSION } from './version';
-export { bodyBytes, bodyText, constantTimeEqual, headerValue } from './webhook-input';
+export { bodyBytes, bodyText, constantTimeEqual, headerValue } from './shared/webhook-input';

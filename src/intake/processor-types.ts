@@ -5,7 +5,7 @@
  * @module
  */
 import type { Clock } from '../config/common';
-import type { BackoffOptions } from '../http/retry';
+import type { BackoffOptions } from '../shared/retry';
 import type {
   DocumentDownload,
   IdentityVerificationProvider,

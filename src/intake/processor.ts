@@ -52,7 +52,7 @@
  */
 import { systemClock } from '../config/common';
 import { ConfigError, isIdvError } from '../errors';
-import { backoffDelay } from '../http/retry';
+import { backoffDelay } from '../shared/retry';
 import type {
   DocumentDownload,
   IdentityVerificationProvider,

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRegistry } from 'idv-providers';
 import { describe, expect, it } from 'vitest';
+import { packageEntries } from '../../scripts/entries';
 
 const root = join(import.meta.dirname, '../..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -34,9 +35,15 @@ describe('every provider in providers/', () => {
     });
 
     it('is an entry of the build and of the API docs', () => {
-      expect(read('tsup.config.ts')).toContain(`${name}: 'providers/${name}/index.ts'`);
+      // tsup builds one bundle per entry that scripts/entries.ts derives from package.json.
+      expect(packageEntries()).toContainEqual({
+        specifier: `idv-providers/${name}`,
+        distName: name,
+        source: `providers/${name}/index.ts`,
+      });
+      expect(read('tsup.config.ts')).toContain('packageEntries()');
       const typedoc = JSON.parse(read('typedoc.json')) as { entryPoints: string[] };
-      expect(typedoc.entryPoints).toContain(`providers/${name}/index.ts`);
+      expect(typedoc.entryPoints).toContain('providers/*/index.ts');
     });
 
     it('exports its emulator from idv-providers/testing', () => {

@@ -4,8 +4,7 @@
  * @module
  */
 import { timingSafeEqual } from 'node:crypto';
-import { WebhookVerificationError } from './errors';
-import type { IncomingWebhook } from './provider';
+import { type IncomingWebhook, WebhookVerificationError } from 'idv-providers';
 
 /** The value of a header, matched case-insensitively; the first one if repeated. */
 export function headerValue(

@@ -9,20 +9,21 @@
  */
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
-import type { z } from 'zod';
-import { type Clock, systemClock } from '../config/common';
 import {
+  type Clock,
   IdvError,
+  LIBRARY_USER_AGENT,
   NetworkError,
   NotFoundError,
   ProviderApiError,
   RateLimitedError,
   type RequestSummary,
+  systemClock,
   TimeoutError,
   UnexpectedResponseError,
-} from '../errors';
-import { LIBRARY_USER_AGENT } from '../version';
-import { describeUrl, redact, redactDeep } from './redact';
+} from 'idv-providers';
+import type { z } from 'zod';
+import { describeUrl, redact, redactDeep } from '../../shared/redact';
 import {
   backoffDelay,
   IDEMPOTENT_METHODS,
@@ -30,7 +31,7 @@ import {
   NOT_SENT_CODES,
   parseRetryAfter,
   RETRYABLE_STATUSES,
-} from './retry';
+} from '../../shared/retry';
 
 /** HTTP methods the client sends. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'PATCH';

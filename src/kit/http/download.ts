@@ -6,11 +6,16 @@
  * @module
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { DownloadRefusedError, NetworkError, UnexpectedResponseError } from '../errors';
-import { ownEntry } from '../outcome';
-import type { DocumentDownload, DocumentInfo } from '../provider';
+import {
+  type DocumentDownload,
+  type DocumentInfo,
+  DownloadRefusedError,
+  NetworkError,
+  UnexpectedResponseError,
+} from 'idv-providers';
+import { ownEntry } from '../../shared/own-entry';
+import { describeUrl } from '../../shared/redact';
 import type { HttpClient } from './client';
-import { describeUrl } from './redact';
 
 /** Settings of {@link downloadStream}. */
 export interface DownloadOptions {

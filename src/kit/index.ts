@@ -1,0 +1,82 @@
+/**
+ * `idv-providers/kit`: what a provider adapter is built from. Adapters (the
+ * built-in ones and a host's own) import this entry, never the host's root
+ * entry: the HTTP client and streamed downloads, webhook body and header
+ * helpers, the fail-closed mapping reader, the outcome decision, the option
+ * schemas every provider shares, and, re-exported from the core so that
+ * every entry shares one copy, the error classes and the interface types.
+ *
+ * @packageDocumentation
+ * @module idv-providers/kit
+ */
+
+export {
+  type CallOptions,
+  type Clock,
+  type CommonOptions,
+  type CommonOptionsInput,
+  ConfigError,
+  type ConnectionCheck,
+  type DecideOptions,
+  type DocumentDownload,
+  type DocumentInfo,
+  DownloadRefusedError,
+  decideOutcome,
+  type ExtractedPerson,
+  type IdentityVerificationProvider,
+  IdvError,
+  type IncomingWebhook,
+  InvalidInputError,
+  isIdvError,
+  isReasonCode,
+  LIBRARY_USER_AGENT,
+  type MappedVerdict,
+  type MappingRow,
+  mapLabels,
+  NetworkError,
+  NotFoundError,
+  orderReasons,
+  type PersonHint,
+  ProviderApiError,
+  type ProviderCapabilities,
+  type ProviderDefinition,
+  type ProviderLabel,
+  parseProviderOptions,
+  RateLimitedError,
+  type ReasonCode,
+  type ReasonFamily,
+  type RequestErrorOptions,
+  type RequestSummary,
+  reasonFamily,
+  type SessionRef,
+  type StartVerificationInput,
+  systemClock,
+  TimeoutError,
+  UnexpectedResponseError,
+  type VerificationResult,
+  type VerificationSession,
+  type WebhookEvent,
+  WebhookVerificationError,
+} from 'idv-providers';
+export { clockSchema, commonOptionsShape, httpUrl, nonEmpty, policySchema } from '../config/common';
+export { ownEntry } from '../shared/own-entry';
+export { describeUrl, REDACTED, redact, redactDeep } from '../shared/redact';
+export {
+  type BackoffOptions,
+  backoffDelay,
+  IDEMPOTENT_METHODS,
+  parseRetryAfter,
+  RETRYABLE_STATUSES,
+} from '../shared/retry';
+export { bodyBytes, bodyText, constantTimeEqual, headerValue } from '../shared/webhook-input';
+export {
+  createHttpClient,
+  describeProviderError,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpStreamResponse,
+} from './http/client';
+export { assertAllowedUrl, type DownloadOptions, downloadStream } from './http/download';
