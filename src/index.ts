@@ -10,6 +10,12 @@
  * @packageDocumentation
  * @module idv-providers
  */
+
+// The built-in providers' own names (options, regions, schemas) are exported
+// by their entries, idv-providers/onfido and idv-providers/jumio. Until every
+// caller imports them from there, the core passes them on.
+export * from '../providers/jumio/definition';
+export * from '../providers/onfido/definition';
 export {
   type Clock,
   type CommonOptions,
@@ -22,29 +28,6 @@ export {
   systemClock,
 } from './config/common';
 export { COMMON_ENV, configFromEnv, envPrefix, envVarName } from './config/env';
-export {
-  JUMIO_MODES,
-  JUMIO_REGIONS,
-  type JumioHosts,
-  type JumioMode,
-  type JumioOptions,
-  type JumioOptionsInput,
-  type JumioRegion,
-  jumioConfigSchema,
-  jumioHosts,
-  jumioOptionsSchema,
-  NETVERIFY_BASE_URLS,
-} from './config/jumio';
-export {
-  DEFAULT_ONFIDO_REPORTS,
-  ONFIDO_BASE_URLS,
-  ONFIDO_REGIONS,
-  type OnfidoOptions,
-  type OnfidoOptionsInput,
-  type OnfidoRegion,
-  onfidoConfigSchema,
-  onfidoOptionsSchema,
-} from './config/onfido';
 export { knownOptionsOf, type OptionLabel, parseProviderOptions } from './config/parse';
 export {
   ConfigError,
@@ -66,6 +49,7 @@ export {
   UnexpectedResponseError,
   WebhookVerificationError,
 } from './errors';
+export * from './intake';
 export {
   createHttpClient,
   describeProviderError,
@@ -81,15 +65,6 @@ export {
   type DownloadOptions,
   downloadStream,
 } from './kit/http/download';
-export { describeUrl, REDACTED, redact, redactDeep } from './shared/redact';
-export {
-  type BackoffOptions,
-  backoffDelay,
-  IDEMPOTENT_METHODS,
-  parseRetryAfter,
-  RETRYABLE_STATUSES,
-} from './shared/retry';
-export * from './intake';
 export * from './links';
 export {
   CAUTION_REASONS,
@@ -134,22 +109,29 @@ export type {
   WebhookEvent,
 } from './provider';
 export {
+  type BuiltinConfig,
+  type ConfigOf,
   type CreateProviderOptions,
   type CustomProviderConfig,
   createProvider,
   createRegistry,
   defaultRegistry,
   type EnvKind,
+  envOf,
   type IdvConfig,
-  type JumioConfig,
-  jumioDefinition,
-  type OnfidoConfig,
-  onfidoDefinition,
   type ProviderDefinition,
   ProviderRegistry,
   parseConfig,
   registerProvider,
 } from './registry';
 export { ownEntry } from './shared/own-entry';
-export { LIBRARY_USER_AGENT, VERSION } from './version';
+export { describeUrl, REDACTED, redact, redactDeep } from './shared/redact';
+export {
+  type BackoffOptions,
+  backoffDelay,
+  IDEMPOTENT_METHODS,
+  parseRetryAfter,
+  RETRYABLE_STATUSES,
+} from './shared/retry';
 export { bodyBytes, bodyText, constantTimeEqual, headerValue } from './shared/webhook-input';
+export { LIBRARY_USER_AGENT, VERSION } from './version';

@@ -4,42 +4,63 @@
  *
  * @module
  */
-import type { z } from 'zod';
-import type { Clock } from './config/common';
-import { type JumioOptionsInput, jumioOptionsSchema } from './config/jumio';
-import { type OnfidoOptionsInput, onfidoOptionsSchema } from './config/onfido';
+import { z } from 'zod';
+import { BUILTIN_PROVIDERS } from './builtins';
+import { type Clock, commonOptionsShape } from './config/common';
+import { type EnvKind, envKindsOf } from './config/env-kinds';
 import { type OptionLabel, parseProviderOptions } from './config/parse';
 import { ConfigError } from './errors';
 import type { OutcomePolicy } from './outcome';
 import type { IdentityVerificationProvider } from './provider';
 
-/** How an environment variable's text becomes an option's value. */
-export type EnvKind = 'string' | 'number' | 'boolean' | 'list';
+export type { EnvKind };
 
 /**
- * A provider the registry can create. Built-in providers are registered with a
- * loader that imports their code on first use; a third party registers its own
- * the same way.
+ * A provider the registry can create: everything the core knows of it. The
+ * built-in providers' definitions live in their folders
+ * (`providers/<name>/definition.ts`) and load their adapter on first use; a
+ * third party registers its own the same way.
+ *
+ * @typeParam O - the validated options `create` receives.
+ * @typeParam I - the options as a host writes them (the schema's input; typed configs use it).
+ * @typeParam N - the provider's name.
  */
-export interface ProviderDefinition<O = unknown> {
+export interface ProviderDefinition<O = unknown, I = unknown, N extends string = string> {
   /** The name used in config (`provider: "acme"`, `IDV_PROVIDER=acme`). Lower case, digits and dashes. */
-  name: string;
+  name: N;
   /**
    * Validates the options (everything in the config but `provider`). It must
    * accept the common options, `policy` and `clock` included, which
    * `createProvider` passes to every provider: spread `commonOptionsShape`
-   * into a zod object to get them with their defaults.
+   * (from `idv-providers/kit`) into a zod object to get them with their defaults.
    */
-  optionsSchema: z.ZodType<O, unknown>;
+  optionsSchema: z.ZodType<O, I>;
   /**
    * Options that can come from the environment, with how to read them. Each is
    * read from `IDV_<NAME>_<OPTION_IN_SCREAMING_SNAKE_CASE>`, e.g. `clientId` of
-   * `jumio` from `IDV_JUMIO_CLIENT_ID`. The common options ({@link COMMON_ENV})
-   * are read for every provider and need not be listed.
+   * `jumio` from `IDV_JUMIO_CLIENT_ID`. Default: derived from `optionsSchema`
+   * (strings, URLs and enums as text, numbers, booleans, lists of strings).
+   * The common options ({@link COMMON_ENV}) are read for every provider and
+   * need not be listed.
    */
   env?: Readonly<Record<string, EnvKind>> | undefined;
+  /**
+   * The address the provider's connection check contacts, from the options as
+   * given (not yet validated: apply the defaults, and answer `undefined` when
+   * they say nothing usable). The command line's `check` shows it, and names
+   * it when the address seems wrong.
+   */
+  describeTarget?(given: Readonly<Record<string, unknown>>): string | undefined;
   /** Creates the provider from validated options. May load code lazily. */
   create(options: O): IdentityVerificationProvider | Promise<IdentityVerificationProvider>;
+}
+
+/** The environment variables of a definition: its own `env`, or what its schema says. */
+export function envOf(definition: ProviderDefinition<unknown>): Readonly<Record<string, EnvKind>> {
+  if (definition.env !== undefined) return definition.env;
+  const derived = envKindsOf(definition.optionsSchema);
+  for (const option of Object.keys(COMMON_ENV)) delete derived[option];
+  return derived;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
@@ -52,8 +73,8 @@ export class ProviderRegistry {
    * Adds a provider. Throws a {@link ConfigError} for a malformed name or a name
    * already taken, unless `replace` is set.
    */
-  register<O>(
-    definition: ProviderDefinition<O>,
+  register<O, I, N extends string>(
+    definition: ProviderDefinition<O, I, N>,
     options: { replace?: boolean | undefined } = {},
   ): this {
     if (!NAME.test(definition.name)) {
@@ -67,7 +88,7 @@ export class ProviderRegistry {
         { provider: definition.name },
       );
     }
-    this.#definitions.set(definition.name, definition as ProviderDefinition<unknown>);
+    this.#definitions.set(definition.name, definition as unknown as ProviderDefinition<unknown>);
     return this;
   }
 
@@ -102,100 +123,43 @@ export class ProviderRegistry {
 }
 
 /**
- * Set to `true` by the CommonJS build, so that built-in adapters load through
- * `require` there and through `import()` in the ESM build: each build then
- * shares one copy of the core with its adapters (one `IdvError` class).
- */
-declare const __IDV_CJS__: boolean | undefined;
-const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
-
-type OnfidoModule = typeof import('idv-providers/onfido');
-type JumioModule = typeof import('idv-providers/jumio');
-
-const loadOnfido = async (): Promise<OnfidoModule> =>
-  isCommonJsBuild
-    ? (require('idv-providers/onfido') as OnfidoModule)
-    : import('idv-providers/onfido');
-const loadJumio = async (): Promise<JumioModule> =>
-  isCommonJsBuild ? (require('idv-providers/jumio') as JumioModule) : import('idv-providers/jumio');
-
-/**
  * The options every provider reads from the environment without listing them
- * in its own `env` map (`IDV_AUTO_REGISTRATION`, `IDV_TIMEOUT_MS`, ...).
+ * in its own `env` map (`IDV_AUTO_REGISTRATION`, `IDV_TIMEOUT_MS`, ...),
+ * derived from the common options' schema.
  */
-export const COMMON_ENV: Readonly<Record<string, EnvKind>> = {
-  autoRegistration: 'boolean',
-  timeoutMs: 'number',
-  maxRetries: 'number',
-  maxRetryAfterMs: 'number',
-  maxDownloadBytes: 'number',
-  userAgent: 'string',
-};
-
-/** The definition of the built-in Onfido provider; its code loads from `idv-providers/onfido` on first use. */
-export const onfidoDefinition: ProviderDefinition<z.output<typeof onfidoOptionsSchema>> = {
-  name: 'onfido',
-  optionsSchema: onfidoOptionsSchema,
-  env: {
-    apiToken: 'string',
-    region: 'string',
-    baseUrl: 'string',
-    verificationSiteUrl: 'string',
-    webhookToken: 'string',
-    reportNames: 'list',
-    workflowId: 'string',
-  },
-  create: async (options) => (await loadOnfido()).onfido(options),
-};
-
-/** The definition of the built-in Jumio provider; its code loads from `idv-providers/jumio` on first use. */
-export const jumioDefinition: ProviderDefinition<z.output<typeof jumioOptionsSchema>> = {
-  name: 'jumio',
-  optionsSchema: jumioOptionsSchema,
-  env: {
-    mode: 'string',
-    clientId: 'string',
-    clientSecret: 'string',
-    region: 'string',
-    authBaseUrl: 'string',
-    accountBaseUrl: 'string',
-    retrievalBaseUrl: 'string',
-    netverifyBaseUrl: 'string',
-    workflowKey: 'number',
-    callbackUrl: 'string',
-    successUrl: 'string',
-    errorUrl: 'string',
-    locale: 'string',
-    tokenLifetimeMinutes: 'number',
-    verifyCallbackSource: 'boolean',
-  },
-  create: async (options) => (await loadJumio()).jumio(options),
-};
+export const COMMON_ENV: Readonly<Record<string, EnvKind>> = Object.freeze(
+  envKindsOf(z.object(commonOptionsShape)),
+);
 
 /** A registry holding the built-in providers. */
 export function createRegistry(): ProviderRegistry {
-  return new ProviderRegistry().register(onfidoDefinition).register(jumioDefinition);
+  const registry = new ProviderRegistry();
+  for (const definition of BUILTIN_PROVIDERS) {
+    registry.register(definition as unknown as ProviderDefinition<unknown>);
+  }
+  return registry;
 }
 
 /** The registry `createProvider` uses unless given another. */
 export const defaultRegistry: ProviderRegistry = createRegistry();
 
 /** Adds a provider to the default registry. */
-export function registerProvider<O>(
-  definition: ProviderDefinition<O>,
+export function registerProvider<O, I, N extends string>(
+  definition: ProviderDefinition<O, I, N>,
   options: { replace?: boolean | undefined } = {},
 ): ProviderRegistry {
   return defaultRegistry.register(definition, options);
 }
 
-/** Config for the built-in Onfido provider. */
-export type OnfidoConfig = { provider: 'onfido' } & OnfidoOptionsInput;
-/** Config for the built-in Jumio provider. */
-export type JumioConfig = { provider: 'jumio' } & JumioOptionsInput;
+/** The config of one definition: its options as a host writes them, plus `provider`. */
+export type ConfigOf<D> =
+  D extends ProviderDefinition<unknown, infer I, infer N> ? { provider: N } & I : never;
+/** Config for a built-in provider, discriminated on `provider`. */
+export type BuiltinConfig = ConfigOf<(typeof BUILTIN_PROVIDERS)[number]>;
 /** Config for a provider added through the registry. */
 export type CustomProviderConfig = { provider: string } & Record<string, unknown>;
 /** Any provider's config: the options plus `provider`, the name that picks the adapter. */
-export type IdvConfig = OnfidoConfig | JumioConfig | CustomProviderConfig;
+export type IdvConfig = BuiltinConfig | CustomProviderConfig;
 
 /** Options of {@link createProvider} that config files and the environment cannot carry. */
 export interface CreateProviderOptions {

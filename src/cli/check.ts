@@ -4,16 +4,7 @@
  *
  * @module
  */
-import {
-  createProvider,
-  isIdvError,
-  JUMIO_REGIONS,
-  type JumioRegion,
-  jumioHosts,
-  NETVERIFY_BASE_URLS,
-  ONFIDO_BASE_URLS,
-  type OnfidoRegion,
-} from 'idv-providers';
+import { createProvider, defaultRegistry, isIdvError } from 'idv-providers';
 import { parseCommandArgs, stringFlag } from './args';
 import { type LoadedConfig, loadConfig } from './config-source';
 import { EXIT, type ExitCode, exitCodeOf } from './exit-codes';
@@ -29,21 +20,10 @@ export const CONFIG_FLAG_SPEC = {
   'env-file': { type: 'string' },
 } as const;
 
-/** Where the connection check will go, for the progress line (known providers only). */
+/** Where the connection check will go, for the progress line, as the provider's definition describes it. */
 export function checkTarget(loaded: LoadedConfig): string | undefined {
-  const o = loaded.options;
-  const str = (key: string) => (typeof o[key] === 'string' ? (o[key] as string) : undefined);
-  if (loaded.provider === 'onfido') {
-    return str('baseUrl') ?? ONFIDO_BASE_URLS[(str('region') ?? 'EU') as OnfidoRegion];
-  }
-  if (loaded.provider === 'jumio') {
-    const region = (str('region') ?? 'amer-1') as JumioRegion;
-    if (!JUMIO_REGIONS.includes(region)) return undefined;
-    return str('mode') === 'netverify'
-      ? (str('netverifyBaseUrl') ?? NETVERIFY_BASE_URLS[region])
-      : (str('authBaseUrl') ?? jumioHosts(region).auth);
-  }
-  return undefined;
+  if (!defaultRegistry.has(loaded.provider)) return undefined;
+  return defaultRegistry.get(loaded.provider).describeTarget?.(loaded.options);
 }
 
 /** Prints the configuration as given, secrets masked. */

@@ -77,17 +77,8 @@ export const commonOptionsShape = {
   clock: clockSchema.optional(),
 } as const;
 
-/** The validated common options. */
-export interface CommonOptions {
-  autoRegistration: boolean;
-  policy?: OutcomePolicy | undefined;
-  timeoutMs: number;
-  maxRetries: number;
-  maxRetryAfterMs: number;
-  maxDownloadBytes: number;
-  userAgent?: string | undefined;
-  clock?: Clock | undefined;
-}
+/** The validated common options (the output of {@link commonOptionsShape}). */
+export type CommonOptions = z.output<z.ZodObject<typeof commonOptionsShape>>;
 
 /** Options shared by every provider, as a host writes them (everything optional). */
 export interface CommonOptionsInput {

@@ -10,11 +10,12 @@ import { ConfigError } from '../errors';
 import {
   COMMON_ENV,
   defaultRegistry,
-  type EnvKind,
+  envOf,
   type IdvConfig,
   type ProviderRegistry,
   parseConfig,
 } from '../registry';
+import type { EnvKind } from './env-kinds';
 
 export { COMMON_ENV };
 
@@ -28,18 +29,9 @@ export function envPrefix(provider: string): string {
   return `IDV_${provider.toUpperCase().replace(/-/g, '_')}_`;
 }
 
-const COMMON = new Set([
-  'autoRegistration',
-  'timeoutMs',
-  'maxRetries',
-  'maxRetryAfterMs',
-  'maxDownloadBytes',
-  'userAgent',
-]);
-
 /** The environment variable an option of a provider is read from. */
 export function envVarName(provider: string, option: string): string {
-  return COMMON.has(option)
+  return Object.hasOwn(COMMON_ENV, option)
     ? `IDV_${screamingSnake(option)}`
     : envPrefix(provider) + screamingSnake(option);
 }
@@ -89,7 +81,7 @@ export function configFromEnv(
   const provider = env['IDV_PROVIDER']?.trim();
   const definition = registry.get(provider === '' ? undefined : provider);
   const name = definition.name;
-  const spec = { ...COMMON_ENV, ...definition.env };
+  const spec = { ...COMMON_ENV, ...envOf(definition) };
   const config: Record<string, unknown> = { provider: name };
   const names = new Map<string, string>();
   for (const [option, kind] of Object.entries(spec)) {

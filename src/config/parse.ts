@@ -6,6 +6,10 @@
  */
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
+import { shapeOf } from './env-kinds';
+
+/** The options {@link parseProviderOptions} returned, with the provider they were validated for. */
+const validated = new WeakMap<object, string>();
 
 /** How an option is named in messages (a config key, or the environment variable it came from). */
 export type OptionLabel = (option: string) => string;
@@ -61,8 +65,19 @@ export function parseProviderOptions<O>(
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ConfigError(`[idv] [${provider}] options must be an object`, { provider });
   }
+  // Options this function produced are passed on as they are: config is
+  // validated once, by createProvider, and not again by the factory it calls.
+  // (Matched by provider name: each entry of the built package has its own
+  // copy of a built-in provider's schema, so the schema object may differ.)
+  if (validated.get(input) === provider) return input as O;
   const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    if (typeof parsed.data === 'object' && parsed.data !== null) {
+      // Frozen, so what was validated is what a factory receives.
+      validated.set(Object.freeze(parsed.data), provider);
+    }
+    return parsed.data;
+  }
   const knownOptions = knownOptionsOf(schema);
   const problems = parsed.error.issues.map((issue) =>
     describeIssue(issue, input, label, knownOptions),
@@ -73,7 +88,6 @@ export function parseProviderOptions<O>(
 }
 
 /** The option names of an object schema (empty for schemas that are not objects). */
-export function knownOptionsOf(schema: z.ZodType): string[] {
-  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
-  return shape === undefined ? [] : Object.keys(shape);
+export function knownOptionsOf(schema: z.core.$ZodType): string[] {
+  return Object.keys(shapeOf(schema) ?? {});
 }

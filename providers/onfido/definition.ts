@@ -1,17 +1,24 @@
 /**
- * Options of the Onfido provider (validated here, in the core, so configuration
- * is checked without loading the adapter).
+ * The Onfido provider as the registry knows it: its option schema, regions
+ * and the lazy factory. The core's list of built-in providers
+ * (`src/builtins.ts`) holds this definition, so configuration is validated,
+ * and read from the environment, without loading the adapter; the adapter's
+ * code loads from `idv-providers/onfido` on first use.
+ *
+ * Every environment variable is derived from the schema
+ * (`apiToken` → `IDV_ONFIDO_API_TOKEN`).
  *
  * @module
  */
+import type { IdentityVerificationProvider, ProviderDefinition } from 'idv-providers';
 import { z } from 'zod';
 import {
-  type CommonOptions,
   type CommonOptionsInput,
   commonOptionsShape,
   httpUrl,
   nonEmpty,
-} from './common';
+} from '../../src/config/common';
+import { loadEntry } from '../../src/config/lazy';
 
 /** Onfido's regions. */
 export const ONFIDO_REGIONS = ['EU', 'US', 'CA'] as const;
@@ -28,7 +35,11 @@ export const ONFIDO_BASE_URLS: Readonly<Record<OnfidoRegion, string>> = {
 /** The reports a check runs unless configured otherwise. */
 export const DEFAULT_ONFIDO_REPORTS = ['document', 'facial_similarity_photo'] as const;
 
-/** Options of the Onfido provider, as a host writes them. */
+/**
+ * Options of the Onfido provider, as a host writes them. (The schema below is
+ * the one source of truth; a type test proves this documented interface
+ * equals the schema's input type.)
+ */
 export interface OnfidoOptionsInput extends CommonOptionsInput {
   /** API token (`Authorization: Token token=...`). Secret. */
   apiToken: string;
@@ -50,24 +61,14 @@ export interface OnfidoOptionsInput extends CommonOptionsInput {
   workflowId?: string | undefined;
 }
 
-/** Validated Onfido options. */
-export interface OnfidoOptions extends CommonOptions {
-  apiToken: string;
-  region: OnfidoRegion;
-  baseUrl?: string | undefined;
-  verificationSiteUrl?: string | undefined;
-  webhookToken?: string | undefined;
-  reportNames: string[];
-  workflowId?: string | undefined;
-}
-
 const onfidoShape = {
   ...commonOptionsShape,
   apiToken: nonEmpty,
-  region: z.preprocess(
-    (v) => (typeof v === 'string' ? v.toUpperCase() : v),
-    z.enum(ONFIDO_REGIONS).default('EU'),
-  ),
+  region: z.preprocess<
+    unknown,
+    z.ZodDefault<z.ZodEnum<{ EU: 'EU'; US: 'US'; CA: 'CA' }>>,
+    OnfidoOptionsInput['region']
+  >((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(ONFIDO_REGIONS).default('EU')),
   baseUrl: httpUrl.optional(),
   verificationSiteUrl: httpUrl.optional(),
   webhookToken: nonEmpty.optional(),
@@ -101,3 +102,36 @@ export const onfidoOptionsSchema = z
 export const onfidoConfigSchema = z
   .strictObject({ provider: z.literal('onfido'), ...onfidoShape })
   .superRefine(requireSiteForClassicChecks);
+
+/** Validated Onfido options (the schema's output). */
+export type OnfidoOptions = z.output<typeof onfidoOptionsSchema>;
+
+/** Config for the Onfido provider: the options plus `provider: "onfido"`. */
+export type OnfidoConfig = { provider: 'onfido' } & OnfidoOptionsInput;
+
+/** The base URL the options select: `baseUrl` when given, else the region's. */
+export function onfidoBaseUrl(options: Pick<OnfidoOptions, 'baseUrl' | 'region'>): string {
+  return (options.baseUrl ?? ONFIDO_BASE_URLS[options.region]).replace(/\/+$/, '');
+}
+
+type OnfidoEntry = typeof import('idv-providers/onfido');
+
+/** The definition of the built-in Onfido provider; its code loads from `idv-providers/onfido` on first use. */
+export const onfidoDefinition: ProviderDefinition<OnfidoOptions, OnfidoOptionsInput, 'onfido'> = {
+  name: 'onfido',
+  optionsSchema: onfidoOptionsSchema,
+  describeTarget(given) {
+    const baseUrl = typeof given['baseUrl'] === 'string' ? given['baseUrl'] : undefined;
+    const region = typeof given['region'] === 'string' ? given['region'].toUpperCase() : 'EU';
+    return ONFIDO_REGIONS.includes(region as OnfidoRegion)
+      ? onfidoBaseUrl({ baseUrl, region: region as OnfidoRegion })
+      : baseUrl;
+  },
+  create: async (options): Promise<IdentityVerificationProvider> =>
+    (
+      await loadEntry(
+        () => import('idv-providers/onfido'),
+        () => require('idv-providers/onfido') as OnfidoEntry,
+      )
+    ).onfido(options),
+};

@@ -1,17 +1,24 @@
 /**
- * Options of the Jumio provider (validated here, in the core, so configuration
- * is checked without loading the adapter).
+ * The Jumio provider as the registry knows it: its option schema, regions and
+ * hosts, and the lazy factory. The core's list of built-in providers
+ * (`src/builtins.ts`) holds this definition, so configuration is validated,
+ * and read from the environment, without loading the adapter; the adapter's
+ * code loads from `idv-providers/jumio` on first use.
+ *
+ * Every environment variable is derived from the schema
+ * (`clientSecret` → `IDV_JUMIO_CLIENT_SECRET`).
  *
  * @module
  */
+import type { IdentityVerificationProvider, ProviderDefinition } from 'idv-providers';
 import { z } from 'zod';
 import {
-  type CommonOptions,
   type CommonOptionsInput,
   commonOptionsShape,
   httpUrl,
   nonEmpty,
-} from './common';
+} from '../../src/config/common';
+import { loadEntry } from '../../src/config/lazy';
 
 /** Jumio's regions. */
 export const JUMIO_REGIONS = ['amer-1', 'emea-1', 'apac-1'] as const;
@@ -49,7 +56,11 @@ export const NETVERIFY_BASE_URLS: Readonly<Record<JumioRegion, string>> = {
   'apac-1': 'https://core-sgp.jumio.com',
 };
 
-/** Options of the Jumio provider, as a host writes them. */
+/**
+ * Options of the Jumio provider, as a host writes them. (The schema below is
+ * the one source of truth; a type test proves this documented interface
+ * equals the schema's input type.)
+ */
 export interface JumioOptionsInput extends CommonOptionsInput {
   /** `kyx` (default): the KYX platform with OAuth2. `netverify`: the legacy v4 initiate flow with Basic auth. */
   mode?: JumioMode | undefined;
@@ -86,25 +97,6 @@ export interface JumioOptionsInput extends CommonOptionsInput {
   verifyCallbackSource?: boolean | undefined;
 }
 
-/** Validated Jumio options. */
-export interface JumioOptions extends CommonOptions {
-  mode: JumioMode;
-  clientId: string;
-  clientSecret: string;
-  region: JumioRegion;
-  authBaseUrl?: string | undefined;
-  accountBaseUrl?: string | undefined;
-  retrievalBaseUrl?: string | undefined;
-  netverifyBaseUrl?: string | undefined;
-  workflowKey?: number | undefined;
-  callbackUrl?: string | undefined;
-  successUrl?: string | undefined;
-  errorUrl?: string | undefined;
-  locale?: string | undefined;
-  tokenLifetimeMinutes: number;
-  verifyCallbackSource: boolean;
-}
-
 const jumioShape = {
   ...commonOptionsShape,
   mode: z.enum(JUMIO_MODES).default('kyx'),
@@ -132,3 +124,38 @@ export const jumioOptionsSchema = z.strictObject(jumioShape);
 
 /** Schema of a Jumio config: the options plus `provider: "jumio"`. */
 export const jumioConfigSchema = z.strictObject({ provider: z.literal('jumio'), ...jumioShape });
+
+/** Validated Jumio options (the schema's output). */
+export type JumioOptions = z.output<typeof jumioOptionsSchema>;
+
+/** Config for the Jumio provider: the options plus `provider: "jumio"`. */
+export type JumioConfig = { provider: 'jumio' } & JumioOptionsInput;
+
+/**
+ * The address a connection check contacts first, from the options as given:
+ * the OAuth2 host (KYX) or the Netverify data center.
+ */
+export function jumioCheckTarget(given: Readonly<Record<string, unknown>>): string | undefined {
+  const text = (key: string) => (typeof given[key] === 'string' ? given[key] : undefined);
+  const region = (text('region') ?? 'amer-1') as JumioRegion;
+  if (!JUMIO_REGIONS.includes(region)) return undefined;
+  return text('mode') === 'netverify'
+    ? (text('netverifyBaseUrl') ?? NETVERIFY_BASE_URLS[region])
+    : (text('authBaseUrl') ?? jumioHosts(region).auth);
+}
+
+type JumioEntry = typeof import('idv-providers/jumio');
+
+/** The definition of the built-in Jumio provider; its code loads from `idv-providers/jumio` on first use. */
+export const jumioDefinition: ProviderDefinition<JumioOptions, JumioOptionsInput, 'jumio'> = {
+  name: 'jumio',
+  optionsSchema: jumioOptionsSchema,
+  describeTarget: jumioCheckTarget,
+  create: async (options): Promise<IdentityVerificationProvider> =>
+    (
+      await loadEntry(
+        () => import('idv-providers/jumio'),
+        () => require('idv-providers/jumio') as JumioEntry,
+      )
+    ).jumio(options),
+};
