@@ -133,5 +133,5 @@ export {
   parseRetryAfter,
   RETRYABLE_STATUSES,
 } from './shared/retry';
-export { bodyBytes, bodyText, constantTimeEqual, headerValue } from './shared/webhook-input';
+export { bodyBytes, bodyText, constantTimeEqual, headerValue } from './kit/webhook-input';
 export { LIBRARY_USER_AGENT, VERSION } from './version';

@@ -32,7 +32,7 @@
 import type { Clock } from '../config/common';
 import { ConfigError, isIdvError, WebhookVerificationError } from '../errors';
 import type { IdentityVerificationProvider, IncomingWebhook } from '../provider';
-import { headerValue } from '../shared/webhook-input';
+import { headerValue } from '../shared/headers';
 import { type BodyReadResult, DEFAULT_MAX_BODY_BYTES, declaredLength, readWebBody } from './body';
 import type { WebhookProcessor } from './processor';
 import type { EventStore, StoredEvent } from './store';

@@ -68,7 +68,7 @@ export {
   parseRetryAfter,
   RETRYABLE_STATUSES,
 } from '../shared/retry';
-export { bodyBytes, bodyText, constantTimeEqual, headerValue } from '../shared/webhook-input';
+export { bodyBytes, bodyText, constantTimeEqual, headerValue } from './webhook-input';
 export {
   createHttpClient,
   describeProviderError,

@@ -6,32 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type IncomingWebhook, WebhookVerificationError } from 'idv-providers';
 
-/** The value of a header, matched case-insensitively; the first one if repeated. */
-export function headerValue(
-  headers: IncomingWebhook['headers'] | null | undefined,
-  name: string,
-): string | undefined {
-  if (headers === null || typeof headers !== 'object') return undefined;
-  if (typeof Headers !== 'undefined' && headers instanceof Headers) {
-    return headers.get(name) ?? undefined;
-  }
-  const record = headers as Record<string, string | string[] | undefined>;
-  // Node and most frameworks give lower-case names: try the direct lookups first.
-  const wanted = name.toLowerCase();
-  const direct = Object.hasOwn(record, wanted)
-    ? record[wanted]
-    : Object.hasOwn(record, name)
-      ? record[name]
-      : undefined;
-  if (direct !== undefined) return Array.isArray(direct) ? direct[0] : direct;
-  for (const [key, value] of Object.entries(
-    headers as Record<string, string | string[] | undefined>,
-  )) {
-    if (key.toLowerCase() !== wanted) continue;
-    return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
-}
+export { headerValue } from '../shared/headers';
 
 /**
  * The raw body as bytes. Anything but a string or bytes (a body a framework
