@@ -62,11 +62,22 @@ export { clockSchema, commonOptionsShape, httpUrl, nonEmpty, policySchema } from
 export { ownEntry } from '../shared/own-entry';
 export { describeUrl, REDACTED, redact, redactDeep } from '../shared/redact';
 export {
+  type AttemptOutcome,
+  type AttemptRequest,
   type BackoffOptions,
   backoffDelay,
+  type CancelledAttempt,
+  decideRetry,
+  type ExceptionAttempt,
   IDEMPOTENT_METHODS,
+  type NoRetryReason,
   parseRetryAfter,
   RETRYABLE_STATUSES,
+  type RetryDecision,
+  type RetryOptions,
+  type RetryReason,
+  type StatusAttempt,
+  type TransportAttempt,
 } from '../shared/retry';
 export { bodyBytes, bodyText, constantTimeEqual, headerValue } from './webhook-input';
 export {

@@ -1,9 +1,14 @@
 /**
  * The HTTP layer every adapter talks through: one axios instance per provider
  * (never the global one), a per-request timeout, retries with exponential
- * backoff and jitter (see `retry.ts` for which), a `User-Agent` naming the
- * library, response validation with zod, and errors from which every secret is
- * gone. Axios errors never escape: they carry the request headers.
+ * backoff and jitter, a `User-Agent` naming the library, response validation
+ * with zod, and errors from which every secret is gone. Axios errors never
+ * escape: they carry the request headers.
+ *
+ * The client only loops: it sends an attempt, describes how it ended, asks the
+ * pure retry policy (`decideRetry` in `shared/retry.ts`) whether and when to try
+ * again, and sleeps on the clock. Which error a failure becomes is decided in
+ * one place, `errors.ts`.
  *
  * @module
  */
@@ -13,25 +18,16 @@ import {
   type Clock,
   IdvError,
   LIBRARY_USER_AGENT,
-  NetworkError,
-  NotFoundError,
-  ProviderApiError,
-  RateLimitedError,
   type RequestSummary,
   systemClock,
-  TimeoutError,
   UnexpectedResponseError,
 } from 'idv-providers';
 import type { z } from 'zod';
-import { describeUrl, redact, redactDeep } from '../../shared/redact';
-import {
-  backoffDelay,
-  IDEMPOTENT_METHODS,
-  MAYBE_SENT_CODES,
-  NOT_SENT_CODES,
-  parseRetryAfter,
-  RETRYABLE_STATUSES,
-} from '../../shared/retry';
+import { describeUrl, redact } from '../../shared/redact';
+import { type AttemptOutcome, decideRetry, type RetryOptions } from '../../shared/retry';
+import { errorForStatus, errorForTransport } from './errors';
+
+export { describeProviderError } from './errors';
 
 /** HTTP methods the client sends. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'PATCH';
@@ -126,37 +122,6 @@ function headersOf(response: AxiosResponse): Record<string, string> {
   return out;
 }
 
-/** Reads the provider's error description out of a JSON error body (Onfido, Jumio and RFC 7807 shapes). */
-export function describeProviderError(body: unknown): {
-  type?: string | undefined;
-  message?: string | undefined;
-  fields?: Record<string, unknown> | undefined;
-} {
-  if (typeof body !== 'object' || body === null) return {};
-  const record = body as Record<string, unknown>;
-  const nested = record['error'];
-  if (typeof nested === 'object' && nested !== null) {
-    const error = nested as Record<string, unknown>;
-    return {
-      ...(typeof error['type'] === 'string' ? { type: error['type'] } : {}),
-      ...(typeof error['message'] === 'string' ? { message: error['message'] } : {}),
-      ...(typeof error['fields'] === 'object' && error['fields'] !== null
-        ? { fields: error['fields'] as Record<string, unknown> }
-        : {}),
-    };
-  }
-  const type = [record['title'], record['error'], record['errorCode'], record['code']].find(
-    (v) => typeof v === 'string' || typeof v === 'number',
-  );
-  const message = [record['detail'], record['message'], record['error_description']].find(
-    (v) => typeof v === 'string',
-  );
-  return {
-    ...(type === undefined ? {} : { type: String(type) }),
-    ...(typeof message === 'string' ? { message } : {}),
-  };
-}
-
 function parseJsonBody(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -209,29 +174,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return { method, url: clean(describeUrl(absolute)) };
   }
 
-  function transportError(error: unknown, request: RequestSummary, attempts: number): IdvError {
-    if (error instanceof IdvError) return error;
-    const code = isAxiosError(error) ? error.code : undefined;
-    const systemCode =
-      (error as { cause?: { code?: unknown } } | undefined)?.cause?.code ??
-      (error as { code?: unknown } | undefined)?.code;
-    const rawMessage = error instanceof Error ? error.message : String(error);
-    const cause = { name: 'TransportError', code: code ?? systemCode, message: clean(rawMessage) };
-    const where = `${request.method} ${request.url}`;
-    if (code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
-      return new TimeoutError(
-        `[idv] [${provider}] ${where} timed out after ${options.timeoutMs} ms (${attempts} attempt${attempts === 1 ? '' : 's'})`,
-        { provider, request, attempts, timeoutMs: options.timeoutMs, cause },
-      );
-    }
-    const sys =
-      typeof systemCode === 'string' ? systemCode : typeof code === 'string' ? code : undefined;
-    return new NetworkError(
-      `[idv] [${provider}] ${where} failed: ${clean(rawMessage)} (${attempts} attempt${attempts === 1 ? '' : 's'})`,
-      { provider, request, attempts, systemCode: sys, cause },
-    );
-  }
+  // The clock is read only when a decision needs it (a 429's Retry-After date, a
+  // backoff's jitter), so a host's own clock sees the same calls, in the same
+  // order, as it always has.
+  const policy: RetryOptions = {
+    maxRetries: options.maxRetries,
+    maxRetryAfterMs: options.maxRetryAfterMs,
+    get now() {
+      return clock.now();
+    },
+    get random() {
+      return clock.random();
+    },
+  };
 
+  /** The error for an answer with `status` that is not handed back (see `errors.ts`). */
   function statusError(
     status: number,
     body: unknown,
@@ -239,65 +196,34 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     request: RequestSummary,
     attempts: number,
   ): IdvError {
-    const described = describeProviderError(body);
-    const type = described.type === undefined ? undefined : clean(described.type);
-    const detail = described.message === undefined ? '' : `: ${clean(described.message)}`;
-    const where = `${request.method} ${request.url}`;
-    const base = { provider, request, attempts, providerErrorType: type };
-    if (status === 429) {
-      const retryAfterMs = parseRetryAfter(headers['retry-after'], clock.now());
-      return new RateLimitedError(
-        `[idv] [${provider}] ${where} was rate limited (HTTP 429) after ${attempts} attempt${attempts === 1 ? '' : 's'}${detail}`,
-        { ...base, retryAfterMs },
-      );
-    }
-    if (status === 404) {
-      return new NotFoundError(`[idv] [${provider}] ${where}: not found (HTTP 404)${detail}`, base);
-    }
-    const fields = described.fields;
-    const hint =
-      status === 401 ? ' (check the credentials)' : status === 403 ? ' (access refused)' : '';
-    return new ProviderApiError(
-      `[idv] [${provider}] ${where} failed with HTTP ${status}${type === undefined ? '' : ` ${type}`}${detail}${hint}`,
-      {
-        ...base,
-        status,
-        ...(fields === undefined
-          ? {}
-          : { fields: redactDeep(fields, options.secrets()) as Record<string, unknown> }),
+    return errorForStatus({
+      provider,
+      request,
+      attempts,
+      secrets: options.secrets,
+      status,
+      body,
+      headers,
+      get now() {
+        return clock.now();
       },
-    );
+    });
   }
 
-  function isIdempotent(method: string, flag: boolean | undefined): boolean {
-    return flag ?? IDEMPOTENT_METHODS.has(method);
-  }
-
-  /** Decides whether to try again, and after how long. `undefined`: do not. */
-  function retryDelay(
-    outcome: { status?: number; headers?: Record<string, string>; error?: unknown },
-    idempotent: boolean,
-    retries: number,
-  ): number | undefined {
-    if (retries >= options.maxRetries) return undefined;
-    if (outcome.status !== undefined) {
-      if (outcome.status === 429) {
-        const after = parseRetryAfter(outcome.headers?.['retry-after'], clock.now());
-        if (after !== undefined) return after <= options.maxRetryAfterMs ? after : undefined;
-        return backoffDelay(retries, clock.random);
-      }
-      return idempotent && RETRYABLE_STATUSES.has(outcome.status)
-        ? backoffDelay(retries, clock.random)
-        : undefined;
-    }
-    const error = outcome.error;
-    if (!isAxiosError(error) || error.code === 'ERR_CANCELED') return undefined;
-    const code = (error.cause as { code?: string } | undefined)?.code ?? error.code ?? '';
-    if (NOT_SENT_CODES.has(code)) return backoffDelay(retries, clock.random);
-    if (idempotent && (MAYBE_SENT_CODES.has(code) || error.response === undefined)) {
-      return backoffDelay(retries, clock.random);
-    }
-    return undefined;
+  /** How an attempt that threw ended, for the retry policy. */
+  function thrownOutcome(
+    error: unknown,
+    request: Pick<AttemptOutcome, 'method' | 'idempotent' | 'retries'>,
+  ): AttemptOutcome {
+    if (!isAxiosError(error)) return { ...request, kind: 'exception' };
+    if (error.code === 'ERR_CANCELED') return { ...request, kind: 'cancelled' };
+    const code = (error.cause as { code?: unknown } | undefined)?.code ?? error.code ?? '';
+    return {
+      ...request,
+      kind: 'transport',
+      code: String(code),
+      responded: error.response !== undefined,
+    };
   }
 
   async function send(
@@ -305,7 +231,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     responseType: 'text' | 'stream',
   ): Promise<{ response: AxiosResponse; attempts: number; summary: RequestSummary }> {
     const info = summary(request.method, request.url);
-    const idempotent = isIdempotent(request.method, request.idempotent);
     let refreshed = false;
     let retries = 0;
     for (let attempts = 1; ; attempts++) {
@@ -338,11 +263,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         failure = error;
       }
 
+      const asked = { method: request.method, idempotent: request.idempotent, retries };
       if (response === undefined) {
-        const delay = retryDelay({ error: failure }, idempotent, retries);
-        if (delay === undefined) throw transportError(failure, info, attempts);
+        const decision = decideRetry(thrownOutcome(failure, asked), policy);
+        if (!decision.retry) {
+          throw errorForTransport({
+            provider,
+            request: info,
+            attempts,
+            secrets: options.secrets,
+            error: failure,
+            timeoutMs: options.timeoutMs,
+          });
+        }
         retries++;
-        await clock.sleep(delay);
+        await clock.sleep(decision.delayMs);
         continue;
       }
 
@@ -357,17 +292,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         // A refreshed credential earns one more attempt, not counted as a retry.
         if (await options.onUnauthorized(auth)) continue;
       }
-      const delay = retryDelay({ status, headers }, idempotent, retries);
+      const decision = decideRetry({ ...asked, kind: 'status', status, headers }, policy);
       const text =
         responseType === 'stream'
           ? await readLimited(response.data as Readable, MAX_ERROR_BODY)
           : String(response.data ?? '');
-      if (delay === undefined) {
+      if (!decision.retry) {
         const parsed = parseJsonBody(text);
         throw statusError(status, parsed.ok ? parsed.value : undefined, headers, info, attempts);
       }
       retries++;
-      await clock.sleep(delay);
+      await clock.sleep(decision.delayMs);
     }
   }
 
@@ -384,10 +319,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const text = typeof response.data === 'string' ? response.data : '';
       const where = `${info.method} ${info.url}`;
       if (response.status >= 300 && response.status < 400) {
-        throw new UnexpectedResponseError(
-          `[idv] [${provider}] ${where} answered with a redirect (HTTP ${response.status}), which the API never sends`,
-          { provider, request: info, attempts },
-        );
+        throw statusError(response.status, undefined, headers, info, attempts);
       }
       if (request.schema === undefined && text.trim() === '') {
         return { status: response.status, headers, data: undefined as T, attempts };
