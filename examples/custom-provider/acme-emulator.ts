@@ -1,7 +1,9 @@
 /**
  * The Acme ID emulator: stateful MSW handlers that behave like Acme ID's API,
- * implementing the `ProviderEmulator` contract of `idv-providers/testing` so
- * the conformance suite can drive the Acme ID provider.
+ * implementing the `ProviderEmulator` contract of `idv-providers/emulator-kit`
+ * so the conformance suite can drive the Acme ID provider. The kit's fault
+ * queue, test clock and "find or 404" answer do the generic work; Acme ID's
+ * own error bodies are passed in.
  *
  * It is written from the vendor's side: it knows Acme ID's statuses and labels,
  * not the adapter's mapping table, so the suite tests the adapter rather than
@@ -19,15 +21,17 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { ExtractedPerson, IdvConfig, ReasonCode, SessionRef } from 'idv-providers';
 import {
+  createFindOr404,
   createTestClock,
   type EmulatorDelivery,
   type EmulatorFault,
   type EmulatorVerdict,
+  FaultQueue,
   type FaultScope,
   type ProviderEmulator,
   type TestClock,
-} from 'idv-providers/testing';
-import { delay, HttpResponse, http, type RequestHandler } from 'msw';
+} from 'idv-providers/emulator-kit';
+import { HttpResponse, http, type RequestHandler } from 'msw';
 
 /** A session's verdict in Acme ID's own terms. */
 export interface AcmeOutcome {
@@ -98,6 +102,7 @@ const DEFAULT_PERSON: ExtractedPerson = { firstName: 'Ada', lastName: 'Lovelace'
 const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
 const acmeError = (status: number, type: string, message: string, headers = {}): Response =>
   HttpResponse.json({ error: { type, message } }, { status, headers });
+const findOr404 = createFindOr404(() => acmeError(404, 'not_found', 'No such resource'));
 
 /** A JPEG-framed image of random content: real, distinct bytes for hash checks. */
 const fakeJpeg = (size: number): Uint8Array =>
@@ -121,7 +126,16 @@ export function createAcmeEmulator(options: AcmeEmulatorOptions = {}): AcmeEmula
   let files = new Map<string, StoredFile>();
   let sent: EmulatorDelivery[] = [];
   let log: Array<{ method: string; path: string }> = [];
-  let faults: Array<{ fault: EmulatorFault; left: number; method?: string; path?: RegExp }> = [];
+  // Injected faults; an injected status carries Acme ID's own error body.
+  const faults = new FaultQueue({
+    status: (status, headers) =>
+      acmeError(
+        status,
+        status === 429 ? 'rate_limited' : 'server_error',
+        `emulated HTTP ${status}`,
+        headers,
+      ),
+  });
 
   const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -152,16 +166,6 @@ export function createAcmeEmulator(options: AcmeEmulatorOptions = {}): AcmeEmula
     }
   }
 
-  function takeFault(method: string, path: string): EmulatorFault | undefined {
-    const queued = faults.find(
-      (f) => (f.method ?? method) === method && (f.path === undefined || f.path.test(path)),
-    );
-    if (queued === undefined) return undefined;
-    queued.left -= 1;
-    if (queued.left <= 0) faults = faults.filter((f) => f !== queued);
-    return queued.fault;
-  }
-
   type Resolver = (request: Request, id: string) => Response | Promise<Response>;
 
   /** One API route: logs the request, applies faults, checks the API key, answers. */
@@ -169,26 +173,13 @@ export function createAcmeEmulator(options: AcmeEmulatorOptions = {}): AcmeEmula
     return http[method](`${base}${path}`, async ({ request, params }) => {
       const url = new URL(request.url);
       log.push({ method: request.method, path: url.pathname });
-      const fault = takeFault(request.method, url.pathname);
-      if (fault?.kind === 'reset') return HttpResponse.error();
-      if (fault?.kind === 'delay') await delay(fault.ms);
-      if (fault?.kind === 'status') {
-        const headers = fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter };
-        const type = fault.status === 429 ? 'rate_limited' : 'server_error';
-        return acmeError(fault.status, type, `emulated HTTP ${fault.status}`, headers);
-      }
-      if (request.headers.get('authorization') !== `Bearer ${apiKey}`) {
-        return acmeError(401, 'unauthorized', 'Invalid or missing API key');
-      }
-      expireDue();
-      const answer = await resolve(request, String(params['id'] ?? ''));
-      if (fault?.kind === 'malformed-json') {
-        return new HttpResponse('{"id": "ses_', {
-          status: answer.status,
-          headers: { 'Content-Type': 'application/json' },
-        });
-      }
-      return answer;
+      return faults.answer(request.method, url.pathname, () => {
+        if (request.headers.get('authorization') !== `Bearer ${apiKey}`) {
+          return acmeError(401, 'unauthorized', 'Invalid or missing API key');
+        }
+        expireDue();
+        return resolve(request, String(params['id'] ?? ''));
+      });
     });
   }
 
@@ -214,8 +205,6 @@ export function createAcmeEmulator(options: AcmeEmulatorOptions = {}): AcmeEmula
           },
     completed_at: s.completedAt,
   });
-
-  const notFound = () => acmeError(404, 'not_found', 'No such resource');
 
   const handlers: RequestHandler[] = [
     route('post', '/v1/sessions', async (request) => {
@@ -247,36 +236,38 @@ export function createAcmeEmulator(options: AcmeEmulatorOptions = {}): AcmeEmula
         { status: 201 },
       );
     }),
-    route('get', '/v1/sessions/:id', (_request, id) => {
-      const session = sessions.get(id);
-      return session === undefined ? notFound() : HttpResponse.json(sessionView(session));
-    }),
-    route('get', '/v1/sessions/:id/files', (_request, id) => {
-      const session = sessions.get(id);
-      if (session === undefined) return notFound();
-      const list = session.files.map((fileId) => {
-        const file = files.get(fileId) as StoredFile;
-        return {
-          id: fileId,
-          kind: file.kind,
-          content_type: 'image/jpeg',
-          size: file.bytes.byteLength,
-          file_name: `${file.kind}.jpg`,
-        };
-      });
-      return HttpResponse.json({ files: list });
-    }),
-    route('get', '/v1/files/:id/content', (_request, id) => {
-      const file = files.get(id);
-      if (file === undefined) return notFound();
-      return new HttpResponse(file.bytes, {
-        headers: {
-          'Content-Type': 'image/jpeg',
-          'Content-Length': String(file.bytes.byteLength),
-          'Content-Disposition': `attachment; filename="${file.kind}.jpg"`,
-        },
-      });
-    }),
+    route('get', '/v1/sessions/:id', (_request, id) =>
+      findOr404(sessions.get(id), 'session', (session) => HttpResponse.json(sessionView(session))),
+    ),
+    route('get', '/v1/sessions/:id/files', (_request, id) =>
+      findOr404(sessions.get(id), 'session', (session) => {
+        const list = session.files.map((fileId) => {
+          const file = files.get(fileId) as StoredFile;
+          return {
+            id: fileId,
+            kind: file.kind,
+            content_type: 'image/jpeg',
+            size: file.bytes.byteLength,
+            file_name: `${file.kind}.jpg`,
+          };
+        });
+        return HttpResponse.json({ files: list });
+      }),
+    ),
+    route('get', '/v1/files/:id/content', (_request, id) =>
+      findOr404(
+        files.get(id),
+        'file',
+        (file) =>
+          new HttpResponse(file.bytes, {
+            headers: {
+              'Content-Type': 'image/jpeg',
+              'Content-Length': String(file.bytes.byteLength),
+              'Content-Disposition': `attachment; filename="${file.kind}.jpg"`,
+            },
+          }),
+      ),
+    ),
     route('get', '/v1/me', () =>
       HttpResponse.json({
         account: { id: 'acc_emulated', name: 'Emulated account' },
@@ -338,15 +329,7 @@ export function createAcmeEmulator(options: AcmeEmulatorOptions = {}): AcmeEmula
     deliveries: () => [...sent],
 
     fail(fault: EmulatorFault, scope: FaultScope = {}): void {
-      if (!['status', 'reset', 'delay', 'malformed-json'].includes(fault.kind)) {
-        throw new Error(`the Acme ID emulator does not emulate "${fault.kind}" faults`);
-      }
-      faults.push({
-        fault,
-        left: scope.times ?? 1,
-        ...(scope.method === undefined ? {} : { method: scope.method.toUpperCase() }),
-        ...(scope.path === undefined ? {} : { path: scope.path }),
-      });
+      faults.add(fault, scope);
     },
 
     servedBytes: (documentId) => files.get(documentId)?.bytes,
@@ -361,7 +344,7 @@ export function createAcmeEmulator(options: AcmeEmulatorOptions = {}): AcmeEmula
       files = new Map();
       sent = [];
       log = [];
-      faults = [];
+      faults.clear();
     },
 
     invalidCredentials: () => ({ apiKey: 'acme_test_not-a-valid-key' }),

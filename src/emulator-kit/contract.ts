@@ -1,7 +1,8 @@
 /**
- * What every provider emulator offers, so one conformance suite and one demo
- * can drive any of them. Emulators are stateful MSW request handlers that behave
- * like the provider's real API, per the provider's public reference.
+ * The emulator contract: what every provider emulator offers, so one
+ * conformance suite and one demo can drive any of them. Emulators are stateful
+ * MSW request handlers that behave like the provider's real API, per the
+ * provider's public reference.
  *
  * @module
  */
@@ -41,7 +42,7 @@ export type EmulatorFault =
 
 /** Where and how often a fault applies. */
 export interface FaultScope {
-  /** How many matching requests get the fault. Default 1. */
+  /** How many matching requests get the fault: a positive integer. Default 1. */
   times?: number | undefined;
   /** Only requests with this method. */
   method?: string | undefined;

@@ -22,8 +22,8 @@ import {
   type ReasonCode,
   WebhookVerificationError,
 } from 'idv-providers';
+import type { ProviderEmulator } from 'idv-providers/emulator-kit';
 import { setupServer } from 'msw/node';
-import type { ProviderEmulator } from './emulator';
 import { runVerificationFlow, SAMPLE_PERSON } from './flow';
 
 /** Settings of {@link runConformanceSuite}. */

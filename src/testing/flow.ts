@@ -15,7 +15,7 @@ import type {
   VerificationSession,
   WebhookEvent,
 } from 'idv-providers';
-import type { EmulatorDelivery, ProviderEmulator } from './emulator';
+import type { EmulatorDelivery, ProviderEmulator } from 'idv-providers/emulator-kit';
 
 /** The person every flow scenario's document shows unless told otherwise. */
 export const SAMPLE_PERSON: Readonly<

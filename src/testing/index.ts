@@ -1,26 +1,28 @@
 /**
  * `idv-providers/testing`: tools for testing a backend against the providers
- * without reaching them.
+ * without reaching them: the built-in emulators, the conformance suite, the
+ * verification flow and an HTTP server for emulators. The emulator contract and the test clock come from
+ * `idv-providers/emulator-kit`, re-exported here.
  *
  * @packageDocumentation
  * @module idv-providers/testing
  */
 
-export * from '../../providers/jumio/emulator';
-export * from '../../providers/onfido/emulator';
-export { createTestClock, type TestClock } from './clock';
-export {
-  type ConformanceScenario,
-  type ConformanceSuiteOptions,
-  conformanceScenarios,
-  runConformanceSuite,
-} from './conformance';
 export type {
   EmulatorDelivery,
   EmulatorFault,
   EmulatorVerdict,
   FaultScope,
   ProviderEmulator,
-} from './emulator';
+} from 'idv-providers/emulator-kit';
+export { createTestClock, type TestClock } from 'idv-providers/emulator-kit';
+export * from '../../providers/jumio/emulator';
+export * from '../../providers/onfido/emulator';
+export {
+  type ConformanceScenario,
+  type ConformanceSuiteOptions,
+  conformanceScenarios,
+  runConformanceSuite,
+} from './conformance';
 export { type FlowRun, runVerificationFlow, SAMPLE_PERSON } from './flow';
 export { type EmulatorServer, type ServeEmulatorsOptions, serveEmulators } from './serve';

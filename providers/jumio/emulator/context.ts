@@ -1,6 +1,6 @@
 /**
- * What the emulator's route handlers share: its state, the credentials it
- * accepts, its clock and the hosts it answers for, plus small request helpers.
+ * What the emulator's routes and journey share: its state, the credentials it
+ * accepts, its clock and the hosts it answers for, plus small helpers.
  *
  * @module
  */
@@ -38,43 +38,6 @@ export function timestamp(context: EmulatorContext): string {
 /** A random URL-safe token. */
 export function randomToken(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
-}
-
-/** The request's headers, lower-case names. */
-export function headersOf(request: Request): Record<string, string> {
-  const out: Record<string, string> = {};
-  request.headers.forEach((value, key) => {
-    out[key.toLowerCase()] = value;
-  });
-  return out;
-}
-
-/** True when the request names its client (Jumio refuses requests without a `User-Agent`). */
-export function hasUserAgent(request: Request): boolean {
-  return (request.headers.get('user-agent') ?? '').trim() !== '';
-}
-
-/** `user:password` of a Basic `Authorization` header, if it has one. */
-export function basicCredentials(request: Request): { user: string; password: string } | undefined {
-  const header = request.headers.get('authorization') ?? '';
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim());
-  if (match?.[1] === undefined) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-/** The request's JSON body, or `undefined` when it is not JSON. */
-export async function jsonBody(request: Request): Promise<Record<string, unknown> | undefined> {
-  try {
-    const value: unknown = JSON.parse(await request.text());
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The region key of a customer link's host name. */

@@ -24,18 +24,19 @@
  * @module
  */
 import type { Clock, IdvConfig, JumioRegion, ReasonCode, SessionRef } from 'idv-providers';
-import type {
-  EmulatorFault,
-  EmulatorVerdict,
-  FaultScope,
-  ProviderEmulator,
-} from 'idv-providers/testing';
-import { delay, http, type RequestHandler } from 'msw';
-import { type EmulatedHosts, type EmulatorContext, hasUserAgent, headersOf } from './context';
-import { FaultQueue, faultAnswer, problem, spoil } from './faults';
-import { type Deliver, findTarget, finishExecution, finishScan, uploadCaptures } from './journey';
-import { accountRoute, checkBearer, retrievalRoute, tokenRoute } from './kyx-routes';
-import { checkBasic, netverifyRoute } from './netverify-routes';
+import {
+  createTestClock,
+  type EmulatorFault,
+  type EmulatorVerdict,
+  FaultQueue,
+  type FaultScope,
+  type ProviderEmulator,
+} from 'idv-providers/emulator-kit';
+import type { RequestHandler } from 'msw';
+import type { EmulatorContext } from './context';
+import type { Deliver } from './deliveries';
+import { createHandlers, emulatedHosts } from './handlers';
+import { findTarget, finishExecution, finishScan, uploadCaptures } from './journey';
 import {
   type Account,
   EmulatorState,
@@ -43,12 +44,12 @@ import {
   type JumioLabelVerdict,
   type NetverifyVerdict,
   type RecordedRequest,
-  type RegionKey,
   type Scan,
 } from './state';
 import { KYX_REPRESENTATIVE, NETVERIFY_REPRESENTATIVE } from './verdicts';
+import { FAULT_ANSWERS } from './views';
 
-export type { Deliver as JumioDeliver } from './journey';
+export type { Deliver as JumioDeliver } from './deliveries';
 export type {
   Account as JumioEmulatedAccount,
   CapabilityJson as JumioEmulatedCapability,
@@ -78,7 +79,11 @@ export interface JumioEmulatorOptions {
   callbackUrl?: string | undefined;
   /** `expires_in` of issued access tokens, seconds. Default 3600. */
   tokenLifetimeSeconds?: number | undefined;
-  /** The emulator's time (token expiry, timestamps). Default `Date.now`. */
+  /**
+   * The emulator's time (token expiry, timestamps). Default: the kit's
+   * `createTestClock()` (manual, at 2026-01-01T00:00:00Z), the default of every
+   * emulator; pass the same clock to the adapter to share one time line.
+   */
   clock?: Pick<Clock, 'now'> | undefined;
   /** Base URLs to emulate besides the regional hosts (a proxy); {@link JumioEmulator.config} then points at them. */
   baseUrls?:
@@ -134,15 +139,6 @@ export interface JumioEmulator extends ProviderEmulator {
   setPartHref(session: SessionRef, classifier: string, href: string): void;
 }
 
-const REGIONS: readonly JumioRegion[] = ['amer-1', 'emea-1', 'apac-1'];
-const NETVERIFY_HOSTS: Readonly<Record<JumioRegion, string>> = {
-  'amer-1': 'https://netverify.com',
-  'emea-1': 'https://lon.netverify.com',
-  'apac-1': 'https://core-sgp.jumio.com',
-};
-
-type HostKind = keyof EmulatedHosts;
-
 /** Creates a Jumio emulator. Install its handlers with `setupServer(...emulator.handlers)`. */
 export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEmulator {
   const clientId = options.clientId ?? 'emulated-jumio-client-8c1f';
@@ -150,88 +146,19 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
   const region = options.region ?? 'amer-1';
   const callbackUrl = options.callbackUrl ?? 'https://idv-host.example/callbacks/jumio';
   const state = new EmulatorState();
-  const faults = new FaultQueue();
-  const clock = options.clock ?? { now: () => Date.now() };
-
-  const hosts: Record<string, EmulatedHosts> = {};
-  for (const r of REGIONS) {
-    hosts[r] = {
-      auth: `https://auth.${r}.jumio.ai`,
-      account: `https://account.${r}.jumio.ai`,
-      retrieval: `https://retrieval.${r}.jumio.ai`,
-      netverify: NETVERIFY_HOSTS[r],
-    };
-  }
+  const faults = new FaultQueue(FAULT_ANSWERS);
+  const clock = options.clock ?? createTestClock();
   const custom = options.baseUrls;
-  if (custom !== undefined) {
-    const base = hosts[region] as EmulatedHosts;
-    const trim = (url: string | undefined, fallback: string) =>
-      (url ?? fallback).replace(/\/+$/, '');
-    hosts['custom'] = {
-      auth: trim(custom.auth, base.auth),
-      account: trim(custom.account, base.account),
-      retrieval: trim(custom.retrieval, base.retrieval),
-      netverify: trim(custom.netverify, base.netverify),
-    };
-  }
-
   const context: EmulatorContext = {
     state,
     clientId,
     clientSecret,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
     now: () => clock.now(),
-    hosts,
+    hosts: emulatedHosts(region, custom),
     tenant: options.tenant ?? 'acme',
   };
-
-  async function route(request: Request, key: RegionKey, kind: HostKind, path: string) {
-    if (!hasUserAgent(request))
-      return problem(403, 'A User-Agent header naming the client is required');
-    if (kind === 'auth') return tokenRoute(context, key, request, path);
-    if (kind === 'netverify') {
-      return checkBasic(context, request) ?? netverifyRoute(context, key, request, path);
-    }
-    const unauthorized = checkBearer(context, key, request);
-    if (unauthorized !== undefined) return unauthorized;
-    return kind === 'account'
-      ? accountRoute(context, key, request, path)
-      : retrievalRoute(context, key, request, path);
-  }
-
-  async function handle(request: Request, key: RegionKey, kind: HostKind, prefix: string) {
-    const url = new URL(request.url);
-    const path = url.pathname.slice(prefix.length) || '/';
-    state.requests.push({
-      method: request.method,
-      url: request.url,
-      path,
-      headers: headersOf(request),
-    });
-    const fault = faults.take(request.method, path);
-    if (fault !== undefined) {
-      const answer = faultAnswer(fault);
-      if (answer !== undefined) return answer;
-      if (fault.kind === 'delay') await delay(fault.ms);
-    }
-    const response = await route(request, key, kind, path);
-    return fault === undefined ? response : spoil(fault, response);
-  }
-
-  const handlers: RequestHandler[] = [];
-  const seen = new Set<string>();
-  // The custom host set first, so it wins where it shares an origin with a region.
-  for (const key of ['custom', ...REGIONS] as RegionKey[]) {
-    const set = hosts[key];
-    if (set === undefined) continue;
-    for (const kind of ['auth', 'account', 'retrieval', 'netverify'] as const) {
-      const base = set[kind];
-      if (seen.has(base)) continue;
-      seen.add(base);
-      const prefix = new URL(base).pathname.replace(/\/+$/, '');
-      handlers.push(http.all(`${base}/*`, ({ request }) => handle(request, key, kind, prefix)));
-    }
-  }
+  const handlers: RequestHandler[] = createHandlers(context, faults);
 
   function setStored(id: string, verdict: Parameters<typeof state.verdicts.set>[1]): void {
     if (!state.accounts.has(id) && !state.executions.has(id) && !state.scans.has(id)) {

@@ -1,24 +1,16 @@
 /**
  * The customer's side: uploading the document and selfie in Jumio's hosted
- * web client, Jumio processing the transaction, and the callback it sends.
+ * web client, then Jumio processing the transaction and sending its callback.
  *
  * @module
  */
 
 import type { SessionRef } from 'idv-providers';
-import type { EmulatorDelivery } from 'idv-providers/testing';
+import { generatePng } from 'idv-providers/emulator-kit';
 import { type EmulatorContext, timestamp } from './context';
-import { generatePng } from './images';
-import type { Execution, NetverifyVerdict, Scan, StoredVerdict } from './state';
-import {
-  buildCapabilities,
-  NETVERIFY_REPRESENTATIVE,
-  rejectReasonJson,
-  SAMPLE_PERSON,
-} from './verdicts';
-
-/** Sends (records, and hands to `deliver` when given) a callback. */
-export type Deliver = (delivery: EmulatorDelivery) => Promise<number | undefined>;
+import { type Deliver, kyxCallback, netverifyCallback, send } from './deliveries';
+import type { Execution, Scan, StoredVerdict } from './state';
+import { buildCapabilities, NETVERIFY_REPRESENTATIVE } from './verdicts';
 
 /** What a session points at in the emulator. */
 export type JourneyTarget =
@@ -42,8 +34,12 @@ export function findTarget(context: EmulatorContext, session: SessionRef): Journ
   );
 }
 
+/** Stores a captured image: a small PNG, different for every id. */
 function storeImage(context: EmulatorContext, id: string): void {
-  context.state.images.set(id, { bytes: generatePng(id), contentType: 'image/png' });
+  context.state.images.set(id, {
+    bytes: generatePng(id, 16, 16, 'jumio-emulator'),
+    contentType: 'image/png',
+  });
 }
 
 /** Stores the document and selfie the customer captured (the workflow becomes ACQUIRED). */
@@ -68,14 +64,6 @@ export function uploadCaptures(context: EmulatorContext, execution: Execution): 
   }
   if (execution.status === 'INITIATED') execution.status = 'ACQUIRED';
   execution.startedAt ??= timestamp(context);
-}
-
-async function send(context: EmulatorContext, delivery: EmulatorDelivery, deliver?: Deliver) {
-  context.state.deliveries.push(delivery);
-  if (deliver !== undefined) {
-    const status = await deliver(delivery);
-    if (status !== undefined) delivery.answeredStatus = status;
-  }
 }
 
 function verdictFor(context: EmulatorContext, ids: string[]): StoredVerdict | undefined {
@@ -115,88 +103,7 @@ export async function finishExecution(
     execution.capabilities = built.capabilities;
   }
   if (execution.callbackUrl === undefined) return;
-  const retrieval = context.hosts[execution.region]?.retrieval ?? '';
-  const accountHref = `${retrieval}/api/v1/accounts/${execution.accountId}`;
-  const body = JSON.stringify({
-    callbackSentAt: timestamp(context),
-    ...(execution.userReference === undefined ? {} : { userReference: execution.userReference }),
-    workflowExecution: {
-      id: execution.id,
-      href: `${accountHref}/workflow-executions/${execution.id}`,
-      definitionKey: String(execution.definitionKey),
-      status: execution.status,
-    },
-    account: { id: execution.accountId, href: accountHref },
-  });
-  await send(
-    context,
-    {
-      url: execution.callbackUrl,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Jumio Callback' },
-      body,
-    },
-    deliver,
-  );
-}
-
-function netverifyForm(context: EmulatorContext, scan: Scan, verdict: NetverifyVerdict): string {
-  const origin = context.hosts[scan.region]?.netverify ?? '';
-  const approved = verdict.verificationStatus === 'APPROVED_VERIFIED';
-  const check = approved ? 'OK' : 'N/A';
-  const form = new URLSearchParams({
-    callBackType: 'NETVERIFYID',
-    jumioIdScanReference: scan.reference,
-    verificationStatus: verdict.verificationStatus,
-    idScanStatus: approved ? 'SUCCESS' : 'ERROR',
-    idScanSource: 'WEB_UPLOAD',
-    idCheckDataPositions: check,
-    idCheckDocumentValidation: check,
-    idCheckHologram: check,
-    idCheckMRZcode: check,
-    idCheckMicroprint: check,
-    idCheckSecurityFeatures: check,
-    idCheckSignature: check,
-    transactionDate: scan.createdAt,
-    callbackDate: timestamp(context),
-    merchantIdScanReference: scan.customerInternalReference,
-    customerId: scan.userReference,
-  });
-  const person = verdict.person ?? SAMPLE_PERSON;
-  if (verdict.verificationStatus !== 'NO_ID_UPLOADED') {
-    const fields: Array<[string, string | undefined]> = [
-      ['idType', person.documentType],
-      ['idCountry', person.issuingCountry],
-      ['idFirstName', person.firstName],
-      ['idLastName', person.lastName],
-      ['idNumber', person.documentNumber],
-      ['idDob', person.dateOfBirth],
-      ['idExpiry', person.documentExpiry],
-    ];
-    for (const [key, value] of fields) if (value !== undefined) form.set(key, value);
-    for (const [key, classifier] of [
-      ['idScanImage', 'front'],
-      ['idScanImageBackside', 'back'],
-      ['idScanImageFace', 'face'],
-    ] as const) {
-      form.set(key, `${origin}/api/netverify/v2/scans/${scan.reference}/images/${classifier}`);
-    }
-  }
-  if (verdict.rejectReason !== undefined) {
-    form.set('rejectReason', JSON.stringify(rejectReasonJson(verdict.rejectReason)));
-  }
-  if (verdict.identityVerification !== undefined) {
-    const iv = verdict.identityVerification;
-    form.set(
-      'identityVerification',
-      JSON.stringify({
-        ...(iv.similarity === undefined ? {} : { similarity: iv.similarity }),
-        ...(iv.validity === undefined ? {} : { validity: iv.validity }),
-        ...(iv.reason === undefined ? {} : { reason: iv.reason }),
-      }),
-    );
-  }
-  return form.toString();
+  await send(context, kyxCallback(context, execution), deliver);
 }
 
 /** Finishes a Netverify scan (DONE, or FAILED when nothing was uploaded) and sends its callback. */
@@ -219,17 +126,5 @@ export async function finishScan(
     for (const classifier of scan.images) storeImage(context, `${scan.reference}:${classifier}`);
   }
   if (scan.callbackUrl === undefined) return;
-  await send(
-    context,
-    {
-      url: scan.callbackUrl,
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'user-agent': 'Jumio Callback',
-      },
-      body: netverifyForm(context, scan, verdict),
-    },
-    deliver,
-  );
+  await send(context, netverifyCallback(context, scan, verdict), deliver);
 }

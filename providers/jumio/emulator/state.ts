@@ -6,7 +6,7 @@
  * @module
  */
 import type { ExtractedPerson, JumioRegion } from 'idv-providers';
-import type { EmulatorDelivery } from 'idv-providers/testing';
+import type { EmulatorDelivery } from 'idv-providers/emulator-kit';
 
 /** Jumio's decision types. */
 export type DecisionType = 'PASSED' | 'REJECTED' | 'WARNING' | 'NOT_EXECUTED';

@@ -7,7 +7,7 @@
  * @module
  */
 import { createHmac } from 'node:crypto';
-import type { EmulatorDelivery } from 'idv-providers/testing';
+import type { EmulatorDelivery } from 'idv-providers/emulator-kit';
 import type { WebhookRecord } from './state';
 
 /** What an event is about. */

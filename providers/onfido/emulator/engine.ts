@@ -6,11 +6,13 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { ExtractedPerson } from 'idv-providers';
-import type { EmulatorDelivery } from 'idv-providers/testing';
-import type { AdvanceableClock } from './clock';
+import {
+  type AdvanceableClock,
+  type EmulatorDelivery,
+  generatePng,
+} from 'idv-providers/emulator-kit';
 import { buildDelivery, type EventObject, subscribes } from './deliveries';
-import { generatedFile, generatePng } from './files';
-import { familyOf, type OnfidoOutcome, workflowStatusOf } from './outcomes';
+import { generatedFile } from './files';
 import { checkResultOf, completeReport, samplePerson } from './reports';
 import {
   type ApplicantRecord,
@@ -19,6 +21,7 @@ import {
   type FileRecord,
   type WorkflowRunRecord,
 } from './state';
+import { familyOf, type OnfidoOutcome, workflowStatusOf } from './verdicts';
 import { type RealmInfo, runView } from './views';
 
 /** How long an SDK token or a workflow run link lives. */
@@ -115,7 +118,10 @@ export class OnfidoEngine {
     },
   ): FileRecord {
     const id = randomUUID();
-    const bytes = details.size === undefined ? (details.bytes ?? generatePng(id)) : undefined;
+    const bytes =
+      details.size === undefined
+        ? (details.bytes ?? generatePng(id, 48, 32, 'onfido-emulator'))
+        : undefined;
     const file: FileRecord = {
       realm,
       id,

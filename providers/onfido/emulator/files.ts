@@ -1,16 +1,11 @@
 /**
- * Binary content the emulator serves: small but valid PNG images, different
- * for every file id, and large files generated on the fly as a stream.
+ * Large binary content the emulator serves: files generated on the fly as a
+ * stream (the small document images come from the kit's `generatePng`).
  *
  * @module
  */
 import { createHash } from 'node:crypto';
-import { generatePng as pngImage, seedOf } from '../../../src/testing/png';
-
-/** PNG images for documents and selfies. */
-export function generatePng(seed: string): Uint8Array {
-  return pngImage(seed, 48, 32, 'onfido-emulator');
-}
+import { seedOf } from 'idv-providers/emulator-kit';
 
 const PIECE = 64 * 1024;
 

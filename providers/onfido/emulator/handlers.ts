@@ -1,17 +1,19 @@
 /**
- * The MSW handlers: one per served base URL, each authenticating the request,
- * applying injected faults, and dispatching to the routes.
+ * The MSW handlers: one per served base URL, each recording the request,
+ * applying injected faults (the kit's fault queue), authenticating the
+ * request, and dispatching to the routes.
  *
  * @module
  */
+import { ONFIDO_BASE_URLS, type OnfidoRegion } from 'idv-providers';
+import { type FaultQueue, matchRoute } from 'idv-providers/emulator-kit';
 import { http, type RequestHandler } from 'msw';
 import type { OnfidoEngine } from './engine';
-import { answerBefore, damageAfter, type FaultQueue } from './faults';
 import type { Route } from './router';
 import { checkRoutes } from './routes-checks';
 import { fileRoutes } from './routes-files';
-import { studioRoutes, unknownRoute, webhookRoutes } from './routes-studio';
-import { onfidoError, type RealmInfo } from './views';
+import { studioRoutes, webhookRoutes } from './routes-studio';
+import { type RealmInfo, unauthorized, unknownRoute } from './views';
 
 /** One request the emulator received. */
 export interface RequestLogEntry {
@@ -38,13 +40,18 @@ export interface HandlerSettings {
 
 const AUTH = /^Token token="?([^"]*)"?$/;
 
-/** Onfido's answer to a missing or wrong API token. */
-function unauthorized(): Response {
-  return onfidoError(
-    401,
-    'authorization_error',
-    'Authorization error: please re-check your credentials',
-  );
+/** The realms served: the three regional hosts, and `custom` for a given base URL. */
+export function servedRealms(custom: string | undefined): RealmInfo[] {
+  const out: RealmInfo[] = (Object.keys(ONFIDO_BASE_URLS) as OnfidoRegion[]).map((name) => ({
+    name,
+    baseUrl: ONFIDO_BASE_URLS[name],
+    basePath: new URL(ONFIDO_BASE_URLS[name]).pathname,
+  }));
+  if (custom !== undefined) {
+    const baseUrl = custom.replace(/\/+$/, '');
+    out.push({ name: 'custom', baseUrl, basePath: new URL(baseUrl).pathname.replace(/\/+$/, '') });
+  }
+  return out;
 }
 
 /** Builds the handlers. */
@@ -59,16 +66,16 @@ export function createHandlers(settings: HandlerSettings): RequestHandler[] {
   async function dispatch(request: Request, url: URL, realm: RealmInfo): Promise<Response> {
     const token = AUTH.exec(request.headers.get('authorization') ?? '')?.[1];
     if (token !== settings.apiToken) return unauthorized();
-    const path = url.pathname.slice(realm.basePath.length) || '/';
     const method = request.method.toUpperCase();
-    for (const candidate of routes) {
-      if (candidate.method !== method) continue;
-      const match = candidate.pattern.exec(path);
-      if (match === null) continue;
-      const params = match.slice(1).map((p) => decodeURIComponent(p));
-      return candidate.handle({ request, url, realm, params, engine: settings.engine });
-    }
-    return unknownRoute(method, url.pathname);
+    const found = matchRoute(routes, method, url.pathname.slice(realm.basePath.length) || '/');
+    if (found === undefined) return unknownRoute(method, url.pathname);
+    return found.route.handle({
+      request,
+      url,
+      realm,
+      params: found.params,
+      engine: settings.engine,
+    });
   }
 
   return settings.realms.map((realm) =>
@@ -83,17 +90,11 @@ export function createHandlers(settings: HandlerSettings): RequestHandler[] {
         status: 0,
       };
       settings.log.push(entry);
-      const fault = settings.faults.take(method, url.pathname);
-      if (fault !== undefined) {
-        const early = await answerBefore(fault);
-        if (early !== undefined) {
-          entry.status = early.status;
-          return early;
-        }
-      }
-      const answer = await dispatch(request, url, realm);
+      const answer = await settings.faults.answer(method, url.pathname, () =>
+        dispatch(request, url, realm),
+      );
       entry.status = answer.status;
-      return fault === undefined ? answer : damageAfter(fault, answer);
+      return answer;
     }),
   );
 }

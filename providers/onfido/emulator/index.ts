@@ -26,39 +26,34 @@
  * @module
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Clock, ExtractedPerson, OnfidoRegion, SessionRef } from 'idv-providers';
 import {
-  type Clock,
-  type ExtractedPerson,
-  ONFIDO_BASE_URLS,
-  type OnfidoRegion,
-  type SessionRef,
-} from 'idv-providers';
-import type {
-  EmulatorDelivery,
-  EmulatorFault,
-  EmulatorVerdict,
-  FaultScope,
-  ProviderEmulator,
-} from 'idv-providers/testing';
+  type AdvanceableClock,
+  createTestClock,
+  type EmulatorDelivery,
+  type EmulatorFault,
+  type EmulatorVerdict,
+  FaultQueue,
+  type FaultScope,
+  type ProviderEmulator,
+} from 'idv-providers/emulator-kit';
 import type { RequestHandler } from 'msw';
-import { type AdvanceableClock, manualClock } from './clock';
 import { OnfidoEngine } from './engine';
-import { FaultQueue } from './faults';
 import { sha256Hex } from './files';
-import { createHandlers, type RequestLogEntry } from './handlers';
+import { createHandlers, type RequestLogEntry, servedRealms } from './handlers';
 import { customerJourney } from './journey';
-import { type OnfidoOutcome, REASON_RECIPES } from './outcomes';
 import { newWebhookToken } from './routes-studio';
-import type { RealmInfo } from './views';
+import { type OnfidoOutcome, REASON_RECIPES } from './verdicts';
+import { FAULT_ANSWERS, type RealmInfo } from './views';
 
-export type { AdvanceableClock as OnfidoEmulatorClock } from './clock';
+export type { AdvanceableClock as OnfidoEmulatorClock } from 'idv-providers/emulator-kit';
 export type { RequestLogEntry as OnfidoRequestLogEntry } from './handlers';
 export {
   type OnfidoOutcome,
   type OnfidoReportOutcome,
   REASON_RECIPES as ONFIDO_REASON_RECIPES,
   STANDARD_BREAKDOWNS as ONFIDO_STANDARD_BREAKDOWNS,
-} from './outcomes';
+} from './verdicts';
 
 /** The workflow id the emulator knows unless told others. */
 export const ONFIDO_EMULATED_WORKFLOW_ID = '7a1f4c2e-5b7d-4e3a-9c1f-0d2e3f4a5b6c';
@@ -75,7 +70,11 @@ export interface OnfidoEmulatorOptions {
   verificationSiteUrl?: string | undefined;
   /** The URL of the webhook registered up front (its token is `config().webhookToken`). */
   webhookUrl?: string | undefined;
-  /** The emulator's time. Default: a manual clock at 2026-01-01T00:00:00Z, shared through `config()`. */
+  /**
+   * The emulator's time, shared with the adapter through `config()`. Default:
+   * the kit's `createTestClock()` (manual, at 2026-01-01T00:00:00Z), the default
+   * of every emulator.
+   */
   clock?: AdvanceableClock | undefined;
   /** Complete checks as soon as they are created. Default `true`. */
   autoCompleteChecks?: boolean | undefined;
@@ -127,25 +126,12 @@ export interface OnfidoEmulator extends ProviderEmulator {
   checks(applicantId: string): EmulatedCheck[];
 }
 
-function realms(custom: string | undefined): RealmInfo[] {
-  const out: RealmInfo[] = (Object.keys(ONFIDO_BASE_URLS) as OnfidoRegion[]).map((name) => ({
-    name,
-    baseUrl: ONFIDO_BASE_URLS[name],
-    basePath: new URL(ONFIDO_BASE_URLS[name]).pathname,
-  }));
-  if (custom !== undefined) {
-    const baseUrl = custom.replace(/\/+$/, '');
-    out.push({ name: 'custom', baseUrl, basePath: new URL(baseUrl).pathname.replace(/\/+$/, '') });
-  }
-  return out;
-}
-
 /** Creates an Onfido emulator. Install `emulator.handlers` in an MSW server. */
 export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): OnfidoEmulator {
   const apiToken = options.apiToken ?? `api_sandbox.${randomBytes(24).toString('base64url')}`;
   const region = options.region ?? 'EU';
-  const clock = options.clock ?? manualClock(Date.UTC(2026, 0, 1));
-  const allRealms = realms(options.baseUrl);
+  const clock = options.clock ?? createTestClock();
+  const allRealms = servedRealms(options.baseUrl);
   const home = allRealms.find(
     (r) => r.name === (options.baseUrl === undefined ? region : 'custom'),
   );
@@ -161,7 +147,7 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
     deliver: options.deliver,
     workflowReports: options.workflowReports ?? ['document', 'facial_similarity_photo'],
   });
-  const faults = new FaultQueue();
+  const faults = new FaultQueue(FAULT_ANSWERS);
   const log: RequestLogEntry[] = [];
   const realmByName = new Map(allRealms.map((r) => [r.name, r]));
   const realmOf = (name: string): RealmInfo => realmByName.get(name) as RealmInfo;

@@ -5,14 +5,14 @@
  * @module
  */
 import type { ExtractedPerson } from 'idv-providers';
+import type { ApplicantRecord, ReportRecord } from './state';
 import {
   familyOf,
   type OnfidoOutcome,
   type OnfidoReportOutcome,
   resultOf,
   STANDARD_BREAKDOWNS,
-} from './outcomes';
-import type { ApplicantRecord, ReportRecord } from './state';
+} from './verdicts';
 
 /** The person on the document when a test chose none: the applicant's name and sample details. */
 export function samplePerson(applicant: ApplicantRecord): ExtractedPerson {

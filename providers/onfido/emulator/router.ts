@@ -1,8 +1,10 @@
 /**
- * A small router over the emulated API's paths, and request helpers.
+ * What a route handler gets, the kit's router bound to it, and request
+ * helpers.
  *
  * @module
  */
+import { type Route as KitRoute, route as kitRoute } from 'idv-providers/emulator-kit';
 import type { OnfidoEngine } from './engine';
 import type { ApplicantRecord } from './state';
 import { onfidoError, type RealmInfo, validationError } from './views';
@@ -17,17 +19,12 @@ export interface RouteContext {
   engine: OnfidoEngine;
 }
 
-/** One route: a method and a path pattern relative to the base path (`/checks/([^/]+)`). */
-export interface Route {
-  method: string;
-  pattern: RegExp;
-  handle(ctx: RouteContext): Response | Promise<Response>;
-}
+/** One route of the emulated API. */
+export type Route = KitRoute<RouteContext>;
 
-/** Declares a route; `path` is a pattern such as `/checks/:id/download`. */
+/** Declares a route; `path` is relative to the base path, such as `/checks/:id/download`. */
 export function route(method: string, path: string, handle: Route['handle']): Route {
-  const pattern = new RegExp(`^${path.replace(/:[a-z_]+/g, '([^/]+)')}/?$`);
-  return { method, pattern, handle };
+  return kitRoute(method, path, handle);
 }
 
 /** The JSON body of a request, or an error answer when it is not JSON. */
@@ -52,6 +49,14 @@ export function applicantParam(ctx: RouteContext, value: unknown): ApplicantReco
   }
   const applicant = ctx.engine.state.find(ctx.engine.state.applicants, ctx.realm.name, value);
   return applicant ?? validationError({ applicant_id: ['not found'] });
+}
+
+/** The record of `map` the path's first id names, if it belongs to the request's realm. */
+export function pathRecord<T extends { realm: string }>(
+  ctx: RouteContext,
+  map: Map<string, T>,
+): T | undefined {
+  return ctx.engine.state.find(map, ctx.realm.name, ctx.params[0] as string);
 }
 
 /** A non-empty string field, or `undefined`. */

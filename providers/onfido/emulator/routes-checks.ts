@@ -4,10 +4,10 @@
  * @module
  */
 import { HttpResponse } from 'msw';
-import { REPORT_NAMES, sandboxOutcome } from './outcomes';
-import { applicantParam, jsonBody, type Route, route, text } from './router';
+import { applicantParam, jsonBody, pathRecord, type Route, route, text } from './router';
 import type { ReportRecord } from './state';
-import { applicantView, checkView, notFound, reportView, validationError } from './views';
+import { REPORT_NAMES, sandboxOutcome } from './verdicts';
+import { applicantView, checkView, findOr404, reportView, validationError } from './views';
 
 const FORBIDDEN_NAME_CHARACTERS = /[\^!#$%*=<>;{}"]/;
 
@@ -66,16 +66,11 @@ const listApplicants = route('GET', '/applicants', (ctx) => {
   );
 });
 
-const getApplicant = route('GET', '/applicants/:id', (ctx) => {
-  const applicant = ctx.engine.state.find(
-    ctx.engine.state.applicants,
-    ctx.realm.name,
-    ctx.params[0] as string,
-  );
-  return applicant === undefined
-    ? notFound('applicant')
-    : HttpResponse.json(applicantView(applicant, ctx.realm));
-});
+const getApplicant = route('GET', '/applicants/:id', (ctx) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.applicants), 'applicant', (applicant) =>
+    HttpResponse.json(applicantView(applicant, ctx.realm)),
+  ),
+);
 
 const sdkToken = route('POST', '/sdk_token', async (ctx) => {
   const body = await jsonBody(ctx.request);
@@ -157,36 +152,29 @@ const listChecks = route('GET', '/checks', (ctx) => {
   return HttpResponse.json({ checks: checks.map((c) => checkView(c, ctx.realm)) });
 });
 
-const getCheck = route('GET', '/checks/:id', (ctx) => {
-  const check = ctx.engine.state.find(
-    ctx.engine.state.checks,
-    ctx.realm.name,
-    ctx.params[0] as string,
-  );
-  return check === undefined ? notFound('check') : HttpResponse.json(checkView(check, ctx.realm));
-});
+const getCheck = route('GET', '/checks/:id', (ctx) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.checks), 'check', (check) =>
+    HttpResponse.json(checkView(check, ctx.realm)),
+  ),
+);
 
 const listReports = route('GET', '/reports', (ctx) => {
   const checkId = ctx.url.searchParams.get('check_id');
   if (checkId === null || checkId === '') return validationError({ check_id: ["can't be blank"] });
   const check = ctx.engine.state.find(ctx.engine.state.checks, ctx.realm.name, checkId);
-  if (check === undefined) return notFound('check');
-  const reports = check.reportIds
-    .map((id) => ctx.engine.state.reports.get(id))
-    .filter((r): r is ReportRecord => r !== undefined);
-  return HttpResponse.json({ reports: reports.map((r) => reportView(r, ctx.realm)) });
+  return findOr404(check, 'check', (found) => {
+    const reports = found.reportIds
+      .map((id) => ctx.engine.state.reports.get(id))
+      .filter((r): r is ReportRecord => r !== undefined);
+    return HttpResponse.json({ reports: reports.map((r) => reportView(r, ctx.realm)) });
+  });
 });
 
-const getReport = route('GET', '/reports/:id', (ctx) => {
-  const report = ctx.engine.state.find(
-    ctx.engine.state.reports,
-    ctx.realm.name,
-    ctx.params[0] as string,
-  );
-  return report === undefined
-    ? notFound('report')
-    : HttpResponse.json(reportView(report, ctx.realm));
-});
+const getReport = route('GET', '/reports/:id', (ctx) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.reports), 'report', (report) =>
+    HttpResponse.json(reportView(report, ctx.realm)),
+  ),
+);
 
 /** Applicant, SDK token, check and report routes. */
 export const checkRoutes: readonly Route[] = [

@@ -5,9 +5,9 @@
  * @module
  */
 import { HttpResponse } from 'msw';
-import { applicantParam, type Route, type RouteContext, route, text } from './router';
+import { applicantParam, pathRecord, type Route, type RouteContext, route, text } from './router';
 import type { FileRecord } from './state';
-import { fileView, notFound, validationError } from './views';
+import { fileView, findOr404, validationError } from './views';
 
 const DOCUMENT_TYPES = new Set([
   'passport',
@@ -72,34 +72,29 @@ function list(kind: FileRecord['kind']): Route {
 }
 
 function fileOf(ctx: RouteContext, kind: FileRecord['kind']): FileRecord | undefined {
-  const file = ctx.engine.state.find(
-    ctx.engine.state.files,
-    ctx.realm.name,
-    ctx.params[0] as string,
-  );
+  const file = pathRecord(ctx, ctx.engine.state.files);
   return file?.kind === kind ? file : undefined;
 }
 
 function show(kind: FileRecord['kind']): Route {
-  return route('GET', `/${kind}/:id`, (ctx) => {
-    const file = fileOf(ctx, kind);
-    return file === undefined ? notFound(kind) : HttpResponse.json(fileView(file, ctx.realm));
-  });
+  return route('GET', `/${kind}/:id`, (ctx) =>
+    findOr404(fileOf(ctx, kind), kind, (file) => HttpResponse.json(fileView(file, ctx.realm))),
+  );
 }
 
 function download(kind: FileRecord['kind']): Route {
-  return route('GET', `/${kind}/:id/download`, (ctx) => {
-    const file = fileOf(ctx, kind);
-    if (file === undefined) return notFound(kind);
-    const headers = {
-      'Content-Type': file.mime,
-      'Content-Length': String(file.size),
-      'Content-Disposition': `attachment; filename="${file.fileName}"`,
-    };
-    const body =
-      file.generated === undefined ? (file.bytes as Uint8Array) : file.generated.stream();
-    return new HttpResponse(body, { status: 200, headers });
-  });
+  return route('GET', `/${kind}/:id/download`, (ctx) =>
+    findOr404(fileOf(ctx, kind), kind, (file) => {
+      const headers = {
+        'Content-Type': file.mime,
+        'Content-Length': String(file.size),
+        'Content-Disposition': `attachment; filename="${file.fileName}"`,
+      };
+      const body =
+        file.generated === undefined ? (file.bytes as Uint8Array) : file.generated.stream();
+      return new HttpResponse(body, { status: 200, headers });
+    }),
+  );
 }
 
 /** Document, live photo and live video routes. */

@@ -5,8 +5,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpResponse } from 'msw';
-import { applicantParam, jsonBody, type Route, route, text } from './router';
-import { notFound, onfidoError, runView, validationError, webhookView } from './views';
+import { applicantParam, jsonBody, pathRecord, type Route, route, text } from './router';
+import { findOr404, runView, validationError, webhookView } from './views';
 
 /** Event names a webhook may subscribe to (API v3.6). */
 export const WEBHOOK_EVENTS: ReadonlySet<string> = new Set([
@@ -61,14 +61,11 @@ export function studioRoutes(knownWorkflows: ReadonlySet<string>): readonly Rout
     return HttpResponse.json(runs.map(runView));
   });
 
-  const getRun = route('GET', '/workflow_runs/:id', (ctx) => {
-    const run = ctx.engine.state.find(
-      ctx.engine.state.runs,
-      ctx.realm.name,
-      ctx.params[0] as string,
-    );
-    return run === undefined ? notFound('workflow run') : HttpResponse.json(runView(run));
-  });
+  const getRun = route('GET', '/workflow_runs/:id', (ctx) =>
+    findOr404(pathRecord(ctx, ctx.engine.state.runs), 'workflow run', (run) =>
+      HttpResponse.json(runView(run)),
+    ),
+  );
 
   return [createRun, listRuns, getRun];
 }
@@ -120,25 +117,18 @@ const listWebhooks = route('GET', '/webhooks', (ctx) => {
   return HttpResponse.json({ webhooks: hooks.map((w) => webhookView(w, ctx.realm)) });
 });
 
-const getWebhook = route('GET', '/webhooks/:id', (ctx) => {
-  const hook = ctx.engine.state.find(
-    ctx.engine.state.webhooks,
-    ctx.realm.name,
-    ctx.params[0] as string,
-  );
-  return hook === undefined ? notFound('webhook') : HttpResponse.json(webhookView(hook, ctx.realm));
-});
+const getWebhook = route('GET', '/webhooks/:id', (ctx) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.webhooks), 'webhook', (hook) =>
+    HttpResponse.json(webhookView(hook, ctx.realm)),
+  ),
+);
 
-const deleteWebhook = route('DELETE', '/webhooks/:id', (ctx) => {
-  const hook = ctx.engine.state.find(
-    ctx.engine.state.webhooks,
-    ctx.realm.name,
-    ctx.params[0] as string,
-  );
-  if (hook === undefined) return notFound('webhook');
-  ctx.engine.state.webhooks.delete(hook.id);
-  return new HttpResponse(null, { status: 204 });
-});
+const deleteWebhook = route('DELETE', '/webhooks/:id', (ctx) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.webhooks), 'webhook', (hook) => {
+    ctx.engine.state.webhooks.delete(hook.id);
+    return new HttpResponse(null, { status: 204 });
+  }),
+);
 
 /** Webhook registration routes. */
 export const webhookRoutes: readonly Route[] = [
@@ -147,8 +137,3 @@ export const webhookRoutes: readonly Route[] = [
   getWebhook,
   deleteWebhook,
 ];
-
-/** The answer for a request to a path the API does not have. */
-export function unknownRoute(method: string, path: string): Response {
-  return onfidoError(404, 'resource_not_found', `No route matches ${method} ${path}`);
-}

@@ -7,7 +7,7 @@
  */
 import type { ExtractedPerson } from 'idv-providers';
 import type { GeneratedFile } from './files';
-import type { OnfidoOutcome } from './outcomes';
+import type { OnfidoOutcome } from './verdicts';
 
 /** An applicant. */
 export interface ApplicantRecord {

@@ -1,8 +1,10 @@
 /**
- * The JSON Onfido answers with for each record, and its error bodies.
+ * The JSON Onfido answers with for each record, and its error bodies (those
+ * of injected faults included).
  *
  * @module
  */
+import { createFindOr404, type FaultAnswers, type FindOr404 } from 'idv-providers/emulator-kit';
 import { HttpResponse } from 'msw';
 import type {
   ApplicantRecord,
@@ -160,7 +162,46 @@ export function validationError(fields: Record<string, string[]>): Response {
   );
 }
 
-/** 404 for an unknown id or route. */
+/** 404 for an unknown id. */
 export function notFound(what = 'resource'): Response {
   return onfidoError(404, 'resource_not_found', `The requested ${what} could not be found`);
 }
+
+/** Answers with the record's view, or Onfido's 404 naming what is missing. */
+export const findOr404: FindOr404 = createFindOr404(notFound);
+
+/** The answer for a request to a path the API does not have. */
+export function unknownRoute(method: string, path: string): Response {
+  return onfidoError(404, 'resource_not_found', `No route matches ${method} ${path}`);
+}
+
+/** Onfido's answer to a missing or wrong API token. */
+export function unauthorized(): Response {
+  return onfidoError(
+    401,
+    'authorization_error',
+    'Authorization error: please re-check your credentials',
+  );
+}
+
+function statusBody(status: number): { type: string; message: string } {
+  if (status === 429) {
+    return { type: 'rate_limit', message: 'Rate limit exceeded. Please try again later.' };
+  }
+  if (status >= 500) {
+    return { type: 'internal_server_error', message: 'Something went wrong on our side' };
+  }
+  return { type: 'error', message: `Request failed with status ${status}` };
+}
+
+/** Onfido's side of the kit's fault queue. */
+export const FAULT_ANSWERS: FaultAnswers = {
+  status(status, headers) {
+    const body = statusBody(status);
+    return onfidoError(status, body.type, body.message, {}, headers);
+  },
+  unexpectedShape: { data: { object: 'unexpected' } },
+  // A JSON answer cut in half ends early (the client reads malformed JSON); a
+  // download keeps its Content-Length and loses its connection halfway.
+  truncatedJson: 'ends-early',
+};

@@ -6,16 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpResponse } from 'msw';
-import {
-  basicCredentials,
-  type EmulatorContext,
-  jsonBody,
-  linkRegion,
-  randomToken,
-  timestamp,
-} from './context';
-import { problem } from './faults';
+import { type EmulatorContext, linkRegion, randomToken, timestamp } from './context';
+import { basicCredentials, jsonBody, type Route, type RouteContext, route } from './router';
 import type { Account, Execution, RegionKey } from './state';
+import { executionView, findOr404, problem } from './views';
 
 /** Characters Jumio refuses in `customerInternalReference`. */
 const FORBIDDEN = /[<>"/;`%{}|]/;
@@ -23,21 +17,13 @@ const LIFETIME = /^(\d+)([mhd])$/;
 const MINUTES: Readonly<Record<string, number>> = { m: 1, h: 60, d: 1440 };
 
 /** `POST /oauth2/token`. */
-export async function tokenRoute(
-  context: EmulatorContext,
-  region: RegionKey,
-  request: Request,
-  path: string,
-): Promise<Response> {
-  if (request.method !== 'POST' || path !== '/oauth2/token') {
-    return problem(404, 'No such endpoint');
-  }
-  context.state.tokenRequests++;
+async function issueToken({ emulator, region, request }: RouteContext): Promise<Response> {
+  emulator.state.tokenRequests++;
   const credentials = basicCredentials(request);
   if (
     credentials === undefined ||
-    credentials.user !== context.clientId ||
-    credentials.password !== context.clientSecret
+    credentials.user !== emulator.clientId ||
+    credentials.password !== emulator.clientSecret
   ) {
     return HttpResponse.json(
       { error: 'invalid_client', error_description: 'Bad client credentials' },
@@ -49,15 +35,15 @@ export async function tokenRoute(
     return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 });
   }
   const token = randomToken(32);
-  context.state.tokens.set(token, {
+  emulator.state.tokens.set(token, {
     token,
     region,
-    expiresAt: context.now() + context.tokenLifetimeSeconds * 1000,
+    expiresAt: emulator.now() + emulator.tokenLifetimeSeconds * 1000,
     revoked: false,
   });
   return HttpResponse.json({
     access_token: token,
-    expires_in: context.tokenLifetimeSeconds,
+    expires_in: emulator.tokenLifetimeSeconds,
     token_type: 'Bearer',
   });
 }
@@ -122,33 +108,17 @@ function lifetimeMinutes(body: Record<string, unknown>): number {
   return match === null ? 30 : Number(match[1]) * (MINUTES[match[2] ?? ''] ?? 1);
 }
 
-/** `POST /api/v1/accounts` and `PUT /api/v1/accounts/{id}`. */
-export async function accountRoute(
-  context: EmulatorContext,
-  region: RegionKey,
-  request: Request,
-  path: string,
+/** Starts a transaction on `account`, a new one when `undefined`. */
+async function startTransaction(
+  { emulator, region, request }: RouteContext,
+  existing: Account | undefined,
 ): Promise<Response> {
-  const put = /^\/api\/v1\/accounts\/([^/]+)$/.exec(path);
-  const isCreate = request.method === 'POST' && path === '/api/v1/accounts';
-  const isUpdate = request.method === 'PUT' && put !== null;
-  if (!isCreate && !isUpdate) return problem(404, 'No such endpoint');
-
-  let account: Account | undefined;
-  if (isUpdate) {
-    account = context.state.accounts.get(put?.[1] ?? '');
-    if (account === undefined || account.region !== region) {
-      return problem(404, 'Account not found');
-    }
-  }
   const body = await jsonBody(request);
   const invalid = validateAccountBody(body);
   if (invalid !== undefined || body === undefined) return problem(400, invalid ?? 'Bad request');
 
-  if (account === undefined) {
-    account = { id: randomUUID(), region, executions: [] };
-    context.state.accounts.set(account.id, account);
-  }
+  const account = existing ?? { id: randomUUID(), region, executions: [] };
+  emulator.state.accounts.set(account.id, account);
   const web = (body['web'] ?? {}) as Record<string, unknown>;
   const locale = typeof web['locale'] === 'string' ? web['locale'] : 'en';
   const definitionKey = Number((body['workflowDefinition'] as { key: unknown }).key);
@@ -161,7 +131,7 @@ export async function accountRoute(
     customerInternalReference: String(body['customerInternalReference']),
     userReference: typeof body['userReference'] === 'string' ? body['userReference'] : undefined,
     callbackUrl: typeof body['callbackUrl'] === 'string' ? body['callbackUrl'] : undefined,
-    createdAt: timestamp(context),
+    createdAt: timestamp(emulator),
     requestBody: body,
     credentials: [
       { id: randomUUID(), category: 'ID', parts: [] },
@@ -170,15 +140,15 @@ export async function accountRoute(
     ],
   };
   account.executions.push(execution);
-  context.state.executions.set(execution.id, execution);
+  emulator.state.executions.set(execution.id, execution);
 
   const authorizationToken = randomToken(48);
-  const expiry = new Date(context.now() + lifetimeMinutes(body) * 60_000).toISOString();
+  const expiry = new Date(emulator.now() + lifetimeMinutes(body) * 60_000).toISOString();
   return HttpResponse.json({
-    timestamp: timestamp(context),
+    timestamp: timestamp(emulator),
     account: { id: account.id },
     web: {
-      href: `https://${context.tenant}.web.${linkRegion(region)}.jumio.ai/web/v4/app?authorizationToken=${authorizationToken}&locale=${locale}`,
+      href: `https://${emulator.tenant}.web.${linkRegion(region)}.jumio.ai/web/v4/app?authorizationToken=${authorizationToken}&locale=${locale}`,
       ...(typeof web['successUrl'] === 'string' ? { successUrl: web['successUrl'] } : {}),
       ...(typeof web['errorUrl'] === 'string' ? { errorUrl: web['errorUrl'] } : {}),
     },
@@ -195,77 +165,67 @@ export async function accountRoute(
   });
 }
 
-function detailsJson(execution: Execution): Record<string, unknown> {
-  return {
-    workflow: {
-      id: execution.id,
-      status: execution.status,
-      definitionKey: String(execution.definitionKey),
-      ...(execution.userReference === undefined ? {} : { userReference: execution.userReference }),
-      customerInternalReference: execution.customerInternalReference,
-    },
-    account: { id: execution.accountId },
-    createdAt: execution.createdAt,
-    ...(execution.startedAt === undefined ? {} : { startedAt: execution.startedAt }),
-    ...(execution.completedAt === undefined ? {} : { completedAt: execution.completedAt }),
-    credentials: execution.credentials
-      .filter((c) => c.parts.length > 0)
-      .map((c) => ({
-        id: c.id,
-        category: c.category,
-        parts: c.parts.map((p) => ({
-          classifier: p.classifier,
-          ...(p.href === undefined ? {} : { href: p.href }),
-        })),
-      })),
-    ...(execution.decision === undefined ? {} : { decision: execution.decision }),
-    ...(execution.capabilities === undefined ? {} : { capabilities: execution.capabilities }),
-  };
+/** The workflow execution the path names, if it belongs to the account and region named. */
+function executionOf({ emulator, region, params }: RouteContext): Execution | undefined {
+  const found = emulator.state.executions.get(params[1] as string);
+  return found !== undefined && found.accountId === params[0] && found.region === region
+    ? found
+    : undefined;
 }
 
-/** The retrieval API: workflow details, status and credential parts. */
-export function retrievalRoute(
-  context: EmulatorContext,
-  region: RegionKey,
-  request: Request,
-  path: string,
-): Response {
-  if (request.method !== 'GET') return problem(404, 'No such endpoint');
-  const retrieval = context.hosts[region]?.retrieval ?? '';
-  const execution = /^\/api\/v1\/accounts\/([^/]+)\/workflow-executions\/([^/]+)(\/status)?$/.exec(
-    path,
-  );
-  if (execution !== null) {
-    const found = context.state.executions.get(execution[2] ?? '');
-    if (found === undefined || found.accountId !== execution[1] || found.region !== region) {
-      return problem(404, 'Workflow execution not found');
-    }
-    if (execution[3] === undefined) return HttpResponse.json(detailsJson(found));
-    return HttpResponse.json({
-      account: { id: found.accountId, href: `${retrieval}/api/v1/accounts/${found.accountId}` },
-      workflowExecution: {
-        id: found.id,
-        href: `${retrieval}/api/v1/accounts/${found.accountId}/workflow-executions/${found.id}`,
-        definitionKey: String(found.definitionKey),
-        status: found.status,
-      },
-    });
-  }
-  const part = /^\/api\/v1\/accounts\/([^/]+)\/credentials\/([^/]+)\/parts\/([^/]+)$/.exec(path);
-  if (part !== null) {
-    const account = context.state.accounts.get(part[1] ?? '');
-    const owned = account?.executions.some((e) => e.credentials.some((c) => c.id === part[2]));
-    const image = context.state.images.get(`${part[2]}:${part[3]}`);
-    if (account === undefined || account.region !== region || !owned || image === undefined) {
-      return problem(404, 'Credential part not found');
-    }
-    return new HttpResponse(image.bytes.slice().buffer, {
-      status: 200,
-      headers: {
-        'Content-Type': image.contentType,
-        'Content-Length': String(image.bytes.byteLength),
-      },
-    });
-  }
-  return problem(404, 'No such endpoint');
-}
+/** The auth host's routes. */
+export const authRoutes: readonly Route[] = [route('POST', '/oauth2/token', issueToken)];
+
+/** The account host's routes: `POST /api/v1/accounts` and `PUT /api/v1/accounts/{id}`. */
+export const accountRoutes: readonly Route[] = [
+  route('POST', '/api/v1/accounts', (ctx) => startTransaction(ctx, undefined)),
+  route('PUT', '/api/v1/accounts/:id', (ctx) => {
+    const account = ctx.emulator.state.accounts.get(ctx.params[0] as string);
+    return findOr404(account?.region === ctx.region ? account : undefined, 'Account', (found) =>
+      startTransaction(ctx, found),
+    );
+  }),
+];
+
+/** The retrieval host's routes: workflow details, status and credential parts. */
+export const retrievalRoutes: readonly Route[] = [
+  route('GET', '/api/v1/accounts/:account/workflow-executions/:execution', (ctx) =>
+    findOr404(executionOf(ctx), 'Workflow execution', (found) =>
+      HttpResponse.json(executionView(found)),
+    ),
+  ),
+  route('GET', '/api/v1/accounts/:account/workflow-executions/:execution/status', (ctx) =>
+    findOr404(executionOf(ctx), 'Workflow execution', (found) => {
+      const retrieval = ctx.emulator.hosts[ctx.region]?.retrieval ?? '';
+      const accountHref = `${retrieval}/api/v1/accounts/${found.accountId}`;
+      return HttpResponse.json({
+        account: { id: found.accountId, href: accountHref },
+        workflowExecution: {
+          id: found.id,
+          href: `${accountHref}/workflow-executions/${found.id}`,
+          definitionKey: String(found.definitionKey),
+          status: found.status,
+        },
+      });
+    }),
+  ),
+  route('GET', '/api/v1/accounts/:account/credentials/:credential/parts/:classifier', (ctx) => {
+    const [accountId, credentialId, classifier] = ctx.params as [string, string, string];
+    const account = ctx.emulator.state.accounts.get(accountId);
+    const owned = account?.executions.some((e) => e.credentials.some((c) => c.id === credentialId));
+    const image = ctx.emulator.state.images.get(`${credentialId}:${classifier}`);
+    const visible = account?.region === ctx.region && owned === true ? image : undefined;
+    return findOr404(
+      visible,
+      'Credential part',
+      (found) =>
+        new HttpResponse(found.bytes.slice().buffer, {
+          status: 200,
+          headers: {
+            'Content-Type': found.contentType,
+            'Content-Length': String(found.bytes.byteLength),
+          },
+        }),
+    );
+  }),
+];

@@ -6,16 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpResponse } from 'msw';
-import {
-  basicCredentials,
-  type EmulatorContext,
-  jsonBody,
-  randomToken,
-  timestamp,
-} from './context';
-import { problem } from './faults';
-import type { RegionKey, Scan } from './state';
-import { buildScanData, SAMPLE_PERSON } from './verdicts';
+import { type EmulatorContext, randomToken, timestamp } from './context';
+import { basicCredentials, jsonBody, type Route, type RouteContext, route } from './router';
+import type { Scan } from './state';
+import { SAMPLE_PERSON } from './verdicts';
+import { findOr404, problem, scanDataView } from './views';
 
 const WORKFLOW_IDS = new Set([100, 101, 102, 200, 201, 202]);
 const TENANT_HOST: Readonly<Record<string, string>> = {
@@ -56,7 +51,7 @@ function validateInitiate(body: Record<string, unknown> | undefined): string | u
   return undefined;
 }
 
-async function initiate(context: EmulatorContext, region: RegionKey, request: Request) {
+async function initiate({ emulator, region, request }: RouteContext): Promise<Response> {
   const body = await jsonBody(request);
   const invalid = validateInitiate(body);
   if (invalid !== undefined || body === undefined) return problem(400, invalid ?? 'Bad request');
@@ -67,77 +62,91 @@ async function initiate(context: EmulatorContext, region: RegionKey, request: Re
     customerInternalReference: String(body['customerInternalReference']),
     userReference: String(body['userReference']),
     callbackUrl: typeof body['callbackUrl'] === 'string' ? body['callbackUrl'] : undefined,
-    createdAt: timestamp(context),
+    createdAt: timestamp(emulator),
     requestBody: body,
     images: [],
   };
-  context.state.scans.set(scan.reference, scan);
+  emulator.state.scans.set(scan.reference, scan);
   const locale = typeof body['locale'] === 'string' ? body['locale'] : 'en';
   const host = TENANT_HOST[region] ?? 'netverify.com';
   return HttpResponse.json({
-    timestamp: timestamp(context),
+    timestamp: timestamp(emulator),
     transactionReference: scan.reference,
-    redirectUrl: `https://${context.tenant}.${host}/web/v4/app?locale=${locale}&authorizationToken=${randomToken(48)}`,
+    redirectUrl: `https://${emulator.tenant}.${host}/web/v4/app?locale=${locale}&authorizationToken=${randomToken(48)}`,
   });
 }
 
-/** Every route of a Netverify host. */
-export async function netverifyRoute(
-  context: EmulatorContext,
-  region: RegionKey,
-  request: Request,
+/** A scan route: the scan the path names (in the host's region), or Jumio's 404. */
+function scanRoute(
   path: string,
-): Promise<Response> {
-  if (request.method === 'POST' && path.replace(/\/$/, '') === '/api/v4/initiate') {
-    return initiate(context, region, request);
-  }
-  const match = /^\/api\/netverify\/v2\/scans\/([^/]+)(\/data|\/images(?:\/([^/]+))?)?$/.exec(path);
-  if (request.method !== 'GET' || match === null) return problem(404, 'No such endpoint');
-  const scan = context.state.scans.get(match[1] ?? '');
-  if (scan === undefined || scan.region !== region) return problem(404, 'Scan not found');
-  const origin = context.hosts[region]?.netverify ?? '';
-  const sub = match[2];
-  if (sub === undefined) {
-    return HttpResponse.json({
-      timestamp: timestamp(context),
+  answer: (scan: Scan, ctx: RouteContext) => Response | Promise<Response>,
+): Route {
+  return route('GET', `/api/netverify/v2/scans/:reference${path}`, (ctx) => {
+    const scan = ctx.emulator.state.scans.get(ctx.params[0] as string);
+    return findOr404(scan?.region === ctx.region ? scan : undefined, 'Scan', (found) =>
+      answer(found, ctx),
+    );
+  });
+}
+
+/** A finished scan's route: a pending scan has no data or images yet. */
+function finishedScanRoute(
+  path: string,
+  answer: (scan: Scan, ctx: RouteContext) => Response | Promise<Response>,
+): Route {
+  return scanRoute(path, (scan, ctx) =>
+    scan.status === 'PENDING' ? problem(404, 'Scan is pending') : answer(scan, ctx),
+  );
+}
+
+/** Every route of a Netverify host. */
+export const netverifyRoutes: readonly Route[] = [
+  route('POST', '/api/v4/initiate', initiate),
+  scanRoute('', (scan, { emulator }) =>
+    HttpResponse.json({
+      timestamp: timestamp(emulator),
       scanReference: scan.reference,
       status: scan.status,
-    });
-  }
-  if (scan.status === 'PENDING') return problem(404, 'Scan is pending');
-  if (sub === '/data') {
+    }),
+  ),
+  finishedScanRoute('/data', (scan, { emulator }) => {
     const verdict = scan.verdict ?? {
       verificationStatus: 'APPROVED_VERIFIED',
       person: SAMPLE_PERSON,
     };
     return HttpResponse.json(
-      buildScanData(scan.reference, verdict, {
-        status: scan.status,
+      scanDataView(scan.reference, verdict, {
+        status: scan.status as 'DONE' | 'FAILED',
         createdAt: scan.createdAt,
         userReference: scan.userReference,
         merchantReference: scan.customerInternalReference,
-        now: timestamp(context),
+        now: timestamp(emulator),
       }),
     );
-  }
-  const classifier = match[3];
-  if (classifier === undefined) {
+  }),
+  finishedScanRoute('/images', (scan, { emulator, region }) => {
+    const origin = emulator.hosts[region]?.netverify ?? '';
     return HttpResponse.json({
-      timestamp: timestamp(context),
+      timestamp: timestamp(emulator),
       scanReference: scan.reference,
       images: scan.images.map((c) => ({
         classifier: c,
         href: `${origin}/api/netverify/v2/scans/${scan.reference}/images/${c}`,
       })),
     });
-  }
-  const image = context.state.images.get(`${scan.reference}:${classifier}`);
-  if (image === undefined) return problem(404, 'Image not found');
-  return new HttpResponse(image.bytes.slice().buffer, {
-    status: 200,
-    headers: {
-      'Content-Type': image.contentType,
-      'Content-Length': String(image.bytes.byteLength),
-    },
-  });
-}
+  }),
+  finishedScanRoute('/images/:classifier', (scan, { emulator, params }) =>
+    findOr404(
+      emulator.state.images.get(`${scan.reference}:${params[1]}`),
+      'Image',
+      (image) =>
+        new HttpResponse(image.bytes.slice().buffer, {
+          status: 200,
+          headers: {
+            'Content-Type': image.contentType,
+            'Content-Length': String(image.bytes.byteLength),
+          },
+        }),
+    ),
+  ),
+];

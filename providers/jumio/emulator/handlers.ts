@@ -1,0 +1,126 @@
+/**
+ * The MSW handlers: one per emulated host (auth, account, retrieval and
+ * Netverify of every region, and the given base URLs), each recording the
+ * request, applying injected faults (the kit's fault queue), refusing
+ * requests without a `User-Agent` or valid credentials, and dispatching to
+ * the host's routes.
+ *
+ * @module
+ */
+import type { JumioRegion } from 'idv-providers';
+import { type FaultQueue, matchRoute } from 'idv-providers/emulator-kit';
+import { http, type RequestHandler } from 'msw';
+import type { EmulatedHosts, EmulatorContext } from './context';
+import { hasUserAgent, headersOf, type Route } from './router';
+import { accountRoutes, authRoutes, checkBearer, retrievalRoutes } from './routes-kyx';
+import { checkBasic, netverifyRoutes } from './routes-netverify';
+import type { RegionKey } from './state';
+import { problem } from './views';
+
+/** Every KYX region; each is emulated. */
+export const REGIONS: readonly JumioRegion[] = ['amer-1', 'emea-1', 'apac-1'];
+
+const NETVERIFY_HOSTS: Readonly<Record<JumioRegion, string>> = {
+  'amer-1': 'https://netverify.com',
+  'emea-1': 'https://lon.netverify.com',
+  'apac-1': 'https://core-sgp.jumio.com',
+};
+
+type HostKind = keyof EmulatedHosts;
+
+const ROUTES: Readonly<Record<HostKind, readonly Route[]>> = {
+  auth: authRoutes,
+  account: accountRoutes,
+  retrieval: retrievalRoutes,
+  netverify: netverifyRoutes,
+};
+
+/** Base URLs to emulate besides the regional hosts. */
+export interface CustomHosts {
+  auth?: string | undefined;
+  account?: string | undefined;
+  retrieval?: string | undefined;
+  netverify?: string | undefined;
+}
+
+/** The hosts of every region, and `custom` ones (falling back to `region`'s) when given. */
+export function emulatedHosts(
+  region: JumioRegion,
+  custom: CustomHosts | undefined,
+): Record<string, EmulatedHosts> {
+  const hosts: Record<string, EmulatedHosts> = {};
+  for (const r of REGIONS) {
+    hosts[r] = {
+      auth: `https://auth.${r}.jumio.ai`,
+      account: `https://account.${r}.jumio.ai`,
+      retrieval: `https://retrieval.${r}.jumio.ai`,
+      netverify: NETVERIFY_HOSTS[r],
+    };
+  }
+  if (custom !== undefined) {
+    const base = hosts[region] as EmulatedHosts;
+    const trim = (url: string | undefined, fallback: string) =>
+      (url ?? fallback).replace(/\/+$/, '');
+    hosts['custom'] = {
+      auth: trim(custom.auth, base.auth),
+      account: trim(custom.account, base.account),
+      retrieval: trim(custom.retrieval, base.retrieval),
+      netverify: trim(custom.netverify, base.netverify),
+    };
+  }
+  return hosts;
+}
+
+function dispatch(
+  emulator: EmulatorContext,
+  request: Request,
+  region: RegionKey,
+  kind: HostKind,
+  path: string,
+): Response | Promise<Response> {
+  if (!hasUserAgent(request)) {
+    return problem(403, 'A User-Agent header naming the client is required');
+  }
+  const refused =
+    kind === 'auth'
+      ? undefined
+      : kind === 'netverify'
+        ? checkBasic(emulator, request)
+        : checkBearer(emulator, region, request);
+  if (refused !== undefined) return refused;
+  const found = matchRoute(ROUTES[kind], request.method, path);
+  if (found === undefined) return problem(404, 'No such endpoint');
+  return found.route.handle({ request, region, params: found.params, emulator });
+}
+
+/** Builds the handlers for every host in `emulator.hosts`. */
+export function createHandlers(emulator: EmulatorContext, faults: FaultQueue): RequestHandler[] {
+  const handlers: RequestHandler[] = [];
+  const seen = new Set<string>();
+  // The custom host set first, so it wins where it shares an origin with a region.
+  for (const region of ['custom', ...REGIONS] as RegionKey[]) {
+    const set = emulator.hosts[region];
+    if (set === undefined) continue;
+    for (const kind of ['auth', 'account', 'retrieval', 'netverify'] as const) {
+      const base = set[kind];
+      if (seen.has(base)) continue;
+      seen.add(base);
+      const prefix = new URL(base).pathname.replace(/\/+$/, '');
+      handlers.push(
+        http.all(`${base}/*`, ({ request }) => {
+          const path = new URL(request.url).pathname.slice(prefix.length) || '/';
+          emulator.state.requests.push({
+            method: request.method,
+            url: request.url,
+            path,
+            headers: headersOf(request),
+          });
+          return faults.answer(request.method, path, () =>
+            dispatch(emulator, request, region, kind, path),
+          );
+        }),
+      );
+    }
+  }
+  return handlers;
+}
