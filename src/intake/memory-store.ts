@@ -32,6 +32,7 @@ function copy(row: Row): StoredEvent {
   return { ...event, session: { ...row.session } };
 }
 
+/** When a claimable row became due: its lease's end if it was leased, else `nextAttemptAt`. */
 function dueAt(row: Row): number {
   return row.state === 'processing' ? (row.leaseUntil ?? 0) : row.nextAttemptAt;
 }
@@ -102,6 +103,7 @@ export function createMemoryStore(): MemoryEventStore {
             (row.state === 'queued' && row.nextAttemptAt <= now) ||
             (row.state === 'processing' && (row.leaseUntil ?? 0) <= now),
         )
+        // The order EventStore.claim names; the sort is stable, so ties stay in the order recorded.
         .sort((a, b) => dueAt(a) - dueAt(b) || a.receivedAt - b.receivedAt)
         .slice(0, Math.max(0, limit));
       return due.map((row) => {

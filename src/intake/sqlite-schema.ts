@@ -55,6 +55,7 @@ export type Statements = Record<
   | 'insert'
   | 'byId'
   | 'byKey'
+  | 'claimable'
   | 'claim'
   | 'extend'
   | 'complete'
@@ -107,14 +108,19 @@ export function prepareAll(db: SqliteDatabase, t: string): Statements {
     ),
     byId: prepare(`SELECT * FROM ${t} WHERE id = ?`),
     byKey: prepare(`SELECT * FROM ${t} WHERE dedupe_key = ?`),
+    // Claiming is two statements in one write transaction (see the store's `claim`): the due
+    // events in due order, then their update. RETURNING alone would lose an expired lease's due
+    // time (it shows the rows after the update) and gives the rows in no set order.
+    claimable: prepare(
+      `SELECT id FROM ${t}
+       WHERE (state = 'queued' AND next_attempt_at <= ?) OR (state = 'processing' AND lease_until <= ?)
+       ORDER BY CASE state WHEN 'processing' THEN lease_until ELSE next_attempt_at END, received_at, rowid
+       LIMIT ?`,
+    ),
     claim: prepare(
       `UPDATE ${t} SET state = 'processing', attempts = attempts + 1, lease_token = ?,
          lease_until = ?, updated_at = ?
-       WHERE id IN (
-         SELECT id FROM ${t}
-         WHERE (state = 'queued' AND next_attempt_at <= ?) OR (state = 'processing' AND lease_until <= ?)
-         ORDER BY CASE state WHEN 'processing' THEN lease_until ELSE next_attempt_at END, received_at
-         LIMIT ?)
+       WHERE id IN (SELECT value FROM json_each(?))
        RETURNING *`,
     ),
     extend: prepare(`UPDATE ${t} SET lease_until = ?, updated_at = ? WHERE ${held}`),

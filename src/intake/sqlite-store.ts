@@ -8,7 +8,8 @@
  *   not only a process crash. `normal` keeps it across process crashes (such as
  *   `SIGKILL`) but may lose the last commits on power loss; it is faster.
  * - Inserts are de-duplicated by a unique index on the dedupe key, and a claim
- *   is one `UPDATE … RETURNING` statement, so both are atomic across processes.
+ *   chooses and updates its events in one write transaction (`BEGIN IMMEDIATE`),
+ *   so both are atomic across processes.
  * - Group commit: inserts that arrive in the same turn of the event loop are
  *   written in one transaction, so a burst of webhooks costs one sync to disk,
  *   not one each. Every insert's promise settles only after its commit.
@@ -209,18 +210,21 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     if (existing === undefined) throw new StoreError('[idv] [sqlite-store] the event vanished');
     return { inserted, event: toEvent(existing) };
   };
-  /** Inserts in one transaction: one commit (one sync to disk) for the whole batch. */
-  const insertBatch = (inputs: readonly NewEvent[]): InsertResult[] => {
+  /** Runs `run` in one write transaction, taken at once so no other connection writes in between. */
+  const transaction = <T>(run: () => T): T => {
     db.exec('BEGIN IMMEDIATE');
     try {
-      const results = inputs.map(insertOne);
+      const result = run();
       db.exec('COMMIT');
-      return results;
+      return result;
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');
       throw error;
     }
   };
+  /** Inserts in one transaction: one commit (one sync to disk) for the whole batch. */
+  const insertBatch = (inputs: readonly NewEvent[]): InsertResult[] =>
+    transaction(() => inputs.map(insertOne));
   // Group commit: inserts that arrive in the same turn of the event loop share a
   // transaction. Each caller's promise settles only after that transaction commits.
   let pending: PendingInsert[] = [];
@@ -258,13 +262,21 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
       }),
 
     claim: ({ now, leaseMs, limit }) =>
-      guard('claim events', () => {
-        const token = randomUUID();
-        const rows = sql.claim.all(token, now + leaseMs, now, now, now, limit) as Row[];
-        return rows
-          .map((row): ClaimedEvent => ({ ...toEvent(row), leaseToken: token }))
-          .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.receivedAt - b.receivedAt);
-      }),
+      guard('claim events', () =>
+        transaction(() => {
+          // Chosen and ordered before the update changes them, in the order EventStore.claim names.
+          const ids = (
+            sql.claimable.all(now, now, Math.max(0, limit)) as Array<{ id: string }>
+          ).map((row) => row.id);
+          if (ids.length === 0) return [];
+          const token = randomUUID();
+          const position = new Map(ids.map((id, index) => [id, index]));
+          const rows = sql.claim.all(token, now + leaseMs, now, JSON.stringify(ids)) as Row[];
+          return rows
+            .map((row): ClaimedEvent => ({ ...toEvent(row), leaseToken: token }))
+            .sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+        }),
+      ),
 
     extendLease: (id, token, leaseUntil, now) =>
       changed('extend a lease', () => sql.extend.run(leaseUntil, now, id, token)),

@@ -126,9 +126,14 @@ export interface EventStore {
   insertIfAbsent(input: NewEvent): Promise<InsertResult>;
   /**
    * Claims up to `limit` events that are due: `queued` with `nextAttemptAt <= now`,
-   * or `processing` with an expired lease. Each claimed event becomes
-   * `processing` under a new lease, and its `attempts` grows by one.
-   * Returned oldest-due first.
+   * or `processing` with an expired lease (`leaseUntil <= now`). Each claimed
+   * event becomes `processing` under a new lease, and its `attempts` grows by one.
+   *
+   * Due order decides which events a `limit` leaves out and the order they are
+   * returned in: by the time each became due (`nextAttemptAt` for a queued
+   * event, the old `leaseUntil` for an expired lease), then by `receivedAt`,
+   * then in the order they were recorded. So a queued event due before a lease
+   * ran out comes before the leased event, whatever their `nextAttemptAt`.
    */
   claim(options: ClaimOptions): Promise<ClaimedEvent[]>;
   /** Moves a lease's end to `leaseUntil`. `false` when the lease is no longer held. */

@@ -1,7 +1,8 @@
 /**
  * `idv-providers/testing`: tools for testing a backend against the providers
  * without reaching them: the built-in emulators, the conformance suite, the
- * verification flow and an HTTP server for emulators. The emulator contract and the test clock come from
+ * verification flow, the event store contract suite and an HTTP server for
+ * emulators. The emulator contract and the test clock come from
  * `idv-providers/emulator-kit`, re-exported here.
  *
  * @packageDocumentation
@@ -26,3 +27,8 @@ export {
 } from './conformance';
 export { type FlowRun, runVerificationFlow, SAMPLE_PERSON } from './flow';
 export { type EmulatorServer, type ServeEmulatorsOptions, serveEmulators } from './serve';
+export {
+  type EventStoreFactory,
+  type EventStoreUnderTest,
+  runEventStoreSuite,
+} from './store-suite';

@@ -1,22 +1,24 @@
 import { join } from 'node:path';
+import { runEventStoreSuite } from 'idv-providers/testing';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore, createSqliteStore } from '../../src/intake/index';
 import { loadNodeSqliteDriver } from '../../src/intake/node-sqlite-driver';
 import { tempDir, tempSqliteStore } from './helpers';
-import { describeEventStore } from './store-suite';
 
-describeEventStore('memory', async () => ({
+await runEventStoreSuite('memory', async () => ({
   store: createMemoryStore(),
   cleanup: async () => {},
 }));
 
-describeEventStore('sqlite', () => tempSqliteStore());
+await runEventStoreSuite('sqlite', () => tempSqliteStore());
 
 // Node's built-in driver, where this Node.js has one (22.13 and later; CI runs
 // the suite on Node 22 and 24 too).
 const hasNodeSqlite = (await loadNodeSqliteDriver()) !== undefined;
 if (hasNodeSqlite) {
-  describeEventStore('sqlite on node:sqlite', () => tempSqliteStore({ driver: 'node:sqlite' }));
+  await runEventStoreSuite('sqlite on node:sqlite', () =>
+    tempSqliteStore({ driver: 'node:sqlite' }),
+  );
 }
 
 describe('choosing the SQLite driver', () => {

@@ -1,12 +1,32 @@
 /**
- * The event store contract, written once and run against every store.
+ * The event store contract, written once and run against every store: a host
+ * with its own {@link EventStore} (Postgres, Redis, ...) runs the same suite
+ * the memory and SQLite stores pass, with one call in a vitest test file:
+ *
+ * ```ts
+ * import { runEventStoreSuite } from 'idv-providers/testing';
+ * await runEventStoreSuite('postgres', async () => {
+ *   const store = await openEmptyStore();
+ *   return { store, cleanup: () => dropAndClose(store) };
+ * });
+ * ```
+ *
+ * vitest is a peer dependency of this module, loaded when the suite runs.
+ *
+ * @module
  */
-import type { WebhookEvent } from 'idv-providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventStore, MAX_ERROR_LENGTH } from '../../src/intake/index';
+import { type EventStore, MAX_ERROR_LENGTH, type WebhookEvent } from 'idv-providers';
 
-/** Opens a fresh, empty store; `cleanup` removes what it made. */
-export type StoreFactory = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
+/** A store under test, and how to remove what it made. */
+export interface EventStoreUnderTest {
+  /** A fresh, empty store. */
+  store: EventStore;
+  /** Removes what the store made (files, tables). Default: `store.close()`. */
+  cleanup?: (() => Promise<void>) | undefined;
+}
+
+/** Opens a fresh, empty store; called before every test of the suite. */
+export type EventStoreFactory = () => Promise<EventStoreUnderTest>;
 
 const T0 = Date.UTC(2026, 0, 1);
 const LEASE = 30_000;
@@ -22,14 +42,23 @@ function event(id: string, overrides: Partial<WebhookEvent> = {}): WebhookEvent 
   };
 }
 
-/** Registers the store contract tests for one store. */
-export function describeEventStore(name: string, factory: StoreFactory): void {
+/**
+ * Registers the {@link EventStore} contract tests for one store with vitest:
+ * de-duplication (concurrent inserts included), claims (due order, limits,
+ * leases, concurrent claims, expired leases and fencing off their old holder),
+ * retry, defer, dead letters and re-drive, error clipping and purging.
+ */
+export async function runEventStoreSuite(name: string, factory: EventStoreFactory): Promise<void> {
+  const { describe, it, expect, beforeEach, afterEach } = await import('vitest');
+
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let cleanup: () => Promise<void>;
 
     beforeEach(async () => {
-      ({ store, cleanup } = await factory());
+      const opened = await factory();
+      store = opened.store;
+      cleanup = opened.cleanup ?? (() => opened.store.close());
     });
     afterEach(async () => {
       await cleanup();
@@ -119,6 +148,42 @@ export function describeEventStore(name: string, factory: StoreFactory): void {
       expect(rest.map((e) => e.dedupeKey)).toEqual(['fake:check.completed:c3']);
       expect(await store.claim({ now: T0 + 100, leaseMs: LEASE, limit: 10 })).toEqual([]);
       expect((await store.counts()).processing).toBe(3);
+    });
+
+    it('claims in due order: a queued event due before an expired lease ran out comes first', async () => {
+      const key = (id: string) => `fake:check.completed:${id}`;
+      const { event: leased } = await insert('leased', T0);
+      const [held] = await store.claim({ now: T0, leaseMs: LEASE, limit: 1 });
+      expect(held?.id).toBe(leased.id);
+      // Recorded later, then retried: due before and after the lease runs out (T0 + LEASE).
+      await insert('early', T0 + 1);
+      await insert('late', T0 + 2);
+      const failed = await store.claim({ now: T0 + 2, leaseMs: LEASE, limit: 2 });
+      expect(failed.map((e) => e.dedupeKey)).toEqual([key('early'), key('late')]);
+      const [early, late] = failed;
+      await store.retry(early!.id, early!.leaseToken, {
+        now: T0 + 3,
+        nextAttemptAt: T0 + LEASE / 2,
+        error: 'provider down',
+      });
+      await store.retry(late!.id, late!.leaseToken, {
+        now: T0 + 3,
+        nextAttemptAt: T0 + LEASE + 1000,
+        error: 'provider down',
+      });
+
+      const now = T0 + 2 * LEASE;
+      const [first] = await store.claim({ now, leaseMs: LEASE, limit: 1 });
+      expect(first?.dedupeKey).toBe(key('early'));
+      await store.retry(first!.id, first!.leaseToken, {
+        now,
+        nextAttemptAt: T0 + LEASE / 2,
+        error: 'provider down',
+      });
+      const all = await store.claim({ now, leaseMs: LEASE, limit: 10 });
+      expect(all.map((e) => e.dedupeKey)).toEqual([key('early'), key('leased'), key('late')]);
+      expect(all.map((e) => e.attempts)).toEqual([3, 2, 2]);
+      for (const e of all) expect(e.leaseUntil).toBe(now + LEASE);
     });
 
     it('never hands one event to two concurrent claims', async () => {
