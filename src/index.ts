@@ -65,22 +65,19 @@ export {
   type DownloadOptions,
   downloadStream,
 } from './kit/http/download';
+// Moved to the author kit; the root passes them on until its callers import idv-providers/kit.
+export { type MappingRow, mapLabels } from './kit/mapping';
+export { type DecideOptions, decideOutcome, type MappedVerdict, orderReasons } from './kit/outcome';
 export * from './links';
 export {
   CAUTION_REASONS,
   CLEAR_REASONS,
-  type DecideOptions,
-  decideOutcome,
   type ExtractedPerson,
   FINAL_STATUSES,
   type FinalStatus,
   type IdentityStatus,
   isReasonCode,
-  type MappedVerdict,
-  type MappingRow,
-  mapLabels,
   type OutcomePolicy,
-  orderReasons,
   type PolicyDecision,
   type PolicyOverride,
   type ProviderLabel,

@@ -1,7 +1,9 @@
 /**
  * The normalised outcome model: one vocabulary of reason codes for every
  * provider, the rule that turns a reason into an identity status, and the
- * host's policy hook.
+ * host's policy hook. How adapters reach a result (the mapping reader, the
+ * priority order, the decision with the policy applied) is in the author kit,
+ * `idv-providers/kit`.
  *
  * @module
  */
@@ -66,7 +68,6 @@ export type FinalStatus = (typeof FINAL_STATUSES)[number];
 export type IdentityStatus = FinalStatus | 'pending';
 
 const REASON_SET: ReadonlySet<string> = new Set(REASON_CODES);
-const PRIORITY: ReadonlyMap<ReasonCode, number> = new Map(REASON_CODES.map((code, i) => [code, i]));
 
 /** True when `value` is a known {@link ReasonCode}. */
 export function isReasonCode(value: unknown): value is ReasonCode {
@@ -102,20 +103,6 @@ export function statusForReason(reason: ReasonCode, autoRegistration: boolean): 
     default:
       return 'awaiting_registration';
   }
-}
-
-/**
- * Sorts reasons into priority order and removes duplicates. `CLEAR` is dropped
- * when any other reason is present; an empty list becomes `["UNKNOWN"]` (fail
- * closed: no evidence is not a clear verdict).
- */
-export function orderReasons(reasons: Iterable<ReasonCode>): [ReasonCode, ...ReasonCode[]] {
-  const unique = [...new Set(reasons)];
-  const nonClear = unique.filter((r) => r !== 'CLEAR');
-  const kept = nonClear.length > 0 ? nonClear : unique;
-  kept.sort((a, b) => (PRIORITY.get(a) ?? 0) - (PRIORITY.get(b) ?? 0));
-  const [first, ...rest] = kept;
-  return first === undefined ? ['UNKNOWN'] : [first, ...rest];
 }
 
 /** The person the provider read from the document. Every field is optional: providers extract what they can. */
@@ -222,103 +209,3 @@ export type PolicyDecision =
 export type OutcomePolicy = (
   result: Readonly<VerificationResult>,
 ) => PolicyDecision | Promise<PolicyDecision>;
-
-/** What an adapter found in the provider's answer, before the status is decided. */
-export interface MappedVerdict {
-  /** The session, with every id known. */
-  session: SessionRef;
-  /** `true` while the provider has not finished. */
-  pending: boolean;
-  /** Reasons found, in any order; ignored while pending. */
-  reasons: Iterable<ReasonCode>;
-  /** The person extracted, if any. */
-  person?: ExtractedPerson | null | undefined;
-  /** The provider's labels. */
-  providerLabels?: ProviderLabel[] | undefined;
-  /** When the provider finished. */
-  completedAt?: string | undefined;
-}
-
-/** How a verdict becomes a status. */
-export interface DecideOptions {
-  /** Register a `CLEAR` identity without review. Default `false`. */
-  autoRegistration?: boolean | undefined;
-  /** The host's policy, applied last. */
-  policy?: OutcomePolicy | undefined;
-}
-
-const FINAL_SET: ReadonlySet<string> = new Set(FINAL_STATUSES);
-
-/**
- * Turns a mapped verdict into a {@link VerificationResult}: orders the reasons,
- * applies the reason → status rule, then the host's policy, and records what the
- * policy changed. A policy answer that is not a final status is ignored: the
- * mapped status stands, so a faulty policy can never produce a status the host
- * did not define.
- */
-export async function decideOutcome(
-  verdict: MappedVerdict,
-  options: DecideOptions = {},
-): Promise<VerificationResult> {
-  const base = {
-    provider: verdict.session.provider,
-    session: verdict.session,
-    person: verdict.person ?? null,
-    providerLabels: verdict.providerLabels ?? [],
-    ...(verdict.completedAt === undefined ? {} : { completedAt: verdict.completedAt }),
-  };
-  if (verdict.pending) {
-    return { ...base, status: 'pending', reason: null, reasons: [], statusSource: 'mapping' };
-  }
-  const reasons = orderReasons(verdict.reasons);
-  const mapped = statusForReason(reasons[0], options.autoRegistration ?? false);
-  const result: VerificationResult = {
-    ...base,
-    status: mapped,
-    reason: reasons[0],
-    reasons,
-    statusSource: 'mapping',
-  };
-  if (options.policy === undefined) return result;
-
-  const decision = await options.policy(Object.freeze({ ...result, reasons: [...reasons] }));
-  const chosen = typeof decision === 'string' ? { status: decision } : decision;
-  if (chosen == null || !FINAL_SET.has(chosen.status) || chosen.status === mapped) return result;
-  const override: PolicyOverride = { from: mapped, to: chosen.status };
-  if (typeof chosen.note === 'string') override.note = chosen.note;
-  return { ...result, status: chosen.status, statusSource: 'policy', policyOverride: override };
-}
-
-/**
- * A mapping table row: when a provider label matches, it yields a reason.
- * Adapters keep their mappings as arrays of rows and read them with {@link mapLabels}.
- */
-export interface MappingRow<K extends string = string> {
-  /** Which label this row reads (e.g. `"document.suspected.compromised_document"`). */
-  key: K;
-  /** The reason it yields. */
-  reason: ReasonCode;
-}
-
-/**
- * Looks every label key up in a mapping table and returns the reasons of the
- * rows that match. A key with no row yields `UNKNOWN` (fail closed).
- */
-export function mapLabels(
-  table: readonly MappingRow[],
-  keys: Iterable<string>,
-): { reasons: ReasonCode[]; unmatched: string[] } {
-  const index = new Map(table.map((row) => [row.key, row.reason] as const));
-  const reasons: ReasonCode[] = [];
-  const unmatched: string[] = [];
-  for (const key of keys) {
-    const reason = index.get(key);
-    if (reason === undefined) {
-      unmatched.push(key);
-      reasons.push('UNKNOWN');
-    } else {
-      reasons.push(reason);
-    }
-  }
-  return { reasons, unmatched };
-}

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type JumioOptions, jumioHosts } from 'idv-providers';
 import {
   assertAllowedUrl,
   type CallOptions,
@@ -17,8 +18,6 @@ import {
   downloadStream,
   type IdentityVerificationProvider,
   type IncomingWebhook,
-  type JumioOptions,
-  jumioHosts,
   NotFoundError,
   ownEntry,
   type SessionRef,
@@ -28,7 +27,7 @@ import {
   type VerificationResult,
   type VerificationSession,
   type WebhookEvent,
-} from 'idv-providers';
+} from 'idv-providers/kit';
 import { parseKyxCallback } from './callback';
 import {
   JUMIO_WORKFLOW_STATUSES,

@@ -10,26 +10,38 @@
  *    row gives `UNKNOWN` (fail closed);
  * 2. the workflow's own `decision.type` gives `CLEAR` when `PASSED`; `REJECTED`,
  *    `WARNING` and `NOT_EXECUTED` must be explained by a capability, and when no
- *    capability explains them the verdict is `UNKNOWN`;
- * 3. all reasons are kept, ordered by the core's `orderReasons`, so the most
+ *    capability explains them the verdict is `UNKNOWN`; a decision type the
+ *    table lacks, or none at all, gives `UNKNOWN`;
+ * 3. all reasons are kept, ordered by the kit's `orderReasons`, so the most
  *    severe family decides (SUSPECTED over REJECTED over CAUTION over CLEAR).
+ *
+ * The reading is the kit's fail-closed mapping reader (`readMapping`): own
+ * entries only, `UNKNOWN` for a key no row has, and a `null` row (a decision
+ * or a skipped check that must be explained) is `UNKNOWN` unless another
+ * label gives a reason other than `CLEAR`.
  *
  * @module
  */
 import {
   type ExtractedPerson,
-  orderReasons,
+  findMappingRow,
+  type LabelRead,
+  type MappingRow,
+  mappingTable,
   ownEntry,
+  type PersonFieldMap,
   type ProviderLabel,
+  personFrom,
   type ReasonCode,
-} from 'idv-providers';
+  readMapping,
+} from 'idv-providers/kit';
 import { type CapabilityEntry, extractionDataSchema, type WorkflowDetails } from './schemas';
 
 /** Jumio's decision types, for the workflow and for each capability. */
 export type JumioDecisionType = 'PASSED' | 'REJECTED' | 'WARNING' | 'NOT_EXECUTED';
 
-/** One row of the Jumio mapping table. */
-export interface JumioMappingRow {
+/** One row of the Jumio mapping table (a kit {@link MappingRow} that names its capability, decision type and label). */
+export interface JumioMappingRow extends MappingRow {
   /** `capability.DECISION_TYPE.LABEL`; capability `*` matches every capability. */
   key: string;
   /** The capability (`usability`, `imageChecks`, ...) or `*`. */
@@ -44,6 +56,8 @@ export interface JumioMappingRow {
    * gives the reason).
    */
   reason: ReasonCode | null;
+  /** Where the row comes from in Jumio's reference, when it cites one. */
+  source?: string | undefined;
 }
 
 function rows(
@@ -199,7 +213,30 @@ export const JUMIO_WORKFLOW_STATUSES: Readonly<
   TOKEN_EXPIRED: 'EXPIRED',
 };
 
-const INDEX: ReadonlyMap<string, JumioMappingRow> = new Map(JUMIO_MAPPING.map((r) => [r.key, r]));
+const CAPABILITY_TABLE = mappingTable(JUMIO_MAPPING);
+
+/**
+ * What the reader reads a workflow with: the workflow decision's rows
+ * (`decision.PASSED`, ..., from {@link JUMIO_DECISION_TABLE}; `null` means the
+ * decision must be explained by a capability) and the capability rows.
+ */
+const VERDICT_TABLE = mappingTable<MappingRow>([
+  ...Object.entries(JUMIO_DECISION_TABLE).map(([type, reason]) => ({
+    key: `decision.${type}`,
+    decision: type,
+    reason,
+  })),
+  ...JUMIO_MAPPING,
+]);
+
+/** The key of a capability's decision, and its wildcard fallback (`*` capability). */
+function capabilityKeys(
+  capability: string,
+  decision: string,
+  label: string,
+): { key: string; fallbacks: string[] } {
+  return { key: `${capability}.${decision}.${label}`, fallbacks: [`*.${decision}.${label}`] };
+}
 
 /** The row for a capability's decision, if there is one (exact capability first, then `*`). */
 export function findJumioRow(
@@ -207,7 +244,8 @@ export function findJumioRow(
   decision: string,
   label: string,
 ): JumioMappingRow | undefined {
-  return INDEX.get(`${capability}.${decision}.${label}`) ?? INDEX.get(`*.${decision}.${label}`);
+  const { key, fallbacks } = capabilityKeys(capability, decision, label);
+  return findMappingRow(CAPABILITY_TABLE, key, fallbacks);
 }
 
 /** What {@link mapJumioVerdict} found. */
@@ -241,81 +279,70 @@ export function mapWorkflowStatus(status: string): JumioMappedVerdict {
   return { ...base, pending: false, reasons: ['UNKNOWN'], unmatched: [`workflow.${status}`] };
 }
 
-/** Reads the person from the first `extraction` entry that carries data. */
+/** Where a KYX `extraction` entry's data keeps each field of the person. */
+const JUMIO_PERSON_FIELDS: PersonFieldMap = {
+  firstName: 'firstName',
+  lastName: 'lastName',
+  dateOfBirth: 'dateOfBirth',
+  documentType: 'type',
+  documentNumber: 'documentNumber',
+  nationality: 'nationality',
+  issuingCountry: 'issuingCountry',
+  documentExpiry: 'expiryDate',
+};
+
+/**
+ * Reads the person from the first `extraction` entry whose data is well formed
+ * and names someone, read and normalised by the kit's `personFrom`.
+ */
 export function personFromExtraction(
   capabilities: WorkflowDetails['capabilities'],
 ): ExtractedPerson | null {
-  for (const entry of capabilities?.['extraction'] ?? []) {
+  for (const entry of ownEntry(capabilities ?? {}, 'extraction') ?? []) {
     const parsed = extractionDataSchema.safeParse(entry.data);
     if (!parsed.success) continue;
-    const d = parsed.data;
-    const person: ExtractedPerson = {};
-    if (d.firstName !== undefined) person.firstName = d.firstName;
-    if (d.lastName !== undefined) person.lastName = d.lastName;
-    if (d.dateOfBirth !== undefined) person.dateOfBirth = d.dateOfBirth;
-    if (d.type !== undefined) person.documentType = d.type;
-    if (d.documentNumber !== undefined) person.documentNumber = d.documentNumber;
-    if (d.nationality !== undefined) person.nationality = d.nationality;
-    if (d.issuingCountry !== undefined) person.issuingCountry = d.issuingCountry;
-    if (d.expiryDate !== undefined) person.documentExpiry = d.expiryDate;
-    if (Object.keys(person).length > 0) return person;
+    const person = personFrom(parsed.data, JUMIO_PERSON_FIELDS);
+    if (person !== null) return person;
   }
   return null;
 }
 
-/** Maps a workflow execution's details into reasons, labels and the person. */
+/**
+ * Maps a workflow execution's details into reasons, labels and the person,
+ * with the kit's fail-closed reader: the workflow decision's key
+ * (`decision.REJECTED`), then every capability entry's
+ * `capability.DECISION_TYPE.LABEL` (falling back to the `*` rows).
+ */
 export function mapJumioVerdict(details: WorkflowDetails): JumioMappedVerdict {
   const status = details.workflow.status;
   if (ownEntry(JUMIO_WORKFLOW_STATUSES, status) !== 'processed') return mapWorkflowStatus(status);
 
-  const providerLabels: ProviderLabel[] = [{ source: 'workflow.status', value: status }];
-  const reasons: ReasonCode[] = [];
-  const unmatched: string[] = [];
-  let unexplained = false;
-
+  const reads: LabelRead[] = [{ label: { source: 'workflow.status', value: status } }];
   const decisionType = details.decision?.type;
-  if (decisionType !== undefined) {
-    providerLabels.push({ source: 'decision.type', value: decisionType });
+  if (decisionType === undefined) {
+    reads.push({ key: 'decision.(missing)' });
+  } else {
+    reads.push({
+      key: `decision.${decisionType}`,
+      label: { source: 'decision.type', value: decisionType },
+    });
     const label = details.decision?.details?.label;
     if (label !== undefined)
-      providerLabels.push({ source: 'decision.details.label', value: label });
+      reads.push({ label: { source: 'decision.details.label', value: label } });
   }
-  const fromDecision =
-    decisionType === undefined ? undefined : ownEntry(JUMIO_DECISION_TABLE, decisionType);
-  if (fromDecision === undefined) {
-    unmatched.push(`decision.${decisionType ?? '(missing)'}`);
-    unexplained = true;
-  } else if (fromDecision === null) {
-    unexplained = true;
-  } else {
-    reasons.push(fromDecision);
-  }
-
   for (const [capability, entries] of Object.entries(details.capabilities ?? {})) {
     for (const entry of entries) {
-      const key = `${capability}.${entry.decision.type}.${labelOf(entry)}`;
-      providerLabels.push({ source: `capabilities.${capability}`, value: key });
-      const row = findJumioRow(capability, entry.decision.type, labelOf(entry));
-      if (row === undefined) {
-        unmatched.push(key);
-        reasons.push('UNKNOWN');
-      } else if (row.reason === null) {
-        unexplained = true;
-      } else {
-        reasons.push(row.reason);
-      }
+      const keys = capabilityKeys(capability, entry.decision.type, labelOf(entry));
+      reads.push({ ...keys, label: { source: `capabilities.${capability}`, value: keys.key } });
     }
   }
-
-  // A non-passed decision, or a skipped check, that no capability explains is
-  // not a clear verdict.
-  if (unexplained && !reasons.some((r) => r !== 'CLEAR')) reasons.push('UNKNOWN');
+  const reading = readMapping(VERDICT_TABLE, reads);
 
   return {
     pending: false,
-    reasons: orderReasons(reasons),
-    unmatched,
-    providerLabels,
+    reasons: reading.reasons,
+    unmatched: reading.unmatched,
+    providerLabels: reading.providerLabels,
     person: personFromExtraction(details.capabilities),
   };
 }

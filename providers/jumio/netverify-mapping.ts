@@ -16,14 +16,19 @@
  */
 import {
   type ExtractedPerson,
-  orderReasons,
+  type LabelRead,
+  type MappingRow,
+  mappingTable,
+  type PersonFieldMap,
   type ProviderLabel,
+  personFrom,
   type ReasonCode,
-} from 'idv-providers';
+  readMapping,
+} from 'idv-providers/kit';
 import type { ScanData } from './netverify-schemas';
 
 /** One row of the Netverify mapping table. */
-export interface NetverifyMappingRow {
+export interface NetverifyMappingRow extends MappingRow {
   /**
    * `status.<verificationStatus>`, `<verificationStatus>.<rejectReasonCode>`,
    * `identityVerification.similarity.<value>` or `identityVerification.reason.<value>`.
@@ -159,9 +164,7 @@ export const NETVERIFY_MAPPING: readonly NetverifyMappingRow[] = [
   ),
 ];
 
-const INDEX: ReadonlyMap<string, ReasonCode> = new Map(
-  NETVERIFY_MAPPING.map((r) => [r.key, r.reason]),
-);
+const NETVERIFY_TABLE = mappingTable(NETVERIFY_MAPPING);
 
 /** What {@link mapNetverifyVerdict} found. */
 export interface NetverifyMappedVerdict {
@@ -171,88 +174,90 @@ export interface NetverifyMappedVerdict {
   person: ExtractedPerson | null;
 }
 
-/** Reads the person from a scan's document data. */
+/** Where a scan's `document` keeps each field of the person. */
+const NETVERIFY_PERSON_FIELDS: PersonFieldMap = {
+  firstName: 'firstName',
+  lastName: 'lastName',
+  dateOfBirth: 'dob',
+  documentType: 'type',
+  documentNumber: 'number',
+  nationality: 'nationality',
+  issuingCountry: 'issuingCountry',
+  documentExpiry: 'expiry',
+};
+
+/** Reads the person from a scan's document data, read and normalised by the kit's `personFrom`. */
 export function personFromScan(document: ScanData['document']): ExtractedPerson | null {
-  const person: ExtractedPerson = {};
-  if (document.firstName !== undefined) person.firstName = document.firstName;
-  if (document.lastName !== undefined) person.lastName = document.lastName;
-  if (document.dob !== undefined) person.dateOfBirth = document.dob;
-  if (document.type !== undefined) person.documentType = document.type;
-  if (document.number !== undefined) person.documentNumber = document.number;
-  if (document.nationality !== undefined) person.nationality = document.nationality;
-  if (document.issuingCountry !== undefined) person.issuingCountry = document.issuingCountry;
-  if (document.expiry !== undefined) person.documentExpiry = document.expiry;
-  return Object.keys(person).length > 0 ? person : null;
+  return personFrom(document, NETVERIFY_PERSON_FIELDS);
 }
 
-/** Maps a finished scan's data into reasons, labels and the person. */
+/**
+ * The key a scan's verification status is looked up by, with its fallback:
+ * `status.<status>`, or `<status>.<rejectReasonCode>` for the statuses whose
+ * reject reason decides (`ERROR_NOT_READABLE_ID` falls back to its status row).
+ */
+function statusKeys(status: string, code: string): { key: string; fallbacks?: string[] } {
+  if (status === 'APPROVED_VERIFIED') return { key: 'status.APPROVED_VERIFIED' };
+  if (status === 'DENIED_FRAUD') return { key: `DENIED_FRAUD.${code}` };
+  if (status === 'ERROR_NOT_READABLE_ID') {
+    return { key: `ERROR_NOT_READABLE_ID.${code}`, fallbacks: ['status.ERROR_NOT_READABLE_ID'] };
+  }
+  return { key: `status.${status}` };
+}
+
+/**
+ * Maps a finished scan's data into reasons, labels and the person, with the
+ * kit's fail-closed reader: the status (with its reject reason code), and for
+ * an approved scan the identity verification's similarity and, when validity
+ * is false, its reason.
+ */
 export function mapNetverifyVerdict(data: ScanData): NetverifyMappedVerdict {
   const status = data.document.status;
   const rejectReason = data.verification?.rejectReason;
   const identity = data.verification?.identityVerification;
-  const providerLabels: ProviderLabel[] = [{ source: 'document.status', value: status }];
-  const reasons: ReasonCode[] = [];
-  const unmatched: string[] = [];
+  const approved = status === 'APPROVED_VERIFIED';
+  const code = rejectReason?.rejectReasonCode ?? '(none)';
 
-  const look = (key: string, fallback?: string): void => {
-    const reason = INDEX.get(key) ?? (fallback === undefined ? undefined : INDEX.get(fallback));
-    if (reason === undefined) {
-      unmatched.push(key);
-      reasons.push('UNKNOWN');
-    } else {
-      reasons.push(reason);
-    }
-  };
-
+  const reads: LabelRead[] = [
+    { ...statusKeys(status, code), label: { source: 'document.status', value: status } },
+  ];
   if (rejectReason?.rejectReasonCode !== undefined) {
     const description = rejectReason.rejectReasonDescription;
-    providerLabels.push({
-      source: 'verification.rejectReason',
-      value:
-        description === undefined
-          ? rejectReason.rejectReasonCode
-          : `${rejectReason.rejectReasonCode} ${description}`,
+    reads.push({
+      label: {
+        source: 'verification.rejectReason',
+        value:
+          description === undefined
+            ? rejectReason.rejectReasonCode
+            : `${rejectReason.rejectReasonCode} ${description}`,
+      },
     });
   }
-  if (identity !== undefined) {
-    if (identity.similarity !== undefined) {
-      providerLabels.push({
-        source: 'identityVerification.similarity',
-        value: identity.similarity,
-      });
-    }
-    if (identity.validity !== undefined) {
-      providerLabels.push({
-        source: 'identityVerification.validity',
-        value: String(identity.validity),
-      });
-    }
-    if (identity.reason !== undefined) {
-      providerLabels.push({ source: 'identityVerification.reason', value: identity.reason });
-    }
+  if (identity?.similarity !== undefined) {
+    const label = { source: 'identityVerification.similarity', value: identity.similarity };
+    reads.push(
+      approved
+        ? { key: `identityVerification.similarity.${identity.similarity}`, label }
+        : { label },
+    );
   }
-
-  const code = rejectReason?.rejectReasonCode ?? '(none)';
-  if (status === 'APPROVED_VERIFIED') {
-    look('status.APPROVED_VERIFIED');
-    if (identity?.similarity !== undefined) {
-      look(`identityVerification.similarity.${identity.similarity}`);
-    }
-    if (identity?.validity === false) {
-      look(`identityVerification.reason.${identity.reason ?? '(none)'}`);
-    }
-  } else if (status === 'DENIED_FRAUD') {
-    look(`DENIED_FRAUD.${code}`);
-  } else if (status === 'ERROR_NOT_READABLE_ID') {
-    look(`ERROR_NOT_READABLE_ID.${code}`, 'status.ERROR_NOT_READABLE_ID');
-  } else {
-    look(`status.${status}`);
+  if (identity?.validity !== undefined) {
+    const label = { source: 'identityVerification.validity', value: String(identity.validity) };
+    reads.push(
+      approved && identity.validity === false
+        ? { key: `identityVerification.reason.${identity.reason ?? '(none)'}`, label }
+        : { label },
+    );
   }
+  if (identity?.reason !== undefined) {
+    reads.push({ label: { source: 'identityVerification.reason', value: identity.reason } });
+  }
+  const reading = readMapping(NETVERIFY_TABLE, reads);
 
   return {
-    reasons: orderReasons(reasons),
-    unmatched,
-    providerLabels,
+    reasons: reading.reasons,
+    unmatched: reading.unmatched,
+    providerLabels: reading.providerLabels,
     person: status === 'NO_ID_UPLOADED' ? null : personFromScan(data.document),
   };
 }

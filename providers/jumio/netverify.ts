@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { type JumioOptions, NETVERIFY_BASE_URLS } from 'idv-providers';
 import {
   assertAllowedUrl,
   type CallOptions,
@@ -18,8 +19,6 @@ import {
   downloadStream,
   type IdentityVerificationProvider,
   type IncomingWebhook,
-  type JumioOptions,
-  NETVERIFY_BASE_URLS,
   NotFoundError,
   type ProviderLabel,
   type ReasonCode,
@@ -30,7 +29,7 @@ import {
   type VerificationResult,
   type VerificationSession,
   type WebhookEvent,
-} from 'idv-providers';
+} from 'idv-providers/kit';
 import { parseNetverifyCallback } from './callback';
 import { mapNetverifyVerdict } from './netverify-mapping';
 import {

@@ -7,9 +7,9 @@
  *
  * - **Fixed priority.** Every non-clear breakdown is mapped, not the first one
  *   in whatever order the JSON object happened to list them. The primary reason
- *   is chosen by the core's fixed order (`orderReasons`): `SUSPECTED_*`, then
- *   `REJECTED_*`, then `EXPIRED`, then `CAUTION_*`, then `UNKNOWN`, then `CLEAR`;
- *   inside a family, the order of the core's reason lists.
+ *   is chosen by the kit reader's fixed order (`orderReasons`): `SUSPECTED_*`,
+ *   then `REJECTED_*`, then `EXPIRED`, then `CAUTION_*`, then `UNKNOWN`, then
+ *   `CLEAR`; inside a family, the order of the core's reason lists.
  * - **All reasons kept.** The facial similarity report is read even when the
  *   document report already decided; its reasons are listed after the document's.
  * - **Real breakdown keys.** Onfido's key is `visual_authenticity`.
@@ -31,15 +31,17 @@
  */
 import {
   type MappingRow,
-  mapLabels,
-  orderReasons,
+  mappingTable,
   type ProviderLabel,
   type ReasonCode,
-} from 'idv-providers';
+  readMapping,
+} from 'idv-providers/kit';
 import type { OnfidoCheck, OnfidoReport } from './schemas';
 
 /** One row of the Onfido mapping table: a label key and the reason it yields. */
 export interface OnfidoMappingRow extends MappingRow {
+  /** The reason it yields (every Onfido row gives one). */
+  reason: ReasonCode;
   /** What the row means, in Onfido's terms. */
   note: string;
 }
@@ -136,6 +138,8 @@ export const ONFIDO_MAPPING: readonly OnfidoMappingRow[] = [
   },
 ];
 
+const ONFIDO_TABLE = mappingTable(ONFIDO_MAPPING);
+
 /** Report names that are read as the document report. */
 const DOCUMENT_REPORTS: ReadonlySet<string> = new Set([
   'document',
@@ -210,8 +214,9 @@ export interface OnfidoCheckMapping {
 
 /**
  * Maps a complete check and its reports to reason codes with
- * {@link ONFIDO_MAPPING}. A check is `CLEAR` only when its result is `clear`,
- * every report listed in `report_ids` is present, and no report raised a key.
+ * {@link ONFIDO_MAPPING}, read by the kit's fail-closed reader. A check is
+ * `CLEAR` only when its result is `clear`, every report listed in
+ * `report_ids` is present, and no report raised a key.
  */
 export function mapOnfidoCheck(
   check: OnfidoCheck,
@@ -226,11 +231,15 @@ export function mapOnfidoCheck(
   if (reports.length === 0) keys.push('check.no_reports');
   const clear = keys.length === 0 && check.result === 'clear';
   if (keys.length === 0 && !clear) keys.push(`check.result.${check.result ?? 'none'}`);
-  const { reasons, unmatched } = mapLabels(table, keys);
+  const labels = checkLabels(check, reports).map((label) => ({ label }));
+  const reading = readMapping(table === ONFIDO_MAPPING ? ONFIDO_TABLE : table, [
+    ...labels,
+    ...keys,
+  ]);
   return {
-    reasons: clear ? ['CLEAR'] : orderReasons(reasons),
+    reasons: clear ? ['CLEAR'] : reading.reasons,
     keys,
-    unmatched,
-    labels: checkLabels(check, reports),
+    unmatched: reading.unmatched,
+    labels: reading.providerLabels,
   };
 }

@@ -12,7 +12,7 @@ import {
   type ProviderLabel,
   type SessionRef,
   type VerificationResult,
-} from 'idv-providers';
+} from 'idv-providers/kit';
 import {
   assertOnfidoSession,
   ONFIDO_SDK_TOKEN_LIFETIME_MS,

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { isReasonCode, type ReasonCode, type ReasonFamily, reasonFamily } from 'idv-providers';
+import { isReasonCode, type ReasonCode, type ReasonFamily, reasonFamily } from 'idv-providers/kit';
 
 /** One row of the Studio table. */
 export interface OnfidoWorkflowRow {

@@ -17,11 +17,9 @@ export {
   type CommonOptionsInput,
   ConfigError,
   type ConnectionCheck,
-  type DecideOptions,
   type DocumentDownload,
   type DocumentInfo,
   DownloadRefusedError,
-  decideOutcome,
   type ExtractedPerson,
   type IdentityVerificationProvider,
   IdvError,
@@ -30,12 +28,8 @@ export {
   isIdvError,
   isReasonCode,
   LIBRARY_USER_AGENT,
-  type MappedVerdict,
-  type MappingRow,
-  mapLabels,
   NetworkError,
   NotFoundError,
-  orderReasons,
   type PersonHint,
   ProviderApiError,
   type ProviderCapabilities,
@@ -91,3 +85,21 @@ export {
   type HttpStreamResponse,
 } from './http/client';
 export { assertAllowedUrl, type DownloadOptions, downloadStream } from './http/download';
+export {
+  findMappingRow,
+  type LabelRead,
+  type MappingReading,
+  type MappingRow,
+  type MappingTable,
+  mapLabels,
+  mappingTable,
+  readMapping,
+} from './mapping';
+export { type DecideOptions, decideOutcome, type MappedVerdict, orderReasons } from './outcome';
+export {
+  type PersonField,
+  type PersonFieldMap,
+  type PersonRecord,
+  type PersonSource,
+  personFrom,
+} from './person';
