@@ -1,8 +1,9 @@
 /**
  * The package's entries, read from package.json's `exports`, and the source
  * file each is built from: `.` is `src/index.ts`; `./<name>` is
- * `providers/<name>/index.ts` when that folder exists (a provider's adapter),
- * else `src/<name>/index.ts` (the kit, the testing tools). tsup and vitest
+ * `providers/<name>/index.ts` when that folder exists (a provider's adapter)
+ * and `./<name>/emulator` its `emulator/index.ts`, else `src/<name>/index.ts`
+ * (the kit, the testing tools). tsup and vitest
  * both read this list, so a new entry is one line in package.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,8 +24,10 @@ export interface PackageEntry {
 function sourceOf(subpath: string): string {
   if (subpath === '.') return 'src/index.ts';
   const name = subpath.slice(2);
-  const provider = `providers/${name}/index.ts`;
-  return existsSync(`${root}${provider}`) ? provider : `src/${name}/index.ts`;
+  const provider = name.split('/')[0];
+  return existsSync(`${root}providers/${provider}`)
+    ? `providers/${name}/index.ts`
+    : `src/${name}/index.ts`;
 }
 
 /** Every code entry of package.json's `exports`. */

@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import type { EmulatorModule } from 'idv-providers/emulator-kit';
 import { z } from 'zod';
 import { BUILTIN_PROVIDERS } from './builtins';
 import { type Clock, commonOptionsShape } from './config/common';
@@ -51,6 +53,13 @@ export interface ProviderDefinition<O = unknown, I = unknown, N extends string =
    * it when the address seems wrong.
    */
   describeTarget?(given: Readonly<Record<string, unknown>>): string | undefined;
+  /**
+   * Loads the provider's emulator entry (`idv-providers/<name>/emulator`), for
+   * tools that drive every provider alike: the conformance run over the
+   * built-ins and the command line's `emulator`. Optional for providers of
+   * one's own, which hand their emulator to the conformance suite directly.
+   */
+  emulator?(): Promise<EmulatorModule>;
   /** Creates the provider from validated options. May load code lazily. */
   create(options: O): IdentityVerificationProvider | Promise<IdentityVerificationProvider>;
 }

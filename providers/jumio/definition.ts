@@ -151,6 +151,14 @@ export const jumioDefinition: ProviderDefinition<JumioOptions, JumioOptionsInput
   name: 'jumio',
   optionsSchema: jumioOptionsSchema,
   describeTarget: jumioCheckTarget,
+  emulator: async () =>
+    (
+      await loadEntry(
+        () => import('idv-providers/jumio/emulator'),
+        () =>
+          require('idv-providers/jumio/emulator') as typeof import('idv-providers/jumio/emulator'),
+      )
+    ).jumioEmulatorEntry,
   create: async (options): Promise<IdentityVerificationProvider> =>
     (
       await loadEntry(

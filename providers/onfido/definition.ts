@@ -127,6 +127,14 @@ export const onfidoDefinition: ProviderDefinition<OnfidoOptions, OnfidoOptionsIn
       ? onfidoBaseUrl({ baseUrl, region: region as OnfidoRegion })
       : baseUrl;
   },
+  emulator: async () =>
+    (
+      await loadEntry(
+        () => import('idv-providers/onfido/emulator'),
+        () =>
+          require('idv-providers/onfido/emulator') as typeof import('idv-providers/onfido/emulator'),
+      )
+    ).onfidoEmulatorEntry,
   create: async (options): Promise<IdentityVerificationProvider> =>
     (
       await loadEntry(

@@ -98,3 +98,14 @@ export interface ProviderEmulator {
    */
   invalidCredentials(): Record<string, unknown>;
 }
+
+/**
+ * What a provider's emulator entry (`idv-providers/<name>/emulator`) offers to
+ * tools that do not know the provider: the conformance run over every
+ * built-in provider, and the command line's `emulator` command. A provider
+ * definition points at it with its `emulator()` loader.
+ */
+export interface EmulatorModule {
+  /** A fresh emulator with its default settings (a random credential, the test clock). */
+  createEmulator(): ProviderEmulator;
+}

@@ -17,6 +17,7 @@ export { type AdvanceableClock, createTestClock, type TestClock } from './clock'
 export type {
   EmulatorDelivery,
   EmulatorFault,
+  EmulatorModule,
   EmulatorVerdict,
   FaultScope,
   ProviderEmulator,

@@ -17,8 +17,8 @@ export type {
   ProviderEmulator,
 } from 'idv-providers/emulator-kit';
 export { createTestClock, type TestClock } from 'idv-providers/emulator-kit';
-export * from '../../providers/jumio/emulator';
-export * from '../../providers/onfido/emulator';
+export * from 'idv-providers/jumio/emulator';
+export * from 'idv-providers/onfido/emulator';
 export {
   type ConformanceScenario,
   type ConformanceSuiteOptions,

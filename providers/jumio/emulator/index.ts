@@ -21,12 +21,14 @@
  * const result = await idv.getResult(session); // REJECTED_IMAGE_INTEGRITY → retry
  * ```
  *
- * @module
+ * @packageDocumentation
+ * @module idv-providers/jumio/emulator
  */
 import type { Clock, IdvConfig, JumioRegion, ReasonCode, SessionRef } from 'idv-providers';
 import {
   createTestClock,
   type EmulatorFault,
+  type EmulatorModule,
   type EmulatorVerdict,
   FaultQueue,
   type FaultScope,
@@ -276,3 +278,8 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
     },
   };
 }
+
+/** The Jumio emulator for tools that drive every provider alike (see `EmulatorModule`). */
+export const jumioEmulatorEntry: EmulatorModule = {
+  createEmulator: () => createJumioEmulator(),
+};

@@ -23,7 +23,8 @@
  * const idv = await createProvider(emulator.config({ autoRegistration: true }));
  * ```
  *
- * @module
+ * @packageDocumentation
+ * @module idv-providers/onfido/emulator
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock, ExtractedPerson, OnfidoRegion, SessionRef } from 'idv-providers';
@@ -32,6 +33,7 @@ import {
   createTestClock,
   type EmulatorDelivery,
   type EmulatorFault,
+  type EmulatorModule,
   type EmulatorVerdict,
   FaultQueue,
   type FaultScope,
@@ -300,3 +302,8 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
     },
   };
 }
+
+/** The Onfido emulator for tools that drive every provider alike (see `EmulatorModule`). */
+export const onfidoEmulatorEntry: EmulatorModule = {
+  createEmulator: () => createOnfidoEmulator(),
+};

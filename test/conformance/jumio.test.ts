@@ -1,3 +1,0 @@
-import { createJumioEmulator, runConformanceSuite } from 'idv-providers/testing';
-
-await runConformanceSuite({ emulator: () => createJumioEmulator() });

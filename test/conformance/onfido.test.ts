@@ -1,3 +1,0 @@
-import { createOnfidoEmulator, runConformanceSuite } from 'idv-providers/testing';
-
-await runConformanceSuite({ emulator: () => createOnfidoEmulator() });
