@@ -2,33 +2,20 @@
  * `idv-providers`: identity verification through Onfido or Jumio behind one
  * interface, chosen by configuration.
  *
- * The core holds the interface, the outcome model, configuration and the
- * registry, errors and the HTTP layer. Provider adapters live in their own entry
- * points (`idv-providers/onfido`, `idv-providers/jumio`) and are loaded only when
- * a config names them.
+ * The core holds what a host uses: the interface, the outcome model,
+ * configuration and the registry, the errors, the webhook intake and
+ * verification links. Provider adapters live in their own entry points
+ * (`idv-providers/onfido`, `idv-providers/jumio`) and are loaded only when a
+ * config names them; what adapters are built from is `idv-providers/kit`.
  *
  * @packageDocumentation
  * @module idv-providers
  */
 
-// The built-in providers' own names (options, regions, schemas) are exported
-// by their entries, idv-providers/onfido and idv-providers/jumio. Until every
-// caller imports them from there, the core passes them on.
-export * from '../providers/jumio/definition';
-export * from '../providers/onfido/definition';
-export {
-  type Clock,
-  type CommonOptions,
-  type CommonOptionsInput,
-  clockSchema,
-  commonOptionsShape,
-  httpUrl,
-  nonEmpty,
-  policySchema,
-  systemClock,
-} from './config/common';
+export { BUILTIN_PROVIDERS } from './builtins';
+export type { Clock, CommonOptionsInput } from './config/common';
 export { COMMON_ENV, configFromEnv, envPrefix, envVarName } from './config/env';
-export { knownOptionsOf, type OptionLabel, parseProviderOptions } from './config/parse';
+export { type OptionLabel, parseProviderOptions } from './config/parse';
 export {
   ConfigError,
   DownloadRefusedError,
@@ -50,24 +37,6 @@ export {
   WebhookVerificationError,
 } from './errors';
 export * from './intake';
-export {
-  createHttpClient,
-  describeProviderError,
-  type HttpClient,
-  type HttpClientOptions,
-  type HttpMethod,
-  type HttpRequest,
-  type HttpResponse,
-  type HttpStreamResponse,
-} from './kit/http/client';
-export {
-  assertAllowedUrl,
-  type DownloadOptions,
-  downloadStream,
-} from './kit/http/download';
-// Moved to the author kit; the root passes them on until its callers import idv-providers/kit.
-export { type MappingRow, mapLabels } from './kit/mapping';
-export { type DecideOptions, decideOutcome, type MappedVerdict, orderReasons } from './kit/outcome';
 export * from './links';
 export {
   CAUTION_REASONS,
@@ -121,14 +90,4 @@ export {
   parseConfig,
   registerProvider,
 } from './registry';
-export { ownEntry } from './shared/own-entry';
-export { describeUrl, REDACTED, redact, redactDeep } from './shared/redact';
-export {
-  type BackoffOptions,
-  backoffDelay,
-  IDEMPOTENT_METHODS,
-  parseRetryAfter,
-  RETRYABLE_STATUSES,
-} from './shared/retry';
-export { bodyBytes, bodyText, constantTimeEqual, headerValue } from './kit/webhook-input';
 export { LIBRARY_USER_AGENT, VERSION } from './version';

@@ -21,31 +21,33 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import {
-  bodyBytes,
-  bodyText,
-  commonOptionsShape,
-  constantTimeEqual,
-  createHttpClient,
   type DocumentInfo,
-  decideOutcome,
-  downloadStream,
   type ExtractedPerson,
-  headerValue,
-  httpUrl,
   type IdentityVerificationProvider,
   type IncomingWebhook,
   InvalidInputError,
-  type MappingRow,
-  mapLabels,
-  nonEmpty,
   type ProviderDefinition,
   type ProviderLabel,
   parseProviderOptions,
   type ReasonCode,
   type SessionRef,
-  systemClock,
   WebhookVerificationError,
 } from 'idv-providers';
+import {
+  bodyBytes,
+  bodyText,
+  commonOptionsShape,
+  constantTimeEqual,
+  createHttpClient,
+  decideOutcome,
+  downloadStream,
+  headerValue,
+  httpUrl,
+  type MappingRow,
+  mapLabels,
+  nonEmpty,
+  systemClock,
+} from 'idv-providers/kit';
 import { z } from 'zod';
 
 /** The provider's name in config: `provider: "acme-id"`, `IDV_PROVIDER=acme-id`. */

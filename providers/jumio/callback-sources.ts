@@ -23,7 +23,7 @@
  *
  * @module
  */
-import type { JumioMode, JumioRegion } from 'idv-providers';
+import type { JumioMode, JumioRegion } from './definition';
 
 /** One region's callback senders. */
 export interface CallbackSourceList {

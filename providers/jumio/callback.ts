@@ -22,13 +22,12 @@
 import {
   bodyText,
   type IncomingWebhook,
-  type JumioMode,
-  type JumioRegion,
   type WebhookEvent,
   WebhookVerificationError,
-} from 'idv-providers';
+} from 'idv-providers/kit';
 import type { z } from 'zod';
 import { isJumioCallbackSource } from './callback-sources';
+import type { JumioMode, JumioRegion } from './definition';
 import { netverifyCallbackSchema } from './netverify-schemas';
 import { callbackSchema } from './schemas';
 

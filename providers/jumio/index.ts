@@ -24,6 +24,22 @@ export {
   NETVERIFY_CALLBACK_SOURCES,
   normaliseAddress,
 } from './callback-sources';
+export {
+  JUMIO_MODES,
+  JUMIO_REGIONS,
+  type JumioConfig,
+  type JumioHosts,
+  type JumioMode,
+  type JumioOptions,
+  type JumioOptionsInput,
+  type JumioRegion,
+  jumioCheckTarget,
+  jumioConfigSchema,
+  jumioDefinition,
+  jumioHosts,
+  jumioOptionsSchema,
+  NETVERIFY_BASE_URLS,
+} from './definition';
 export { DEFAULT_WORKFLOW_KEY, kyxBaseUrls } from './kyx';
 export {
   findJumioRow,

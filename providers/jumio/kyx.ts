@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type JumioOptions, jumioHosts } from 'idv-providers';
+
 import {
   assertAllowedUrl,
   type CallOptions,
@@ -29,6 +29,7 @@ import {
   type WebhookEvent,
 } from 'idv-providers/kit';
 import { parseKyxCallback } from './callback';
+import { type JumioOptions, jumioHosts } from './definition';
 import {
   JUMIO_WORKFLOW_STATUSES,
   type JumioMappedVerdict,

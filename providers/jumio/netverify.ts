@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type JumioOptions, NETVERIFY_BASE_URLS } from 'idv-providers';
+
 import {
   assertAllowedUrl,
   type CallOptions,
@@ -31,6 +31,7 @@ import {
   type WebhookEvent,
 } from 'idv-providers/kit';
 import { parseNetverifyCallback } from './callback';
+import { type JumioOptions, NETVERIFY_BASE_URLS } from './definition';
 import { mapNetverifyVerdict } from './netverify-mapping';
 import {
   initiateResponseSchema,

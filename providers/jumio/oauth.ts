@@ -13,7 +13,7 @@ import {
   type HttpClientOptions,
   isIdvError,
   ProviderApiError,
-} from 'idv-providers';
+} from 'idv-providers/kit';
 import { tokenResponseSchema } from './schemas';
 
 /** Longest margin before `expires_in` at which a token is replaced. */

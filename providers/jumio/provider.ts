@@ -4,13 +4,8 @@
  *
  * @module
  */
-import {
-  type IdentityVerificationProvider,
-  type JumioOptions,
-  type JumioOptionsInput,
-  jumioOptionsSchema,
-  parseProviderOptions,
-} from 'idv-providers';
+import { type IdentityVerificationProvider, parseProviderOptions } from 'idv-providers/kit';
+import { type JumioOptions, type JumioOptionsInput, jumioOptionsSchema } from './definition';
 import { createKyxProvider } from './kyx';
 import { createNetverifyProvider } from './netverify';
 

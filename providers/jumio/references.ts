@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { InvalidInputError, type SessionRef } from 'idv-providers';
+import { InvalidInputError, type SessionRef } from 'idv-providers/kit';
 
 /** Longest `customerInternalReference` and `userReference` Jumio accepts. */
 export const MAX_REFERENCE_LENGTH = 100;

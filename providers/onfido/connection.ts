@@ -8,7 +8,7 @@ import {
   type ConnectionCheck,
   isIdvError,
   ProviderApiError,
-} from 'idv-providers';
+} from 'idv-providers/kit';
 import type { OnfidoContext } from './context';
 import { applicantListSchema } from './schemas';
 

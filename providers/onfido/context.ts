@@ -9,11 +9,10 @@ import {
   createHttpClient,
   type HttpClient,
   InvalidInputError,
-  ONFIDO_BASE_URLS,
-  type OnfidoOptions,
   type SessionRef,
   systemClock,
-} from 'idv-providers';
+} from 'idv-providers/kit';
+import { type OnfidoOptions, onfidoBaseUrl } from './definition';
 
 /** How long an SDK token (and so the customer's link) lives: 90 minutes. */
 export const ONFIDO_SDK_TOKEN_LIFETIME_MS = 90 * 60 * 1000;
@@ -41,11 +40,6 @@ export function rememberOnfidoContext(provider: object, ctx: OnfidoContext): voi
 /** The context of a provider built by `onfido()`, if it is one. */
 export function onfidoContextOf(provider: object): OnfidoContext | undefined {
   return contexts.get(provider);
-}
-
-/** The base URL the options select: `baseUrl` when given, else the region's. */
-export function onfidoBaseUrl(options: Pick<OnfidoOptions, 'baseUrl' | 'region'>): string {
-  return (options.baseUrl ?? ONFIDO_BASE_URLS[options.region]).replace(/\/+$/, '');
 }
 
 /** Builds the context from validated options. */

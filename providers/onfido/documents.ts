@@ -12,7 +12,7 @@ import {
   InvalidInputError,
   ownEntry,
   type SessionRef,
-} from 'idv-providers';
+} from 'idv-providers/kit';
 import { assertOnfidoSession, type OnfidoContext, segment } from './context';
 import {
   checkSchema,

@@ -9,7 +9,20 @@
  * @packageDocumentation
  * @module idv-providers/onfido
  */
-export { ONFIDO_SDK_TOKEN_LIFETIME_MS, onfidoBaseUrl } from './context';
+export { ONFIDO_SDK_TOKEN_LIFETIME_MS } from './context';
+export {
+  DEFAULT_ONFIDO_REPORTS,
+  ONFIDO_BASE_URLS,
+  ONFIDO_REGIONS,
+  type OnfidoConfig,
+  type OnfidoOptions,
+  type OnfidoOptionsInput,
+  type OnfidoRegion,
+  onfidoBaseUrl,
+  onfidoConfigSchema,
+  onfidoDefinition,
+  onfidoOptionsSchema,
+} from './definition';
 export { contentTypeOf } from './documents';
 export {
   checkLabels,

@@ -7,14 +7,12 @@ import {
   ConfigError,
   type IdentityVerificationProvider,
   type IncomingWebhook,
-  type OnfidoOptions,
-  type OnfidoOptionsInput,
-  onfidoOptionsSchema,
   parseProviderOptions,
   type WebhookEvent,
-} from 'idv-providers';
+} from 'idv-providers/kit';
 import { checkConnection } from './connection';
 import { createOnfidoContext, rememberOnfidoContext } from './context';
+import { type OnfidoOptions, type OnfidoOptionsInput, onfidoOptionsSchema } from './definition';
 import { downloadDocument, listDocuments } from './documents';
 import { getResult } from './result';
 import { completeCapture, startVerification } from './start';

@@ -10,7 +10,7 @@ import {
   type SessionRef,
   type StartVerificationInput,
   type VerificationSession,
-} from 'idv-providers';
+} from 'idv-providers/kit';
 import {
   assertOnfidoSession,
   ONFIDO_SDK_TOKEN_LIFETIME_MS,

@@ -8,10 +8,10 @@ import {
   type CallOptions,
   type IdentityVerificationProvider,
   InvalidInputError,
-  type OnfidoOptionsInput,
   UnexpectedResponseError,
-} from 'idv-providers';
+} from 'idv-providers/kit';
 import { onfidoContextOf } from './context';
+import type { OnfidoOptionsInput } from './definition';
 import { onfido } from './provider';
 import { webhookListSchema, webhookSchema } from './schemas';
 

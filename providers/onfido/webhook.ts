@@ -18,7 +18,7 @@ import {
   type IncomingWebhook,
   type WebhookEvent,
   WebhookVerificationError,
-} from 'idv-providers';
+} from 'idv-providers/kit';
 import { webhookEventSchema } from './schemas';
 
 /** The header carrying the signature. */

@@ -6,7 +6,8 @@
  */
 import { chmod, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError, constantTimeEqual, createProvider, envVarName } from 'idv-providers';
+import { ConfigError, createProvider, envVarName } from 'idv-providers';
+import { constantTimeEqual } from 'idv-providers/kit';
 import { registerOnfidoWebhook } from 'idv-providers/onfido';
 import { listFlag, parseCommandArgs, stringFlag } from './args';
 import { CONFIG_FLAG_SPEC, printConfig } from './check';

@@ -5,20 +5,13 @@
  *
  * @module
  */
-export {
-  type BodyReadResult,
-  BoundedCollector,
-  DEFAULT_MAX_BODY_BYTES,
-  declaredLength,
-  readWebBody,
-} from './body';
+export { type BodyReadResult, DEFAULT_MAX_BODY_BYTES } from './body';
 export {
   createWebhookHandler,
   type IntakeAnswer,
   type IntakeOutcome,
   type Nudgeable,
   type RawDelivery,
-  verificationStatus,
   type WebhookHandler,
   type WebhookHandlerOptions,
 } from './handler';
@@ -26,30 +19,25 @@ export { createMemoryStore, type MemoryEventStore } from './memory-store';
 export {
   type NodeListener,
   type NodeListenerOptions,
-  readNodeBody,
   toNodeListener,
 } from './node-adapter';
-export { loadNodeSqliteDriver } from './node-sqlite-driver';
 export {
   createProcessor,
   type DrainSummary,
-  describeFailure,
   type ProcessorOptions,
   type ResultDelivery,
   type ResultHandler,
   type WebhookProcessor,
 } from './processor';
-export {
-  loadSqliteDriver,
-  type SqliteDatabase,
-  type SqliteDatabaseConstructor,
-  type SqliteOpenOptions,
-  type SqliteRunResult,
-  type SqliteStatement,
+export type {
+  SqliteDatabase,
+  SqliteDatabaseConstructor,
+  SqliteOpenOptions,
+  SqliteRunResult,
+  SqliteStatement,
 } from './sqlite-driver';
 export {
   createSqliteStore,
-  resolveSqliteDriver,
   type SqliteEventStore,
   type SqliteStoreOptions,
 } from './sqlite-store';

@@ -5,12 +5,12 @@
  * @module
  */
 import type { Clock } from '../config/common';
-import type { BackoffOptions } from '../shared/retry';
 import type {
   DocumentDownload,
   IdentityVerificationProvider,
   VerificationResult,
 } from '../provider';
+import type { BackoffOptions } from '../shared/retry';
 import type { EventStore, StateCounts, StoredEvent } from './store';
 
 /** What the host's handler receives for one event. */

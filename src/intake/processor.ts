@@ -52,12 +52,12 @@
  */
 import { systemClock } from '../config/common';
 import { ConfigError, isIdvError } from '../errors';
-import { backoffDelay } from '../shared/retry';
 import type {
   DocumentDownload,
   IdentityVerificationProvider,
   VerificationResult,
 } from '../provider';
+import { backoffDelay } from '../shared/retry';
 import type {
   DrainSummary,
   ProcessorOptions,

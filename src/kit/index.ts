@@ -13,7 +13,6 @@
 export {
   type CallOptions,
   type Clock,
-  type CommonOptions,
   type CommonOptionsInput,
   ConfigError,
   type ConnectionCheck,
@@ -44,7 +43,6 @@ export {
   reasonFamily,
   type SessionRef,
   type StartVerificationInput,
-  systemClock,
   TimeoutError,
   UnexpectedResponseError,
   type VerificationResult,
@@ -52,7 +50,15 @@ export {
   type WebhookEvent,
   WebhookVerificationError,
 } from 'idv-providers';
-export { clockSchema, commonOptionsShape, httpUrl, nonEmpty, policySchema } from '../config/common';
+export {
+  type CommonOptions,
+  clockSchema,
+  commonOptionsShape,
+  httpUrl,
+  nonEmpty,
+  policySchema,
+  systemClock,
+} from '../config/common';
 export { ownEntry } from '../shared/own-entry';
 export { describeUrl, REDACTED, redact, redactDeep } from '../shared/redact';
 export {
@@ -73,7 +79,6 @@ export {
   type StatusAttempt,
   type TransportAttempt,
 } from '../shared/retry';
-export { bodyBytes, bodyText, constantTimeEqual, headerValue } from './webhook-input';
 export {
   createHttpClient,
   describeProviderError,
@@ -103,3 +108,10 @@ export {
   type PersonSource,
   personFrom,
 } from './person';
+export {
+  bodyBytes,
+  bodyText,
+  constantTimeEqual,
+  type HeaderBag,
+  headerValue,
+} from './webhook-input';

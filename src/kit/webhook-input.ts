@@ -4,9 +4,9 @@
  * @module
  */
 import { timingSafeEqual } from 'node:crypto';
-import { type IncomingWebhook, WebhookVerificationError } from 'idv-providers';
+import { WebhookVerificationError } from 'idv-providers';
 
-export { headerValue } from '../shared/headers';
+export { type HeaderBag, headerValue } from '../shared/headers';
 
 /**
  * The raw body as bytes. Anything but a string or bytes (a body a framework

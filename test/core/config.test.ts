@@ -1,12 +1,6 @@
-import {
-  ConfigError,
-  configFromEnv,
-  envVarName,
-  type IdvError,
-  jumioConfigSchema,
-  onfidoConfigSchema,
-  parseConfig,
-} from 'idv-providers';
+import { ConfigError, configFromEnv, envVarName, type IdvError, parseConfig } from 'idv-providers';
+import { jumioConfigSchema } from 'idv-providers/jumio';
+import { onfidoConfigSchema } from 'idv-providers/onfido';
 import { describe, expect, it } from 'vitest';
 
 const onfido = {

@@ -3,16 +3,9 @@
  * belong, and secrets with JSON-special characters: each is handled as data.
  */
 import { inspect } from 'node:util';
-import {
-  createHttpClient,
-  downloadStream,
-  ownEntry,
-  ProviderApiError,
-  redactDeep,
-  UnexpectedResponseError,
-  WebhookVerificationError,
-} from 'idv-providers';
+import { ProviderApiError, UnexpectedResponseError, WebhookVerificationError } from 'idv-providers';
 import { mapJumioVerdict, mapWorkflowStatus } from 'idv-providers/jumio';
+import { createHttpClient, downloadStream, ownEntry, redactDeep } from 'idv-providers/kit';
 import { contentTypeOf, onfido, signOnfidoWebhook } from 'idv-providers/onfido';
 import { createTestClock } from 'idv-providers/testing';
 import { HttpResponse, http } from 'msw';

@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import {
-  createHttpClient,
   type DocumentInfo,
   DownloadRefusedError,
-  downloadStream,
-  type HttpClientOptions,
   type IdvError,
   isIdvError,
   NetworkError,
@@ -16,6 +13,7 @@ import {
   UnexpectedResponseError,
   VERSION,
 } from 'idv-providers';
+import { createHttpClient, downloadStream, type HttpClientOptions } from 'idv-providers/kit';
 import { createTestClock } from 'idv-providers/testing';
 import { delay, HttpResponse, http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';

@@ -1,10 +1,7 @@
 import {
   CAUTION_REASONS,
-  decideOutcome,
   type FinalStatus,
   isReasonCode,
-  mapLabels,
-  orderReasons,
   REASON_CODES,
   REJECTED_REASONS,
   type ReasonCode,
@@ -12,6 +9,7 @@ import {
   SUSPECTED_REASONS,
   statusForReason,
 } from 'idv-providers';
+import { decideOutcome, mapLabels, orderReasons } from 'idv-providers/kit';
 import { describe, expect, it } from 'vitest';
 
 const session = { provider: 'test', subjectId: 'applicant-1', attemptId: 'check-1' };

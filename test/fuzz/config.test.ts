@@ -12,10 +12,10 @@ import {
   configFromEnv,
   envVarName,
   type IdvError,
-  jumioDefinition,
-  onfidoDefinition,
   parseConfig,
 } from 'idv-providers';
+import { jumioDefinition } from 'idv-providers/jumio';
+import { onfidoDefinition } from 'idv-providers/onfido';
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS, settleSync } from './fuzz';
 

@@ -8,7 +8,7 @@
  */
 
 import fc from 'fast-check';
-import { decideOutcome, isReasonCode, type ReasonCode } from 'idv-providers';
+import { isReasonCode, type ReasonCode } from 'idv-providers';
 import {
   JUMIO_DECISION_TABLE,
   JUMIO_MAPPING,
@@ -19,6 +19,7 @@ import {
   NETVERIFY_MAPPING,
   type WorkflowDetails,
 } from 'idv-providers/jumio';
+import { decideOutcome } from 'idv-providers/kit';
 import {
   extractPerson,
   mapOnfidoCheck,

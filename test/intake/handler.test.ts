@@ -1,6 +1,7 @@
 import { ConfigError, StoreError, WebhookVerificationError } from 'idv-providers';
 import { createTestClock } from 'idv-providers/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { verificationStatus } from '../../src/intake/handler';
 import {
   createMemoryStore,
   createProcessor,
@@ -8,7 +9,6 @@ import {
   type EventStore,
   type IntakeOutcome,
   type MemoryEventStore,
-  verificationStatus,
   type WebhookHandler,
 } from '../../src/intake/index';
 import {

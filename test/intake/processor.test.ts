@@ -1,5 +1,6 @@
 import { text } from 'node:stream/consumers';
-import { backoffDelay, NotFoundError, ProviderApiError } from 'idv-providers';
+import { NotFoundError, ProviderApiError } from 'idv-providers';
+import { backoffDelay } from 'idv-providers/kit';
 import { createTestClock, type TestClock } from 'idv-providers/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {

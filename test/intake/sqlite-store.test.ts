@@ -1,12 +1,9 @@
 import { join } from 'node:path';
 import { ConfigError, StoreError } from 'idv-providers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createSqliteStore,
-  loadSqliteDriver,
-  resolveSqliteDriver,
-  type SqliteOpenOptions,
-} from '../../src/intake/index';
+import { createSqliteStore, type SqliteOpenOptions } from '../../src/intake/index';
+import { loadSqliteDriver } from '../../src/intake/sqlite-driver';
+import { resolveSqliteDriver } from '../../src/intake/sqlite-store';
 import { tempDir } from './helpers';
 
 // The driver the store would choose here: better-sqlite3 on Node 20, and

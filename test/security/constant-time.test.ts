@@ -7,7 +7,8 @@
  * hex, odd length, wrong length) is refused as such before any comparison.
  */
 import * as crypto from 'node:crypto';
-import { constantTimeEqual, WebhookVerificationError } from 'idv-providers';
+import { WebhookVerificationError } from 'idv-providers';
+import { constantTimeEqual } from 'idv-providers/kit';
 import { onfido, signOnfidoWebhook, verifyOnfidoSignature } from 'idv-providers/onfido';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 

@@ -12,14 +12,12 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { inspect } from 'node:util';
 import {
-  createHttpClient,
   createLinkSigner,
   createMemoryStore,
   createProcessor,
   createProvider,
   createSqliteStore,
   createWebhookHandler,
-  describeFailure,
   type EventStore,
   type IdentityVerificationProvider,
   type IntakeOutcome,
@@ -28,11 +26,13 @@ import {
   toNodeListener,
 } from 'idv-providers';
 import { jumio } from 'idv-providers/jumio';
+import { createHttpClient } from 'idv-providers/kit';
 import { onfido, signOnfidoWebhook } from 'idv-providers/onfido';
 import { createTestClock, type EmulatorFault } from 'idv-providers/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCasBackend, ROUTES } from '../../examples/cas-backend/server';
 import { LoggingSmsSender } from '../../examples/cas-backend/sms';
+import { describeFailure } from '../../src/intake/processor';
 import {
   expectNoSecretIn,
   jumioEmulator,

@@ -7,8 +7,9 @@
  *
  * @module
  */
-import type { JumioRegion } from 'idv-providers';
+
 import { type FaultQueue, matchRoute } from 'idv-providers/emulator-kit';
+import type { JumioRegion } from 'idv-providers/jumio';
 import { http, type RequestHandler } from 'msw';
 import type { EmulatedHosts, EmulatorContext } from './context';
 import { hasUserAgent, headersOf, type Route } from './router';

@@ -24,7 +24,7 @@
  * @packageDocumentation
  * @module idv-providers/jumio/emulator
  */
-import type { Clock, IdvConfig, JumioRegion, ReasonCode, SessionRef } from 'idv-providers';
+import type { Clock, IdvConfig, ReasonCode, SessionRef } from 'idv-providers';
 import {
   createTestClock,
   type EmulatorFault,
@@ -34,6 +34,7 @@ import {
   type FaultScope,
   type ProviderEmulator,
 } from 'idv-providers/emulator-kit';
+import type { JumioRegion } from 'idv-providers/jumio';
 import type { RequestHandler } from 'msw';
 import type { EmulatorContext } from './context';
 import type { Deliver } from './deliveries';

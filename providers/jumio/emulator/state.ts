@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { ExtractedPerson, JumioRegion } from 'idv-providers';
+import type { ExtractedPerson } from 'idv-providers';
 import type { EmulatorDelivery } from 'idv-providers/emulator-kit';
+import type { JumioRegion } from 'idv-providers/jumio';
 
 /** Jumio's decision types. */
 export type DecisionType = 'PASSED' | 'REJECTED' | 'WARNING' | 'NOT_EXECUTED';

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { ONFIDO_BASE_URLS, type OnfidoRegion } from 'idv-providers';
+
 import { type FaultQueue, matchRoute } from 'idv-providers/emulator-kit';
+import { ONFIDO_BASE_URLS, type OnfidoRegion } from 'idv-providers/onfido';
 import { http, type RequestHandler } from 'msw';
 import type { OnfidoEngine } from './engine';
 import type { Route } from './router';

@@ -27,7 +27,7 @@
  * @module idv-providers/onfido/emulator
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Clock, ExtractedPerson, OnfidoRegion, SessionRef } from 'idv-providers';
+import type { Clock, ExtractedPerson, SessionRef } from 'idv-providers';
 import {
   type AdvanceableClock,
   createTestClock,
@@ -39,6 +39,7 @@ import {
   type FaultScope,
   type ProviderEmulator,
 } from 'idv-providers/emulator-kit';
+import type { OnfidoRegion } from 'idv-providers/onfido';
 import type { RequestHandler } from 'msw';
 import { OnfidoEngine } from './engine';
 import { sha256Hex } from './files';

@@ -19,10 +19,10 @@ import {
   IdvError,
   LIBRARY_USER_AGENT,
   type RequestSummary,
-  systemClock,
   UnexpectedResponseError,
 } from 'idv-providers';
 import type { z } from 'zod';
+import { systemClock } from '../../config/common';
 import { describeUrl, redact } from '../../shared/redact';
 import { type AttemptOutcome, decideRetry, type RetryOptions } from '../../shared/retry';
 import { errorForStatus, errorForTransport } from './errors';
