@@ -52,7 +52,7 @@ export const REASON_CODES = [
   ...CLEAR_REASONS,
 ] as const;
 
-/** A normalised reason code (see `outcomes.md` in the README's outcome table). */
+/** A normalised reason code (the README's "Outcomes" section lists them with their statuses). */
 export type ReasonCode = (typeof REASON_CODES)[number];
 
 /** A reason's family: the part that decides the status. */

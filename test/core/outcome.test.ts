@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 
 const session = { provider: 'test', subjectId: 'applicant-1', attemptId: 'check-1' };
 
-// The reason -> status rule of outcomes.md, written out row by row.
+// The reason -> status rule of the README's "Outcomes" table, written out row by row.
 const expected: Record<ReasonCode, { off: FinalStatus; on: FinalStatus }> = {
   CLEAR: { off: 'awaiting_registration', on: 'registered' },
   CAUTION_VISUAL_CONSISTENCY: { off: 'awaiting_registration', on: 'awaiting_registration' },
