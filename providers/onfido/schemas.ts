@@ -47,21 +47,52 @@ export type OnfidoCheck = z.infer<typeof checkSchema>;
 /** `GET /checks?applicant_id=`. */
 export const checkListSchema = z.object({ checks: z.array(checkSchema) });
 
-/** One entry of a report's `breakdown`: a result and, usually, sub-breakdowns. */
-export const breakdownEntrySchema = z.looseObject({
-  result: optionalText,
-  breakdown: z.record(z.string(), z.unknown()).nullish(),
-});
+/**
+ * An object the spec types as an object but the API may send otherwise: `[]`
+ * (reports awaiting data, cancelled reports, empty sub-breakdown
+ * `properties`), `null`, or nothing. Every such value reads as absent rather
+ * than failing the parse (docs/provider-facts.md#o-rep-6,
+ * docs/provider-facts.md#o-open-8): an array carries no keys to read, so it
+ * is read as `{}`; `null` and any other non-object as `undefined`.
+ */
+function looseRecord<T extends z.ZodType>(value: T) {
+  return z.preprocess((input) => {
+    if (Array.isArray(input)) return {};
+    if (typeof input === 'object' && input !== null) return input;
+    return undefined;
+  }, z.record(z.string(), value).optional());
+}
 
-/** `GET /reports?check_id=` items, `GET /reports/{id}`. */
+/**
+ * One entry of a report's `breakdown`: a result and, usually, sub-breakdowns.
+ * A `result` that is not a string (null: the breakdown did not run) reads as
+ * absent. Anything else in the entry is kept as sent (O-REP-6: breakdown
+ * results are strings without an enum).
+ */
+export const breakdownEntrySchema = z.preprocess(
+  (input) => (typeof input === 'object' && input !== null && !Array.isArray(input) ? input : {}),
+  z.looseObject({
+    result: z.preprocess((v) => (typeof v === 'string' ? v : undefined), z.string().optional()),
+    breakdown: looseRecord(z.unknown()),
+  }),
+);
+
+/**
+ * `GET /reports?check_id=` items, `GET /reports/{id}`. Only `id` and `name`
+ * are required by the spec (docs/provider-facts.md#o-rep-2); a report without
+ * a `status` reads as `awaiting_data` would (not complete, so never clear).
+ * `breakdown` and `properties` accept every shape seen or possible
+ * (`{}`, `[]`, `null`, absent: O-REP-6, O-OPEN-8), and `properties` values
+ * stay as sent (null, arrays: O-REP-7), for the person reader to skip.
+ */
 export const reportSchema = z.object({
   id,
   name: z.string().min(1),
-  status: z.string().min(1),
+  status: z.preprocess((v) => (typeof v === 'string' && v !== '' ? v : 'none'), z.string().min(1)),
   result: optionalText,
   sub_result: optionalText,
-  breakdown: z.record(z.string(), breakdownEntrySchema.nullable()).nullish(),
-  properties: z.record(z.string(), z.unknown()).nullish(),
+  breakdown: looseRecord(breakdownEntrySchema),
+  properties: looseRecord(z.unknown()),
   check_id: optionalText,
   created_at: optionalText,
 });

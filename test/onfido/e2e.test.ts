@@ -162,16 +162,31 @@ describe('several reasons at once', () => {
     expect(result.status).toBe('rejected');
   });
 
-  it('an unseen breakdown is kept as UNKNOWN beside the mapped reason', async () => {
+  it('an unseen breakdown takes the family of its sub_result, and keeps its label', async () => {
     const result = await run({
       reports: {
         document: { subResult: 'caution', consider: ['data_comparison', 'new_breakdown'] },
       },
     });
-    expect(result.reasons).toEqual(['CAUTION_DATA_COMPARISON', 'UNKNOWN']);
+    // docs/provider-facts.md#o-rep-5: the explicit sub_result decides (the generic caution row).
+    expect(result.reasons).toEqual(['CAUTION_DATA_COMPARISON', 'CAUTION_DATA_VALIDATION']);
     expect(result.providerLabels).toContainEqual({
       source: 'document.breakdown.new_breakdown',
       value: 'consider',
+    });
+  });
+
+  it('an unseen sub_result is kept as UNKNOWN beside the mapped reason', async () => {
+    const result = await run({
+      reports: {
+        document: { subResult: 'new_sub_result', consider: ['data_comparison'] },
+        facial_similarity: { consider: ['face_comparison'] },
+      },
+    });
+    expect(result.reasons).toEqual(['CAUTION_FACIAL_COMPARISON', 'UNKNOWN']);
+    expect(result.providerLabels).toContainEqual({
+      source: 'document.sub_result',
+      value: 'new_sub_result',
     });
   });
 });

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import type { ReasonCode } from 'idv-providers';
 import {
   extractPerson,
   mapOnfidoCheck,
   ONFIDO_MAPPING,
   ONFIDO_WORKFLOW_MAPPING,
+  reportFamily,
   reportKeys,
   workflowReasons,
   workflowRow,
@@ -19,7 +21,8 @@ import { check, report } from './helpers';
 const SPEC: ReadonlyArray<{
   report: string;
   subResult?: string;
-  breakdown: string;
+  /** The non-clear breakdown; none for the generic rows. */
+  breakdown?: string;
   reason: ReasonCode;
 }> = [
   {
@@ -114,13 +117,52 @@ const SPEC: ReadonlyArray<{
     breakdown: 'previously_seen_faces',
     reason: 'SUSPECTED_FACE_COMPARISON',
   },
+  // NFC: the document breakdown issuing_authority (docs/provider-facts.md#o-bd-20).
+  {
+    report: 'document',
+    subResult: 'suspected',
+    breakdown: 'issuing_authority',
+    reason: 'SUSPECTED_DATA_VALIDATION',
+  },
+  {
+    report: 'document',
+    subResult: 'caution',
+    breakdown: 'issuing_authority',
+    reason: 'CAUTION_DATA_VALIDATION',
+  },
+  // The generic rows: an explicit sub_result no breakdown row explains.
+  { report: 'document', subResult: 'rejected', reason: 'REJECTED_IMAGE_INTEGRITY' },
+  { report: 'document', subResult: 'suspected', reason: 'SUSPECTED_COMPROMISED_DOCUMENT' },
+  { report: 'document', subResult: 'caution', reason: 'CAUTION_DATA_VALIDATION' },
+  // Watchlist reports (docs/provider-facts.md#o-bd-11 to #o-bd-13, #o-bd-21).
+  { report: 'watchlist_standard', breakdown: 'sanction', reason: 'CAUTION_WATCHLIST' },
+  {
+    report: 'watchlist_standard',
+    breakdown: 'politically_exposed_person',
+    reason: 'CAUTION_WATCHLIST',
+  },
+  {
+    report: 'watchlist_standard',
+    breakdown: 'legal_and_regulatory_warnings',
+    reason: 'CAUTION_WATCHLIST',
+  },
+  { report: 'watchlist_enhanced', breakdown: 'adverse_media', reason: 'CAUTION_WATCHLIST' },
+  { report: 'watchlist_enhanced', breakdown: 'monitored_lists', reason: 'CAUTION_WATCHLIST' },
+  { report: 'watchlist_aml', reason: 'CAUTION_WATCHLIST' },
 ];
 
+/** The table key a SPEC row stands for. */
+function keyOf(row: (typeof SPEC)[number]): string {
+  const family = reportFamily(row.report);
+  const prefix = family === 'document' ? `document.${row.subResult}` : family;
+  return row.breakdown === undefined ? prefix : `${prefix}.${row.breakdown}`;
+}
+
 describe('ONFIDO_MAPPING, row by row', () => {
-  it.each(SPEC)('$report $subResult $breakdown → $reason', (row) => {
+  it.each(SPEC.map((row) => ({ ...row, label: keyOf(row) })))('$label → $reason', (row) => {
     const flagged = report(row.report, {
       ...(row.subResult === undefined ? {} : { subResult: row.subResult }),
-      flagged: [row.breakdown],
+      ...(row.breakdown === undefined ? { result: 'consider' } : { flagged: [row.breakdown] }),
       clear: ['image_integrity', 'data_validation'].filter((k) => k !== row.breakdown),
     });
     const others = ['document', 'facial_similarity_photo']
@@ -129,22 +171,38 @@ describe('ONFIDO_MAPPING, row by row', () => {
     const mapped = mapOnfidoCheck(check([flagged, ...others]), [flagged, ...others]);
     expect(mapped.reasons).toEqual([row.reason]);
     expect(mapped.unmatched).toEqual([]);
-    expect(mapped.labels).toContainEqual({
-      source: `${row.report}.breakdown.${row.breakdown}`,
-      value: 'consider',
-    });
+    if (row.breakdown !== undefined) {
+      expect(mapped.labels).toContainEqual({
+        source: `${row.report}.breakdown.${row.breakdown}`,
+        value: 'consider',
+      });
+    }
+    const used = ONFIDO_MAPPING.find((r) => r.key === row.label);
+    expect(used?.source).toMatch(/^docs\/provider-facts\.md#o-/);
   });
 
   it('has exactly the rows of the spec, no more', () => {
-    const keyOf = (row: (typeof SPEC)[number]) =>
-      row.report === 'document'
-        ? `document.${row.subResult}.${row.breakdown}`
-        : `${row.report === 'known_faces' ? 'known_faces' : 'facial_similarity'}.${row.breakdown}`;
     const expected = SPEC.map((row) => ({ key: keyOf(row), reason: row.reason }));
     const actual = ONFIDO_MAPPING.map(({ key, reason }) => ({ key, reason }));
     expect(actual).toHaveLength(expected.length);
     expect(actual).toEqual(expect.arrayContaining(expected));
     expect(new Set(actual.map((r) => r.key)).size).toBe(actual.length);
+  });
+
+  it('cites facts that exist in docs/provider-facts.md from every row', () => {
+    const anchors = new Set(
+      [...readFileSync('docs/provider-facts.md', 'utf8').matchAll(/<a id="(o-[a-z]+-\d+)">/g)].map(
+        (m) => m[1],
+      ),
+    );
+    for (const row of ONFIDO_MAPPING) {
+      const ids = [...row.source.matchAll(/#(o-[a-z]+-\d+)/g)].map((m) => m[1]);
+      expect(ids.length, row.key).toBeGreaterThan(0);
+      expect(
+        ids.filter((id) => !anchors.has(id)),
+        row.key,
+      ).toEqual([]);
+    }
   });
 
   it.each([
@@ -206,34 +264,19 @@ describe('mapOnfidoCheck', () => {
 
   it.each([
     [
-      'an unseen breakdown key',
-      report('document', { subResult: 'caution', flagged: ['shiny_hologram'] }),
-      'document.caution.shiny_hologram',
-    ],
-    [
-      'the misspelled key CAS looked for',
-      report('document', { subResult: 'suspected', flagged: ['visual_consistency'] }),
-      'document.suspected.visual_consistency',
-    ],
-    [
-      'a breakdown outside its family',
-      report('document', { subResult: 'rejected', flagged: ['police_record'] }),
-      'document.rejected.police_record',
-    ],
-    [
       'an unknown sub_result',
       report('document', { subResult: 'fraudulent', flagged: ['data_validation'] }),
       'document.fraudulent.data_validation',
     ],
     [
+      'an unknown sub_result without a breakdown',
+      report('document', { result: 'consider', subResult: 'fraudulent' }),
+      'document.fraudulent',
+    ],
+    [
       'consider without a sub_result',
       report('document', { flagged: ['image_integrity'] }),
       'document.none.image_integrity',
-    ],
-    [
-      'consider without a non-clear breakdown',
-      report('document', { result: 'consider', subResult: 'caution' }),
-      'document.caution',
     ],
     [
       'an unidentified document',
@@ -246,9 +289,19 @@ describe('mapOnfidoCheck', () => {
       'document.status.cancelled',
     ],
     [
-      'an unknown report',
-      report('watchlist_standard', { flagged: ['sanction'] }),
-      'watchlist_standard.sanction',
+      'a watchlist report that did not complete',
+      report('watchlist_standard', { status: 'awaiting_data', result: null }),
+      'watchlist.status.awaiting_data',
+    ],
+    [
+      'a kind of report the table does not read',
+      report('identity_enhanced', { flagged: ['address'] }),
+      'identity_enhanced.address',
+    ],
+    [
+      'a facial similarity consider without a known breakdown',
+      report('facial_similarity_photo', { flagged: ['new_face_check'] }),
+      'facial_similarity.new_face_check',
     ],
   ])('gives UNKNOWN for %s', (_what, odd, key) => {
     const mapped = mapOnfidoCheck(check([odd]), [odd]);
@@ -256,14 +309,67 @@ describe('mapOnfidoCheck', () => {
     expect(mapped.unmatched).toEqual([key]);
   });
 
+  it.each([
+    [
+      'an unseen breakdown key',
+      report('document', { subResult: 'caution', flagged: ['shiny_hologram'] }),
+      'CAUTION_DATA_VALIDATION',
+    ],
+    [
+      'the misspelled key CAS looked for',
+      report('document', { subResult: 'suspected', flagged: ['visual_consistency'] }),
+      'SUSPECTED_COMPROMISED_DOCUMENT',
+    ],
+    [
+      'a breakdown without a row under its sub_result',
+      report('document', { subResult: 'rejected', flagged: ['police_record'] }),
+      'REJECTED_IMAGE_INTEGRITY',
+    ],
+    [
+      'consider without a non-clear breakdown',
+      report('document', { result: 'consider', subResult: 'caution' }),
+      'CAUTION_DATA_VALIDATION',
+    ],
+    [
+      'a watchlist breakdown the table does not name',
+      report('watchlist_enhanced', { flagged: ['new_list'] }),
+      'CAUTION_WATCHLIST',
+    ],
+  ] as const)(
+    'lets the sub_result (or report kind) decide the family for %s',
+    (_what, odd, reason) => {
+      const mapped = mapOnfidoCheck(check([odd]), [odd]);
+      expect(mapped.reasons).toEqual([reason]);
+      expect(mapped.unmatched).toEqual([]);
+    },
+  );
+
+  it.each([
+    'watchlist_standard',
+    'watchlist_enhanced',
+    'watchlist_aml',
+    'watchlist_peps_only',
+    'watchlist_sanctions_only',
+  ])('reads %s as a watchlist report', (name) => {
+    const hit = report(name, { flagged: ['politically_exposed_person'] });
+    expect(mapOnfidoCheck(check([hit]), [hit]).reasons).toEqual(['CAUTION_WATCHLIST']);
+    const clear = report(name, { clear: ['sanction'] });
+    expect(mapOnfidoCheck(check([clear], 'clear'), [clear]).reasons).toEqual(['CLEAR']);
+  });
+
   it('ranks an unmapped label after every mapped reason', () => {
     const doc = report('document', {
       subResult: 'caution',
       flagged: ['data_comparison', 'age_validation'],
     });
-    const mapped = mapOnfidoCheck(check([doc]), [doc]);
-    expect(mapped.reasons).toEqual(['CAUTION_DATA_COMPARISON', 'UNKNOWN']);
-    expect(mapped.unmatched).toEqual(['document.caution.age_validation']);
+    const odd = report('identity_enhanced', { flagged: ['address'] });
+    const mapped = mapOnfidoCheck(check([doc, odd]), [doc, odd]);
+    expect(mapped.reasons).toEqual([
+      'CAUTION_DATA_COMPARISON',
+      'CAUTION_DATA_VALIDATION',
+      'UNKNOWN',
+    ]);
+    expect(mapped.unmatched).toEqual(['identity_enhanced.address']);
   });
 
   it('gives UNKNOWN when a report of the check is missing, even if the check says clear', () => {
