@@ -3,6 +3,7 @@
  *
  * - {@link onfido}: the provider factory (`createProvider({ provider: 'onfido', ... })` uses it).
  * - {@link registerOnfidoWebhook}: registers the host's webhook URL and returns its signing token.
+ * - {@link resumeOnfidoCheck}: resumes a paused check.
  * - {@link signOnfidoWebhook}, {@link verifyOnfidoSignature}: the webhook signature, for fixtures and custom receivers.
  * - {@link ONFIDO_MAPPING}, {@link ONFIDO_WORKFLOW_MAPPING}: the mapping tables, as data.
  *
@@ -35,6 +36,8 @@ export {
 } from './mapping';
 export { extractPerson } from './person';
 export { onfido } from './provider';
+export { HELD_CHECK_STATUSES } from './result';
+export { resumeOnfidoCheck } from './resume';
 export {
   applicantSchema as onfidoApplicantSchema,
   checkSchema as onfidoCheckSchema,
@@ -55,6 +58,7 @@ export {
 } from './schemas';
 export { applicantBody } from './start';
 export {
+  dedupeKeyOf as onfidoDedupeKey,
   ONFIDO_ACTIONABLE_EVENTS,
   ONFIDO_SIGNATURE_HEADER,
   parseOnfidoWebhook,

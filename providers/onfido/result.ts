@@ -34,6 +34,26 @@ import { workflowReasons, workflowRow } from './workflow-mapping';
 
 type Signal = AbortSignal | undefined;
 
+/**
+ * Check statuses in which Onfido waits for someone to act
+ * (docs/provider-facts.md#o-chk-3), read as `UNKNOWN`, so
+ * `awaiting_registration`: the verification is not finished, and nothing
+ * will happen by itself.
+ *
+ * - `paused`: the check was paused, at Onfido or by the account's settings
+ *   (`paused: true` on the check, docs/provider-facts.md#o-chk-1). Resume it
+ *   with `resumeOnfidoCheck` (`POST /checks/{id}/resume`,
+ *   docs/provider-facts.md#o-chk-6) or in Onfido's dashboard.
+ * - `awaiting_applicant`: the applicant has to provide data on Onfido's form
+ *   (the check's `form_uri`, docs/provider-facts.md#o-chk-1), as with
+ *   `applicant_provides_data`; this adapter never asks for it, so the check
+ *   was made elsewhere.
+ *
+ * Either way Onfido sends `check.completed` when the check completes; its
+ * result replaces this one.
+ */
+export const HELD_CHECK_STATUSES: ReadonlySet<string> = new Set(['paused', 'awaiting_applicant']);
+
 async function fetchCheck(ctx: OnfidoContext, checkId: string, signal: Signal) {
   const answer = await ctx.http.request({
     method: 'GET',
@@ -99,6 +119,16 @@ async function checkResult(
       session: full,
       pending: false,
       reasons: ['EXPIRED'],
+      providerLabels: [statusLabel],
+    });
+  }
+  if (HELD_CHECK_STATUSES.has(check.status)) {
+    // Onfido holds the check until someone acts (see HELD_CHECK_STATUSES): not
+    // pending forever, but a person's decision, never a registration.
+    return decide(ctx, {
+      session: full,
+      pending: false,
+      reasons: ['UNKNOWN'],
       providerLabels: [statusLabel],
     });
   }
@@ -198,7 +228,9 @@ async function studioResult(
  *
  * - With a check id (`attemptId`, classic): `GET /checks/{id}`; `complete` →
  *   `GET /reports?check_id=` mapped with the table; `withdrawn` → `EXPIRED`;
- *   any other status → `pending`.
+ *   `paused` or `awaiting_applicant` → `UNKNOWN` (see
+ *   {@link HELD_CHECK_STATUSES}); any other status (`in_progress`,
+ *   `reopened`) → `pending`.
  * - With only the applicant id: the applicant's latest check as above; with no
  *   check, `pending` until 90 minutes after the applicant was created, then
  *   `EXPIRED` (time from the injected clock). An applicant reused through

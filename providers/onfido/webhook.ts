@@ -5,7 +5,8 @@
  * The signature is the lowercase hex HMAC-SHA256 of the raw request body, keyed
  * with the webhook's token. It is checked on the bytes as received (never on
  * re-serialised JSON) and compared in constant time. It carries no timestamp,
- * so replay protection is the receiver's job: use {@link WebhookEvent.dedupeKey}.
+ * so replay protection is the receiver's job: use {@link WebhookEvent.dedupeKey}
+ * (see {@link dedupeKeyOf}).
  *
  * @module
  */
@@ -87,6 +88,29 @@ export function verifyOnfidoSignature(request: IncomingWebhook, token: string): 
 }
 
 /**
+ * The de-duplication key of an event: the action, the object's id and, when
+ * the event says when the object completed, that time.
+ *
+ * The completion time is what tells two completions of one check apart: a
+ * check that is reopened (`check.reopened`, status `reopened`:
+ * docs/provider-facts.md#o-chk-3, #o-wh-6) and completes again sends a second
+ * `check.completed` for the same check id, with the new
+ * `completed_at_iso8601` (docs/provider-facts.md#o-wh-4); a redelivery of one
+ * event carries the same time, so it still gets the same key. The check's
+ * `version` cannot do this: it is the API version the check was made with
+ * (`"3.6"`, docs/provider-facts.md#o-chk-1, #o-chk-2), the same for both
+ * completions, and it is not in the event.
+ */
+export function dedupeKeyOf(
+  action: string,
+  objectId: string,
+  completedAt: string | null | undefined,
+): string {
+  const base = `onfido:${action}:${objectId}`;
+  return completedAt == null || completedAt === '' ? base : `${base}:${completedAt}`;
+}
+
+/**
  * Verifies a delivery and reduces it to the ids it names. The event's own
  * `status` is not trusted for anything: call `getResult` for the verdict.
  *
@@ -120,7 +144,7 @@ export function parseOnfidoWebhook(request: IncomingWebhook, token: string): Web
   const event: WebhookEvent = {
     provider: 'onfido',
     type: action,
-    dedupeKey: `onfido:${action}:${object.id}`,
+    dedupeKey: dedupeKeyOf(action, object.id, object.completed_at_iso8601),
     session,
     actionable: ONFIDO_ACTIONABLE_EVENTS.has(action) && session.attemptId !== undefined,
   };

@@ -171,7 +171,12 @@ describe('Onfido verifyWebhook, fuzzed', () => {
         });
         const { resource_type: type, action, object, resource } = value.payload;
         expect(verified.type).toBe(action);
-        expect(verified.dedupeKey).toBe(`onfido:${action}:${object.id}`);
+        const completedAt = object.completed_at_iso8601;
+        expect(verified.dedupeKey).toBe(
+          completedAt == null || completedAt === ''
+            ? `onfido:${action}:${object.id}`
+            : `onfido:${action}:${object.id}:${completedAt}`,
+        );
         const named = type === 'check' || type === 'workflow_run';
         expect(verified.session.attemptId).toBe(named ? object.id : undefined);
         if (type === 'workflow_run' && resource?.applicant_id != null) {

@@ -56,7 +56,10 @@ describe('a check that takes its time', () => {
     ]);
     const completed = received[1]!;
     expect(completed.session).toEqual({ provider: 'onfido', attemptId: session.attemptId });
-    expect(completed.dedupeKey).toBe(`onfido:check.completed:${session.attemptId}`);
+    expect(completed.dedupeKey).toBe(
+      `onfido:check.completed:${session.attemptId}:${completed.occurredAt}`,
+    );
+    expect(completed.occurredAt).toBe(new Date(emulator.clock.now()).toISOString());
     expect(emulator.deliveries().map((d) => d.answeredStatus)).toEqual([200, 200]);
 
     const result = await host.getResult(completed.session);

@@ -117,7 +117,8 @@ describe('parseOnfidoWebhook', () => {
     expect(event).toEqual({
       provider: 'onfido',
       type: 'check.completed',
-      dedupeKey: `onfido:check.completed:${CHECK_ID}`,
+      // The completion time is part of the key (a reopened check completes again).
+      dedupeKey: `onfido:check.completed:${CHECK_ID}:2026-01-01T10:00:00Z`,
       session: { provider: 'onfido', attemptId: CHECK_ID },
       actionable: true,
       occurredAt: '2026-01-01T10:00:00Z',
@@ -129,6 +130,16 @@ describe('parseOnfidoWebhook', () => {
     expect(parseOnfidoWebhook(signed(again), TOKEN).dedupeKey).toBe(
       parseOnfidoWebhook(delivery(BODY, BODY_SIGNATURE), TOKEN).dedupeKey,
     );
+  });
+
+  it('gives the second completion of a reopened check another dedupe key', () => {
+    const second = BODY.replace('2026-01-01T10:00:00Z', '2026-01-02T08:30:00Z');
+    const first = parseOnfidoWebhook(delivery(BODY, BODY_SIGNATURE), TOKEN);
+    const again = parseOnfidoWebhook(signed(second), TOKEN);
+    expect(again.dedupeKey).not.toBe(first.dedupeKey);
+    expect(again.dedupeKey).toBe(`onfido:check.completed:${CHECK_ID}:2026-01-02T08:30:00Z`);
+    expect(again.session).toEqual(first.session);
+    expect(again.occurredAt).toBe('2026-01-02T08:30:00Z');
   });
 
   it('reads a Studio workflow_run.completed with the applicant from resource', () => {
