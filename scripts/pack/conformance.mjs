@@ -1,20 +1,37 @@
 // The conformance suite, run from the installed tarball as a host runs it:
-// for Onfido, Jumio and a provider registered by the host (the Acme ID
-// example), once through import() (ESM) and once through require() (CommonJS).
-// Every entry must share one core at run time, so the suite's instanceof
-// checks and the registry a host registers into are the adapters' own.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// for every built-in provider (each folder of providers/, its emulator loaded
+// through its definition, as test/conformance/builtins.test.ts does) and a
+// provider registered by the host (the Acme ID example), once through
+// import() (ESM) and once through require() (CommonJS). Every entry must
+// share one core at run time, so the suite's instanceof checks and the
+// registry a host registers into are the adapters' own.
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run } from './scratch.mjs';
 
+const builtins = readdirSync(join(root, 'providers')).filter((entry) =>
+  statSync(join(root, 'providers', entry)).isDirectory(),
+);
+
+/** How each suite gets its emulator: `setup` runs first, then `emulator` makes one per test. */
 const PROVIDERS = {
-  onfido: { emulator: 'createOnfidoEmulator()', register: false },
-  jumio: { emulator: 'createJumioEmulator()', register: false },
-  acme: { emulator: 'acme.createAcmeEmulator()', register: true },
+  ...Object.fromEntries(
+    builtins.map((name) => [
+      name,
+      {
+        setup: `const entry = await core.createRegistry().get(${JSON.stringify(name)}).emulator();`,
+        emulator: 'entry.createEmulator()',
+      },
+    ]),
+  ),
+  acme: {
+    setup: 'core.registerProvider(acme.acmeIdDefinition);',
+    emulator: 'acme.createAcmeEmulator()',
+  },
 };
 
 function testFile(provider, system) {
-  const { emulator, register } = PROVIDERS[provider];
+  const { emulator, setup } = PROVIDERS[provider];
   const load =
     system === 'esm'
       ? [
@@ -31,8 +48,7 @@ function testFile(provider, system) {
         ];
   return [
     ...load,
-    'const { createOnfidoEmulator, createJumioEmulator } = testing;',
-    register ? 'core.registerProvider(acme.acmeIdDefinition);' : '',
+    setup,
     `await testing.runConformanceSuite({ emulator: () => ${emulator} });`,
     '',
   ].join('\n');
