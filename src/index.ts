@@ -87,7 +87,10 @@ export {
   type IdvConfig,
   type ProviderDefinition,
   ProviderRegistry,
+  type ProviderWebhooks,
   parseConfig,
+  type RegisteredWebhook,
   registerProvider,
+  type WebhookRegistration,
 } from './registry';
 export { LIBRARY_USER_AGENT, VERSION } from './version';

@@ -13,9 +13,57 @@ import { type EnvKind, envKindsOf } from './config/env-kinds';
 import { type OptionLabel, parseProviderOptions } from './config/parse';
 import { ConfigError } from './errors';
 import type { OutcomePolicy } from './outcome';
-import type { IdentityVerificationProvider } from './provider';
+import type { CallOptions, IdentityVerificationProvider } from './provider';
 
 export type { EnvKind };
+
+/** What {@link ProviderWebhooks.register} registers: the host's endpoint. */
+export interface WebhookRegistration extends CallOptions {
+  /** The host's webhook endpoint. */
+  url: string;
+  /** Events to subscribe to when the webhook is created. Default: all. */
+  events?: readonly string[] | undefined;
+}
+
+/** A webhook the provider holds for the host's endpoint. */
+export interface RegisteredWebhook {
+  /** The provider's id of the webhook. */
+  id: string;
+  /** The registered URL. */
+  url: string;
+  /** The signing token of its deliveries. Secret. */
+  token: string;
+  /** `true` when this registration created it, `false` when it was registered already. */
+  created: boolean;
+}
+
+/**
+ * How a provider's webhooks (or callbacks) find the host, for tools that
+ * register them: the command line's `webhooks register`.
+ */
+export interface ProviderWebhooks {
+  /** The provider as people write it, for messages: `Onfido`. */
+  title: string;
+  /**
+   * Finds the webhook registered for the URL or creates it, idempotently. Absent
+   * when the provider has no registration API. May load the adapter's code
+   * lazily; `provider` is one `createProvider` made from this definition.
+   */
+  register?(
+    provider: IdentityVerificationProvider,
+    registration: WebhookRegistration,
+  ): Promise<RegisteredWebhook>;
+  /** The provider sends webhooks over TLS only: registered URLs must be `https`. */
+  httpsOnly?: boolean | undefined;
+  /** The option that holds the signing token `register` answers. Default `webhookToken`. */
+  tokenOption?: string | undefined;
+  /**
+   * For a provider without `register`: how it finds the host instead (`how`,
+   * a clause: "it calls the callbackUrl each transaction names") and the
+   * option that tells it (`callbackUrl`), so a refusal can say what to do.
+   */
+  instead?: { how: string; option?: string | undefined } | undefined;
+}
 
 /**
  * A provider the registry can create: everything the core knows of it. The
@@ -60,6 +108,8 @@ export interface ProviderDefinition<O = unknown, I = unknown, N extends string =
    * one's own, which hand their emulator to the conformance suite directly.
    */
   emulator?(): Promise<EmulatorModule>;
+  /** How its webhooks find the host, and how to register them when the provider has an API for it. */
+  webhooks?: ProviderWebhooks | undefined;
   /** Creates the provider from validated options. May load code lazily. */
   create(options: O): IdentityVerificationProvider | Promise<IdentityVerificationProvider>;
 }

@@ -159,6 +159,10 @@ export const jumioDefinition: ProviderDefinition<JumioOptions, JumioOptionsInput
           require('idv-providers/jumio/emulator') as typeof import('idv-providers/jumio/emulator'),
       )
     ).jumioEmulatorEntry,
+  webhooks: {
+    title: 'Jumio',
+    instead: { how: 'it calls the callbackUrl each transaction names', option: 'callbackUrl' },
+  },
   create: async (options): Promise<IdentityVerificationProvider> =>
     (
       await loadEntry(

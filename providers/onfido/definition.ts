@@ -116,6 +116,13 @@ export function onfidoBaseUrl(options: Pick<OnfidoOptions, 'baseUrl' | 'region'>
 
 type OnfidoEntry = typeof import('idv-providers/onfido');
 
+/** The adapter's entry, loaded on first use. */
+const loadAdapter = (): Promise<OnfidoEntry> =>
+  loadEntry(
+    () => import('idv-providers/onfido'),
+    () => require('idv-providers/onfido') as OnfidoEntry,
+  );
+
 /** The definition of the built-in Onfido provider; its code loads from `idv-providers/onfido` on first use. */
 export const onfidoDefinition: ProviderDefinition<OnfidoOptions, OnfidoOptionsInput, 'onfido'> = {
   name: 'onfido',
@@ -135,11 +142,13 @@ export const onfidoDefinition: ProviderDefinition<OnfidoOptions, OnfidoOptionsIn
           require('idv-providers/onfido/emulator') as typeof import('idv-providers/onfido/emulator'),
       )
     ).onfidoEmulatorEntry,
+  webhooks: {
+    title: 'Onfido',
+    httpsOnly: true,
+    tokenOption: 'webhookToken',
+    register: async (provider, registration) =>
+      (await loadAdapter()).registerOnfidoWebhook(provider, registration),
+  },
   create: async (options): Promise<IdentityVerificationProvider> =>
-    (
-      await loadEntry(
-        () => import('idv-providers/onfido'),
-        () => require('idv-providers/onfido') as OnfidoEntry,
-      )
-    ).onfido(options),
+    (await loadAdapter()).onfido(options),
 };

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createProvider, defaultRegistry, isIdvError } from 'idv-providers';
+import { createProvider, defaultRegistry, isIdvError, type ProviderRegistry } from 'idv-providers';
 import { parseCommandArgs, stringFlag } from './args';
 import { type LoadedConfig, loadConfig } from './config-source';
 import { EXIT, type ExitCode, exitCodeOf } from './exit-codes';
@@ -21,9 +21,12 @@ export const CONFIG_FLAG_SPEC = {
 } as const;
 
 /** Where the connection check will go, for the progress line, as the provider's definition describes it. */
-export function checkTarget(loaded: LoadedConfig): string | undefined {
-  if (!defaultRegistry.has(loaded.provider)) return undefined;
-  return defaultRegistry.get(loaded.provider).describeTarget?.(loaded.options);
+export function checkTarget(
+  loaded: LoadedConfig,
+  registry: ProviderRegistry = defaultRegistry,
+): string | undefined {
+  if (!registry.has(loaded.provider)) return undefined;
+  return registry.get(loaded.provider).describeTarget?.(loaded.options);
 }
 
 /** Prints the configuration as given, secrets masked. */
@@ -48,7 +51,11 @@ export function credentialHint(loaded: LoadedConfig): string | undefined {
 }
 
 /** Runs `check`. */
-export async function runCheck(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+export async function runCheck(
+  argv: readonly string[],
+  io: CliIO,
+  registry: ProviderRegistry = defaultRegistry,
+): Promise<ExitCode> {
   const { out, err } = terminal(io);
   const { flags } = parseCommandArgs(argv, CONFIG_FLAG_SPEC, 'check');
   if (flags['help'] === true) {
@@ -57,10 +64,14 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<Exit
   }
   let loaded: LoadedConfig;
   try {
-    loaded = await loadConfig(io, {
-      configFile: stringFlag(flags, 'config', 'check'),
-      envFile: stringFlag(flags, 'env-file', 'check'),
-    });
+    loaded = await loadConfig(
+      io,
+      {
+        configFile: stringFlag(flags, 'config', 'check'),
+        envFile: stringFlag(flags, 'env-file', 'check'),
+      },
+      registry,
+    );
   } catch (error) {
     return reportError(err, error);
   }
@@ -68,12 +79,12 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<Exit
   printConfig(out, loaded);
   out.ok('configuration is valid');
 
-  const target = checkTarget(loaded);
+  const target = checkTarget(loaded, registry);
   err.progress(
     `checking the connection to ${loaded.provider}${target === undefined ? '' : ` at ${target}`}`,
   );
   try {
-    const provider = await createProvider(loaded.config);
+    const provider = await createProvider(loaded.config, { registry });
     const result = await provider.checkConnection(
       io.signal === undefined ? {} : { signal: io.signal },
     );

@@ -17,6 +17,7 @@ import {
   defaultRegistry,
   envVarName,
   type IdvConfig,
+  type ProviderRegistry,
   parseConfig,
 } from 'idv-providers';
 import { parseEnvFile } from './env-file';
@@ -134,8 +135,15 @@ async function environment(
   return { env, notes };
 }
 
-/** Loads and validates the configuration a command was pointed at. Throws `ConfigError`. */
-export async function loadConfig(io: CliIO, flags: ConfigFlags): Promise<LoadedConfig> {
+/**
+ * Loads and validates the configuration a command was pointed at, for a
+ * provider of `registry`. Throws `ConfigError`.
+ */
+export async function loadConfig(
+  io: CliIO,
+  flags: ConfigFlags,
+  registry: ProviderRegistry = defaultRegistry,
+): Promise<LoadedConfig> {
   const cwd = io.cwd ?? process.cwd();
   const { env, notes } = await environment(io, flags, cwd);
 
@@ -155,7 +163,7 @@ export async function loadConfig(io: CliIO, flags: ConfigFlags): Promise<LoadedC
     }
     const config = expandReferences(raw, env, '', file) as IdvConfig;
     if (typeof config.provider === 'string') flags.acceptProvider?.(config.provider);
-    const { definition, options } = parseConfig(config);
+    const { definition, options } = parseConfig(config, registry);
     const given = Object.entries(config)
       .filter(([option]) => option !== 'provider')
       .map(([option, value]) => ({ option, label: option, value }));
@@ -170,7 +178,7 @@ export async function loadConfig(io: CliIO, flags: ConfigFlags): Promise<LoadedC
   }
 
   if (env['IDV_PROVIDER'] === undefined || env['IDV_PROVIDER'].trim() === '') {
-    const names = defaultRegistry
+    const names = registry
       .names()
       .map((name) => JSON.stringify(name))
       .join(', ');
@@ -180,8 +188,8 @@ export async function loadConfig(io: CliIO, flags: ConfigFlags): Promise<LoadedC
     );
   }
   flags.acceptProvider?.(env['IDV_PROVIDER'].trim());
-  const config = configFromEnv(env);
-  const { definition, options } = parseConfig(config);
+  const config = configFromEnv(env, registry);
+  const { definition, options } = parseConfig(config, registry);
   const given = Object.entries(config)
     .filter(([option]) => option !== 'provider')
     .map(([option, value]) => ({ option, label: envVarName(definition.name, option), value }));

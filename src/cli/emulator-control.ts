@@ -6,10 +6,11 @@
  * @module
  */
 import { type ExtractedPerson, isReasonCode, REASON_CODES, type SessionRef } from 'idv-providers';
-import type { EmulatorFault, FaultScope, ProviderEmulator } from 'idv-providers/testing';
+import type { EmulatorFault, FaultScope, ProviderEmulator } from 'idv-providers/emulator-kit';
 import type { http as mswHttp, RequestHandler } from 'msw';
 import type { DeliveryRecord } from './emulator-deliver';
-import type { RunningEmulators } from './emulator-server';
+import type { RunningEmulators, ServedProvider } from './emulator-server';
+import { joinWords } from './words';
 
 type Http = typeof mswHttp;
 type Json = Record<string, unknown>;
@@ -76,13 +77,19 @@ function text(body: Json, key: string, required = false): string | undefined {
   return value;
 }
 
-function emulatorOf(running: RunningEmulators, body: Json): ProviderEmulator {
+/** The served emulator a body's `provider` names. */
+function servedOf(running: RunningEmulators, body: Json): ServedProvider {
   const provider = text(body, 'provider', true);
-  if (provider === 'onfido') return running.onfido;
-  if (provider === 'jumio') return running.jumio;
+  const found = running.providers.find((p) => p.name === provider);
+  if (found !== undefined) return found;
+  const names = running.providers.map((p) => JSON.stringify(p.name));
   throw new BadRequest(
-    `unknown provider ${JSON.stringify(provider)}: expected "onfido" or "jumio"`,
+    `unknown provider ${JSON.stringify(provider)}: expected ${joinWords(names, 'or')}`,
   );
+}
+
+function emulatorOf(running: RunningEmulators, body: Json): ProviderEmulator {
+  return servedOf(running, body).served.emulator;
 }
 
 /** Runs a control action; an emulator's own error (unknown id, impossible verdict) is a 400. */
@@ -154,24 +161,14 @@ function faultOf(body: Json): { fault: EmulatorFault; scope: FaultScope } {
   return { fault: f as unknown as EmulatorFault, scope };
 }
 
-/** A summary of what the emulators serve, for `GET /_emulator`. */
+/**
+ * A summary of what the emulators serve, for `GET /_emulator`: each
+ * provider's base URLs and credentials under its name (as its serving part
+ * describes them), the reason codes and these endpoints.
+ */
 export function emulatorInfo(running: RunningEmulators): Json {
-  const { urls, onfido, jumio } = running;
   return {
-    onfido: {
-      baseUrl: urls.onfido,
-      apiToken: onfido.apiToken,
-      webhookUrl: onfido.webhookUrl,
-      webhookToken: onfido.webhookToken,
-    },
-    jumio: {
-      authBaseUrl: urls.jumioAuth,
-      accountBaseUrl: urls.jumioAccount,
-      retrievalBaseUrl: urls.jumioRetrieval,
-      netverifyBaseUrl: urls.jumioNetverify,
-      clientId: jumio.clientId,
-      clientSecret: jumio.clientSecret,
-    },
+    ...Object.fromEntries(running.providers.map((p) => [p.name, p.served.info])),
     reasons: REASON_CODES,
     endpoints: CONTROL_ENDPOINTS,
   };
@@ -179,7 +176,7 @@ export function emulatorInfo(running: RunningEmulators): Json {
 
 /** The control endpoints as MSW handlers for the served origin. */
 export function controlHandlers(http: Http, running: RunningEmulators): RequestHandler[] {
-  const base = running.urls.control;
+  const base = running.control;
   const since = (count: number): DeliveryRecord[] => running.deliveries.slice(count);
   return [
     http.get(base, () => answer(emulatorInfo(running))),
@@ -238,15 +235,13 @@ export function controlHandlers(http: Http, running: RunningEmulators): RequestH
       control(async () => {
         const body = await jsonOf(request);
         const targets =
-          body['provider'] === undefined
-            ? [running.onfido, running.jumio]
-            : [emulatorOf(running, body)];
-        for (const emulator of targets) {
-          emulator.reset();
-          const kept = running.deliveries.filter((d) => d.provider !== emulator.provider);
+          body['provider'] === undefined ? running.providers : [servedOf(running, body)];
+        for (const { name, served } of targets) {
+          served.emulator.reset();
+          const kept = running.deliveries.filter((d) => d.provider !== name);
           running.deliveries.splice(0, running.deliveries.length, ...kept);
         }
-        return answer({ ok: true, reset: targets.map((e) => e.provider) });
+        return answer({ ok: true, reset: targets.map((t) => t.name) });
       }),
     ),
 

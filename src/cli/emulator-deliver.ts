@@ -4,21 +4,21 @@
  *
  * @module
  */
-import type { EmulatorDelivery } from 'idv-providers/testing';
+import type { EmulatorDelivery } from 'idv-providers/emulator-kit';
 
 /** One webhook or callback, as sent (or not) to the backend. */
 export interface DeliveryRecord {
-  /** `onfido` or `jumio`. */
+  /** The provider's name. */
   provider: string;
   /** When it was sent, ISO 8601. */
   at: string;
-  /** The URL registered (Onfido webhook) or named (Jumio `callbackUrl`). */
+  /** The URL registered (a webhook) or named (a transaction's callback URL). */
   url: string;
   /** Where it was actually sent (differs with `--deliver-to`); absent when not sent. */
   sentTo?: string | undefined;
   /** HTTP method. */
   method: string;
-  /** Headers as sent (the Onfido signature included). */
+  /** Headers as sent (the provider's signature included). */
   headers: Record<string, string>;
   /** The raw body as sent. */
   body: string;

@@ -1,28 +1,42 @@
 /**
- * Both emulators on one port, with HTTP delivery of their webhooks and
- * callbacks and the `/_emulator/` control endpoints.
+ * Every registered provider's emulator on one port, with HTTP delivery of
+ * their webhooks and callbacks and the `/_emulator/` control endpoints. Which
+ * emulators there are, and how each is served, comes from the providers'
+ * definitions: each emulator entry's `serving` part.
  *
- * The testing entry and MSW are loaded with `import()` only here, so the other
- * commands run where those optional packages are not installed.
+ * The emulator entries, the testing entry and MSW are loaded with `import()`
+ * only here, so the other commands run where those optional packages are not
+ * installed.
  *
  * @module
  */
-import type {
-  EmulatorServer,
-  JumioEmulator,
-  OnfidoEmulator,
-  OnfidoEmulatorClock,
-} from 'idv-providers/testing';
+import { defaultRegistry, type ProviderRegistry } from 'idv-providers';
+import type { AdvanceableClock, EmulatorServing, ServedEmulator } from 'idv-providers/emulator-kit';
+import type { EmulatorServer } from 'idv-providers/testing';
 import type { RequestHandler } from 'msw';
 import { controlHandlers } from './emulator-control';
 import { createDeliverer, type DeliveryRecord } from './emulator-deliver';
+import type { UsageServing } from './usage';
 
-/** The fake credentials the CLI's emulators accept unless told others. */
-export const DEFAULT_EMULATOR_CREDENTIALS = {
-  onfidoApiToken: 'api_sandbox.idv-emulator-token-0000000000000000',
-  jumioClientId: 'idv-emulator-jumio-client-id',
-  jumioClientSecret: 'idv-emulator-jumio-client-secret',
-} as const;
+/** A provider whose emulator can be served: its name and its entry's serving part. */
+export type ProviderServing = UsageServing;
+
+/**
+ * The providers of `registry` whose emulator entry has a serving part, in
+ * registration order (the built-ins first). Loads their emulator entries.
+ */
+export async function loadServings(
+  registry: ProviderRegistry = defaultRegistry,
+): Promise<ProviderServing[]> {
+  const servings: ProviderServing[] = [];
+  for (const name of registry.names()) {
+    const load = registry.get(name).emulator;
+    if (load === undefined) continue;
+    const serving = (await load()).serving;
+    if (serving !== undefined) servings.push({ name, serving });
+  }
+  return servings;
+}
 
 /** Settings of {@link startEmulators}. */
 export interface StartEmulatorsOptions {
@@ -30,35 +44,35 @@ export interface StartEmulatorsOptions {
   port: number;
   /** Address to bind. */
   host: string;
-  onfidoApiToken?: string | undefined;
-  onfidoWebhookUrl?: string | undefined;
-  jumioClientId?: string | undefined;
-  jumioClientSecret?: string | undefined;
+  /** The emulators to serve (see {@link loadServings}). */
+  servings: readonly ProviderServing[];
+  /** The values of each provider's flags, by provider name, then flag name. */
+  flags?: Readonly<Record<string, Readonly<Record<string, string | undefined>>>> | undefined;
   /** Send every delivery to this origin, keeping the path. */
   deliverTo?: string | undefined;
   /** Told about each delivery once it is complete. */
   onDelivery?: ((record: DeliveryRecord) => void) | undefined;
 }
 
-/** The base URLs of the served emulators. */
-export interface EmulatorUrls {
-  /** `http://host:port` */
-  origin: string;
-  onfido: string;
-  jumioAuth: string;
-  jumioAccount: string;
-  jumioRetrieval: string;
-  jumioNetverify: string;
-  /** The control endpoints' base. */
-  control: string;
+/** One served emulator. */
+export interface ServedProvider {
+  /** The provider's name. */
+  readonly name: string;
+  /** How it is served. */
+  readonly serving: EmulatorServing;
+  /** What serving it made: the emulator and what to tell the user. */
+  readonly served: ServedEmulator;
 }
 
 /** Running emulators. */
 export interface RunningEmulators {
   readonly server: EmulatorServer;
-  readonly onfido: OnfidoEmulator;
-  readonly jumio: JumioEmulator;
-  readonly urls: EmulatorUrls;
+  /** `http://host:port` */
+  readonly origin: string;
+  /** The control endpoints' base. */
+  readonly control: string;
+  /** The served emulators, in registration order. */
+  readonly providers: readonly ServedProvider[];
   /** Every webhook and callback, oldest first. */
   readonly deliveries: DeliveryRecord[];
   /** Stops the server and abandons deliveries in flight. */
@@ -66,10 +80,10 @@ export interface RunningEmulators {
 }
 
 /**
- * The real time, movable forward: the Onfido emulator moves its clock past a
+ * The real time, movable forward: an emulator may move its clock past a
  * link's lifetime to play an expired journey.
  */
-function systemClock(): OnfidoEmulatorClock {
+function systemClock(): AdvanceableClock {
   let offset = 0;
   return {
     now: () => Date.now() + offset,
@@ -81,7 +95,7 @@ function systemClock(): OnfidoEmulatorClock {
   };
 }
 
-/** Starts both emulators on one port. */
+/** Starts the emulators on one port. */
 export async function startEmulators(options: StartEmulatorsOptions): Promise<RunningEmulators> {
   const testing = await import('idv-providers/testing');
   const closing = new AbortController();
@@ -93,47 +107,36 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Ru
     handlers: () => handlers,
   });
   const origin = server.url;
-  const urls: EmulatorUrls = {
-    origin,
-    onfido: `${origin}/onfido/v3.6`,
-    jumioAuth: `${origin}/jumio/auth`,
-    jumioAccount: `${origin}/jumio/account`,
-    jumioRetrieval: `${origin}/jumio/retrieval`,
-    jumioNetverify: `${origin}/jumio/netverify`,
-    control: `${origin}/_emulator`,
-  };
-  const deliverer = (provider: string) =>
-    createDeliverer({
-      provider,
-      deliverTo: options.deliverTo,
-      log: deliveries,
-      signal: closing.signal,
-      ...(options.onDelivery === undefined ? {} : { onRecord: options.onDelivery }),
-    });
-
-  const onfido = testing.createOnfidoEmulator({
-    baseUrl: urls.onfido,
-    apiToken: options.onfidoApiToken ?? DEFAULT_EMULATOR_CREDENTIALS.onfidoApiToken,
-    clock: systemClock(),
-    deliver: deliverer('onfido'),
-    ...(options.onfidoWebhookUrl === undefined ? {} : { webhookUrl: options.onfidoWebhookUrl }),
-  });
-  const jumio = testing.createJumioEmulator({
-    clientId: options.jumioClientId ?? DEFAULT_EMULATOR_CREDENTIALS.jumioClientId,
-    clientSecret: options.jumioClientSecret ?? DEFAULT_EMULATOR_CREDENTIALS.jumioClientSecret,
-    baseUrls: {
-      auth: urls.jumioAuth,
-      account: urls.jumioAccount,
-      retrieval: urls.jumioRetrieval,
-      netverify: urls.jumioNetverify,
-    },
-    deliver: deliverer('jumio'),
-  });
+  let providers: ServedProvider[];
+  try {
+    providers = options.servings.map(
+      ({ name, serving }): ServedProvider => ({
+        name,
+        serving,
+        served: serving.serve({
+          origin,
+          // Each its own clock: one emulator moving its time does not move another's.
+          clock: systemClock(),
+          deliver: createDeliverer({
+            provider: name,
+            deliverTo: options.deliverTo,
+            log: deliveries,
+            signal: closing.signal,
+            ...(options.onDelivery === undefined ? {} : { onRecord: options.onDelivery }),
+          }),
+          flags: options.flags?.[name] ?? {},
+        }),
+      }),
+    );
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   const running: RunningEmulators = {
     server,
-    onfido,
-    jumio,
-    urls,
+    origin,
+    control: `${origin}/_emulator`,
+    providers,
     deliveries,
     async close() {
       closing.abort();
@@ -141,6 +144,9 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Ru
     },
   };
   const { http } = await import('msw');
-  handlers = [...controlHandlers(http, running), ...onfido.handlers, ...jumio.handlers];
+  handlers = [
+    ...controlHandlers(http, running),
+    ...providers.flatMap(({ served }) => served.emulator.handlers),
+  ];
   return running;
 }

@@ -1,30 +1,46 @@
 /**
- * `idv-providers emulator`: both emulators over HTTP on one port until stopped.
+ * `idv-providers emulator`: every registered provider's emulator over HTTP on
+ * one port until stopped. The providers' flags (`--<provider>-<flag>`), the
+ * banner and the variables to export come from each emulator entry's serving
+ * part.
  *
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { envVarName } from 'idv-providers';
-import { integerFlag, parseCommandArgs, stringFlag } from './args';
+import { defaultRegistry, envVarName, type ProviderRegistry } from 'idv-providers';
+import { type FlagSpec, type Flags, integerFlag, parseCommandArgs, stringFlag } from './args';
 import type { DeliveryRecord } from './emulator-deliver';
-import { type RunningEmulators, startEmulators } from './emulator-server';
+import {
+  loadServings,
+  type ProviderServing,
+  type RunningEmulators,
+  startEmulators,
+} from './emulator-server';
 import { EXIT, type ExitCode, LocalError, UsageError } from './exit-codes';
 import type { CliIO } from './io';
 import { type Out, terminal } from './term';
-import { EMULATOR_USAGE } from './usage';
+import { emulatorUsage } from './usage';
 
 const COMMAND = 'emulator';
 
-const FLAGS = {
+/** The flags of the command itself; each served provider adds its own. */
+const OWN_FLAGS: FlagSpec = {
   port: { type: 'string' },
   host: { type: 'string' },
-  'onfido-api-token': { type: 'string' },
-  'onfido-webhook-url': { type: 'string' },
-  'jumio-client-id': { type: 'string' },
-  'jumio-client-secret': { type: 'string' },
   'deliver-to': { type: 'string' },
   quiet: { type: 'boolean' },
-} as const;
+};
+
+/** `--<provider>-<flag>` */
+const flagName = (provider: string, flag: string): string => `${provider}-${flag}`;
+
+function flagSpec(servings: readonly ProviderServing[]): FlagSpec {
+  const spec: FlagSpec = { ...OWN_FLAGS };
+  for (const { name, serving } of servings) {
+    for (const flag of serving.flags) spec[flagName(name, flag.name)] = { type: 'string' };
+  }
+  return spec;
+}
 
 /** The default port. */
 export const DEFAULT_EMULATOR_PORT = 4010;
@@ -64,71 +80,42 @@ function hostFlag(text: string | undefined): string {
   return host;
 }
 
-/** The variables a backend exports to use one of the served emulators. */
-export function emulatorEnvironment(running: RunningEmulators): {
-  onfido: Array<[string, string]>;
-  jumio: Array<[string, string]>;
-} {
-  const { urls, onfido, jumio } = running;
-  const o = (option: string) => envVarName('onfido', option);
-  const j = (option: string) => envVarName('jumio', option);
-  return {
-    onfido: [
-      ['IDV_PROVIDER', 'onfido'],
-      [o('baseUrl'), urls.onfido],
-      [o('apiToken'), onfido.apiToken],
-      [o('webhookToken'), onfido.webhookToken],
+/** The variables a backend exports to use one of the served emulators, by provider. */
+export function emulatorEnvironment(
+  running: RunningEmulators,
+): Array<{ provider: string; variables: Array<[string, string]> }> {
+  return running.providers.map(({ name, served }) => ({
+    provider: name,
+    variables: [
+      ['IDV_PROVIDER', name],
+      ...served.environment.map(([option, value]): [string, string] => [
+        envVarName(name, option),
+        value,
+      ]),
     ],
-    jumio: [
-      ['IDV_PROVIDER', 'jumio'],
-      [j('authBaseUrl'), urls.jumioAuth],
-      [j('accountBaseUrl'), urls.jumioAccount],
-      [j('retrievalBaseUrl'), urls.jumioRetrieval],
-      [j('netverifyBaseUrl'), urls.jumioNetverify],
-      [j('clientId'), jumio.clientId],
-      [j('clientSecret'), jumio.clientSecret],
-    ],
-  };
+  }));
 }
 
 function printBanner(out: Out, running: RunningEmulators, deliverTo: string | undefined): void {
-  const { urls, onfido, jumio } = running;
   const env = emulatorEnvironment(running);
-  out.ok(`emulators listening on ${out.style('bold', urls.origin)}`);
+  out.ok(`emulators listening on ${out.style('bold', running.origin)}`);
   out.line();
-  out.line(out.style('bold', 'Onfido (API v3.6)'));
-  out.rows([
-    ['base URL', urls.onfido],
-    ['API token', onfido.apiToken],
-    ['webhook', onfido.webhookUrl],
-    ['webhook token', onfido.webhookToken],
-  ]);
-  out.line(out.style('bold', 'Jumio (KYX, and Netverify in legacy mode)'));
-  out.rows([
-    ['auth', urls.jumioAuth],
-    ['account', urls.jumioAccount],
-    ['retrieval', urls.jumioRetrieval],
-    ['netverify', urls.jumioNetverify],
-    ['client id', jumio.clientId],
-    ['client secret', jumio.clientSecret],
-  ]);
+  for (const { serving, served } of running.providers) {
+    out.line(out.style('bold', serving.title));
+    out.rows(served.banner);
+  }
   out.line(out.style('dim', '(fake credentials: the emulators accept these and nothing else)'));
   out.line();
-  out.line(out.style('bold', 'A backend using Onfido:'));
-  for (const [name, value] of env.onfido) out.line(`  export ${name}=${value}`);
-  out.line(
-    `  ${out.style('dim', `# and ${envVarName('onfido', 'verificationSiteUrl')}=<your verification page>`)}`,
-  );
-  out.line(out.style('bold', 'A backend using Jumio:'));
-  for (const [name, value] of env.jumio) out.line(`  export ${name}=${value}`);
-  out.line(
-    `  ${out.style('dim', `# Jumio calls back the callbackUrl of each transaction (${envVarName('jumio', 'callbackUrl')})`)}`,
-  );
+  running.providers.forEach(({ serving, served }, i) => {
+    out.line(out.style('bold', `A backend using ${serving.displayName}:`));
+    for (const [name, value] of env[i]?.variables ?? []) out.line(`  export ${name}=${value}`);
+    if (served.note !== undefined) out.line(`  ${out.style('dim', `# ${served.note}`)}`);
+  });
   out.line();
   out.line(
     `Webhooks and callbacks: ${deliverTo === undefined ? 'POSTed to the URL registered' : `POSTed to ${deliverTo} + the registered URL's path`}`,
   );
-  out.line(`Control endpoints: ${urls.control} (see idv-providers emulator --help)`);
+  out.line(`Control endpoints: ${running.control} (see idv-providers emulator --help)`);
   out.line(out.style('dim', 'Press Ctrl-C to stop.'));
 }
 
@@ -159,13 +146,25 @@ function logDelivery(err: Out, record: DeliveryRecord): void {
   }
 }
 
-function listenFailure(error: unknown, port: number, host: string): LocalError {
+const isModuleMissing = (error: unknown): boolean => {
   const code = (error as { code?: unknown }).code;
-  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+};
+
+/** A failure to load the emulators' code, in words the user can act on. */
+function loadFailure(error: unknown): LocalError {
+  if (isModuleMissing(error)) {
     return new LocalError(
       'the emulators need the optional package msw: install it with npm install --save-dev msw',
     );
   }
+  const message = error instanceof Error ? `: ${error.message}` : '';
+  return new LocalError(`the emulators could not be loaded${message}`);
+}
+
+function listenFailure(error: unknown, port: number, host: string): LocalError {
+  if (isModuleMissing(error)) return loadFailure(error);
+  const code = (error as { code?: unknown }).code;
   if (code === 'EADDRINUSE') {
     return new LocalError(
       `port ${port} is already in use: choose another with --port (0 picks a free one)`,
@@ -188,12 +187,66 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/**
+ * `idv-providers emulator --help` for the emulators of `registry`. Where their
+ * code cannot load (msw is not installed), the help leaves them out and says why on `err`.
+ */
+export async function emulatorHelp(
+  err: Out,
+  registry: ProviderRegistry = defaultRegistry,
+): Promise<string> {
+  try {
+    return emulatorUsage(await loadServings(registry));
+  } catch (error) {
+    err.warn(loadFailure(error).message);
+    return emulatorUsage([]);
+  }
+}
+
+/** The values of each served provider's flags, by provider name, then flag name. */
+function providerFlags(
+  flags: Flags,
+  servings: readonly ProviderServing[],
+): Record<string, Record<string, string | undefined>> {
+  const values: Record<string, Record<string, string | undefined>> = {};
+  for (const { name } of servings) values[name] = {};
+  // URLs first, then the rest, each in the providers' order.
+  for (const urls of [true, false]) {
+    for (const { name, serving } of servings) {
+      for (const flag of serving.flags) {
+        if ((flag.url === true) !== urls) continue;
+        const spelled = flagName(name, flag.name);
+        const text = stringFlag(flags, spelled, COMMAND);
+        (values[name] as Record<string, string | undefined>)[flag.name] = urls
+          ? httpUrlFlag(text, spelled)
+          : text;
+      }
+    }
+  }
+  return values;
+}
+
 /** Runs `emulator`: serves until `io.signal` is aborted. */
-export async function runEmulator(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+export async function runEmulator(
+  argv: readonly string[],
+  io: CliIO,
+  registry: ProviderRegistry = defaultRegistry,
+): Promise<ExitCode> {
   const { out, err } = terminal(io);
-  const { flags } = parseCommandArgs(argv, FLAGS, COMMAND);
+  let servings: ProviderServing[];
+  try {
+    servings = await loadServings(registry);
+  } catch (error) {
+    const failure = loadFailure(error);
+    // The help is shown without the emulators' own flags then (they are unknown).
+    if (!argv.includes('--help') && !argv.includes('-h')) throw failure;
+    err.warn(failure.message);
+    out.raw(emulatorUsage([]));
+    return EXIT.ok;
+  }
+  const { flags } = parseCommandArgs(argv, flagSpec(servings), COMMAND);
   if (flags['help'] === true) {
-    out.raw(EMULATOR_USAGE);
+    out.raw(emulatorUsage(servings));
     return EXIT.ok;
   }
   const port = integerFlag(flags, 'port', COMMAND, {
@@ -203,20 +256,15 @@ export async function runEmulator(argv: readonly string[], io: CliIO): Promise<E
   });
   const host = hostFlag(stringFlag(flags, 'host', COMMAND));
   const deliverTo = originFlag(stringFlag(flags, 'deliver-to', COMMAND), 'deliver-to');
-  const onfidoWebhookUrl = httpUrlFlag(
-    stringFlag(flags, 'onfido-webhook-url', COMMAND),
-    'onfido-webhook-url',
-  );
+  const given = providerFlags(flags, servings);
 
   let running: RunningEmulators;
   try {
     running = await startEmulators({
       port,
       host,
-      onfidoApiToken: stringFlag(flags, 'onfido-api-token', COMMAND),
-      onfidoWebhookUrl,
-      jumioClientId: stringFlag(flags, 'jumio-client-id', COMMAND),
-      jumioClientSecret: stringFlag(flags, 'jumio-client-secret', COMMAND),
+      servings,
+      flags: given,
       deliverTo,
       onDelivery: (record) => logDelivery(err, record),
     });

@@ -7,16 +7,16 @@
  *
  * @module
  */
-import { VERSION } from 'idv-providers';
+import { defaultRegistry, type ProviderRegistry, VERSION } from 'idv-providers';
 import { runCheck } from './check';
-import { runEmulator } from './emulator';
+import { emulatorHelp, runEmulator } from './emulator';
 import { EXIT, type ExitCode, nameForMessage, UsageError } from './exit-codes';
 import type { CliIO } from './io';
 import { reportError } from './report-error';
 import { type Out, terminal } from './term';
 import {
   CHECK_USAGE,
-  EMULATOR_USAGE,
+  EMULATOR_SYNOPSIS,
   MAIN_USAGE,
   WEBHOOKS_REGISTER_USAGE,
   WEBHOOKS_USAGE,
@@ -26,7 +26,21 @@ import { runWebhooks } from './webhooks';
 export { EXIT, type ExitCode } from './exit-codes';
 export type { CliIO, CliWriter } from './io';
 
-type Command = (argv: readonly string[], io: CliIO) => Promise<ExitCode>;
+/** Settings of {@link runCli} that the environment cannot carry. */
+export interface CliOptions {
+  /**
+   * The providers the commands know: `check` and `webhooks register` look the
+   * configured one up here, `emulator` serves the emulators of all of them.
+   * Default: the library's default registry (the built-in providers).
+   */
+  registry?: ProviderRegistry | undefined;
+}
+
+type Command = (
+  argv: readonly string[],
+  io: CliIO,
+  registry: ProviderRegistry,
+) => Promise<ExitCode>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   check: runCheck,
@@ -38,7 +52,8 @@ const USAGES: Readonly<Record<string, string>> = {
   check: CHECK_USAGE,
   webhooks: WEBHOOKS_USAGE,
   'webhooks register': WEBHOOKS_REGISTER_USAGE,
-  emulator: EMULATOR_USAGE,
+  // Its whole help depends on the emulators served (see `help`).
+  emulator: EMULATOR_SYNOPSIS,
 };
 
 function synopsis(usage: string): string {
@@ -58,9 +73,18 @@ function reportUsage(err: Out, error: UsageError): ExitCode {
   return EXIT.usage;
 }
 
-function help(topic: readonly string[], io: CliIO): ExitCode {
+async function help(
+  topic: readonly string[],
+  io: CliIO,
+  registry: ProviderRegistry,
+): Promise<ExitCode> {
   const key = topic.join(' ');
-  const usage = key === '' ? MAIN_USAGE : USAGES[key];
+  const usage =
+    key === ''
+      ? MAIN_USAGE
+      : key === 'emulator'
+        ? await emulatorHelp(terminal(io).err, registry)
+        : USAGES[key];
   if (usage === undefined) {
     throw new UsageError(
       `no help for ${nameForMessage(key)}: try check, webhooks register or emulator`,
@@ -70,15 +94,19 @@ function help(topic: readonly string[], io: CliIO): ExitCode {
   return EXIT.ok;
 }
 
-async function dispatch(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+async function dispatch(
+  argv: readonly string[],
+  io: CliIO,
+  registry: ProviderRegistry,
+): Promise<ExitCode> {
   const [first, ...rest] = argv;
   if (first === undefined) throw new UsageError('no command given');
-  if (first === '--help' || first === '-h') return help([], io);
+  if (first === '--help' || first === '-h') return help([], io, registry);
   if (first === '--version' || first === '-v') {
     io.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
   }
-  if (first === 'help') return help(rest, io);
+  if (first === 'help') return help(rest, io, registry);
   if (first.startsWith('-')) {
     throw new UsageError(
       /^--?[a-z][a-z-]*$/i.test(first)
@@ -92,7 +120,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<ExitCode> {
       `unknown command ${nameForMessage(first)}: expected check, webhooks or emulator`,
     );
   }
-  return command(rest, io);
+  return command(rest, io, registry);
 }
 
 /**
@@ -100,10 +128,14 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<ExitCode> {
  * the exit code: 0 done, 1 local failure, 2 usage or configuration error,
  * 3 credentials refused, 4 provider unreachable or failing.
  */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIO,
+  options: CliOptions = {},
+): Promise<number> {
   const { err } = terminal(io);
   try {
-    return await dispatch(argv, io);
+    return await dispatch(argv, io, options.registry ?? defaultRegistry);
   } catch (error) {
     if (error instanceof UsageError) return reportUsage(err, error);
     return reportError(err, error);

@@ -1,8 +1,14 @@
 /**
  * The `--help` text of every command.
  *
+ * The help of `emulator` is built from the emulators it serves (their flags,
+ * paths, deliveries). The other texts are prose about the built-in providers,
+ * kept in step with docs/cli.md: their examples name them.
+ *
  * @module
  */
+import type { EmulatorServing } from 'idv-providers/emulator-kit';
+import { joinWords, wrap } from './words';
 
 const EXIT_CODES = `Exit codes:
   0  done (for check: the credentials were accepted)
@@ -97,49 +103,117 @@ If it already holds a webhookToken, the command says whether it matches.
 ${EXIT_CODES}
 `;
 
-/** `idv-providers emulator --help`. */
-export const EMULATOR_USAGE = `Usage: idv-providers emulator [--port 4010] [--host 127.0.0.1] [options]
+/** The first line of `idv-providers emulator --help`. */
+export const EMULATOR_SYNOPSIS =
+  'Usage: idv-providers emulator [--port 4010] [--host 127.0.0.1] [options]';
 
-Serves the Onfido and Jumio emulators on one port, over real HTTP, so a backend
-in any language can be pointed at them. Prints the base URLs, the credentials
-the emulators accept (fake ones) and the environment variables to export. Runs
-until Ctrl-C (SIGINT) or SIGTERM, then closes and exits 0.
+/** An emulator `idv-providers emulator` serves: the provider's name and its serving part. */
+export interface UsageServing {
+  /** The provider's name (`provider` in the control endpoints' bodies). */
+  name: string;
+  /** How it is served. */
+  serving: EmulatorServing;
+}
 
-  Onfido API v3.6     http://<host>:<port>/onfido/v3.6
-  Jumio OAuth2        http://<host>:<port>/jumio/auth
-  Jumio account       http://<host>:<port>/jumio/account
-  Jumio retrieval     http://<host>:<port>/jumio/retrieval
-  Jumio Netverify     http://<host>:<port>/jumio/netverify   (legacy mode)
+/** An option's help: its spelling and its description, one line or several. */
+type OptionHelp = readonly [string, string | readonly string[]];
+
+function optionTable(options: readonly OptionHelp[]): string {
+  const width = Math.max(...options.map(([usage]) => usage.length));
+  return options
+    .flatMap(([usage, description]) => {
+      const [first = '', ...rest] = typeof description === 'string' ? [description] : description;
+      return [
+        `  ${usage.padEnd(width)}  ${first}`,
+        ...rest.map((line) => `${' '.repeat(width + 4)}${line}`),
+      ];
+    })
+    .join('\n');
+}
+
+function mountTable(servings: readonly UsageServing[]): string {
+  const mounts = servings.flatMap(({ serving }) => serving.mounts);
+  // URLs start in column 22 unless a label is longer.
+  const width = Math.max(18, ...mounts.map((m) => m.label.length));
+  return mounts
+    .map(
+      (m) =>
+        `  ${m.label.padEnd(width)}  http://<host>:<port>${m.path}${m.note === undefined ? '' : `   ${m.note}`}`,
+    )
+    .join('\n');
+}
+
+/**
+ * `idv-providers emulator --help`, for the emulators served: their flags
+ * (`--<provider>-<flag>`), their paths and what their deliveries and journeys
+ * do come from their entries' serving part.
+ */
+export function emulatorUsage(servings: readonly UsageServing[]): string {
+  const names = servings.map(({ serving }) => serving.displayName);
+  const emulators =
+    names.length === 0 ? 'the emulators' : `the ${joinWords(names, 'and')} emulators`;
+  const intro = wrap(
+    `Serves ${emulators} on one port, over real HTTP, so a backend in any language can be pointed at them. Prints the base URLs, the credentials the emulators accept (fake ones) and the environment variables to export. Runs until Ctrl-C (SIGINT) or SIGTERM, then closes and exits 0.`,
+    80,
+  ).join('\n');
+  const providerFlags: OptionHelp[] = servings.flatMap(({ name, serving }) =>
+    serving.flags.map(
+      (flag): OptionHelp => [`--${name}-${flag.name} ${flag.value}`, flag.description],
+    ),
+  );
+  const options = optionTable([
+    ['--port <n>', 'port to listen on (default 4010; 0 picks a free one)'],
+    [
+      '--host <address>',
+      [
+        "address to bind (default 127.0.0.1). URLs in the emulators'",
+        'answers use this address, so bind one your backend reaches',
+      ],
+    ],
+    ...providerFlags,
+    [
+      '--deliver-to <origin>',
+      [
+        'send every webhook and callback to this origin instead of the',
+        "registered URL's, keeping the path (as a TLS proxy in front of",
+        'your backend would), e.g. http://127.0.0.1:8080',
+      ],
+    ],
+    ['--quiet', 'do not log each request'],
+    ['-h, --help', 'show this help'],
+  ]);
+  const deliveries = servings.map(({ serving }) => serving.deliveries);
+  const delivered = wrap(
+    `Webhooks and callbacks are POSTed over HTTP to the URL registered${deliveries.length === 0 ? '' : `: ${joinWords(deliveries, 'and')}`}. URLs on reserved example hosts (example.com, *.example, *.test, *.invalid) are recorded but not sent unless --deliver-to redirects them.`,
+    84,
+  ).join('\n');
+  const providers = servings.map(({ name }) => JSON.stringify(name));
+  const journeys = servings.flatMap(({ serving }) =>
+    serving.journey === undefined ? [] : [serving.journey],
+  );
+  const journey = wrap(
+    `play the customer: upload the document and selfie${journeys.length === 0 ? '' : ` (${journeys.join('; ')})`}`,
+    64,
+  ).join(`\n${' '.repeat(34)}`);
+  return `${EMULATOR_SYNOPSIS}
+
+${intro}
+
+${mountTable(servings)}
 
 Options:
-  --port <n>                  port to listen on (default 4010; 0 picks a free one)
-  --host <address>            address to bind (default 127.0.0.1). URLs in the emulators'
-                              answers use this address, so bind one your backend reaches
-  --onfido-api-token <t>      the API token Onfido accepts (default: a fixed fake token)
-  --onfido-webhook-url <url>  a webhook registered up front; its signing token is printed
-                              (your backend may also register its own with POST /webhooks)
-  --jumio-client-id <id>      the client id Jumio accepts (default: a fixed fake one)
-  --jumio-client-secret <s>   the client secret Jumio accepts (default: a fixed fake one)
-  --deliver-to <origin>       send every webhook and callback to this origin instead of the
-                              registered URL's, keeping the path (as a TLS proxy in front of
-                              your backend would), e.g. http://127.0.0.1:8080
-  --quiet                     do not log each request
-  -h, --help                  show this help
+${options}
 
-Webhooks and callbacks are POSTed over HTTP to the URL registered: Onfido's webhooks
-(POST /webhooks, or --onfido-webhook-url) and Jumio's callbackUrl from the account
-request. URLs on reserved example hosts (example.com, *.example, *.test, *.invalid)
-are recorded but not sent unless --deliver-to redirects them.
+${delivered}
 
 Control endpoints, to drive scenarios from a test in any language (JSON bodies;
-provider is "onfido" or "jumio"):
+provider is ${providers.length === 0 ? "the provider's name" : joinWords(providers, 'or')}):
   GET  /_emulator                 base URLs, credentials and these endpoints
   POST /_emulator/verdict         {"provider", "subjectId", "reason", "person"?}
                                   choose the verdict by reason code (CLEAR, CAUTION_DATA_COMPARISON,
                                   SUSPECTED_..., REJECTED_..., EXPIRED) before the customer finishes
   POST /_emulator/journey         {"provider", "session": {"subjectId", "attemptId"?}}
-                                  play the customer: upload the document and selfie (Jumio then
-                                  finishes processing and sends its callback)
+                                  ${journey}
   GET  /_emulator/deliveries      every webhook and callback sent, oldest first (?provider=)
   POST /_emulator/fault           {"provider", "fault": {"kind": "status", "status": 503}, "times"?,
                                   "method"?, "path"?} inject a failure into the next request(s)
@@ -147,3 +221,4 @@ provider is "onfido" or "jumio"):
 
 ${EXIT_CODES}
 `;
+}

@@ -17,10 +17,15 @@ export { type AdvanceableClock, createTestClock, type TestClock } from './clock'
 export type {
   EmulatorDelivery,
   EmulatorFault,
+  EmulatorFlag,
   EmulatorModule,
+  EmulatorMount,
+  EmulatorServeOptions,
+  EmulatorServing,
   EmulatorVerdict,
   FaultScope,
   ProviderEmulator,
+  ServedEmulator,
 } from './contract';
 export { type FaultAnswers, FaultQueue } from './faults';
 export { generatePng, seedOf } from './png';

@@ -40,6 +40,7 @@ import type { EmulatorContext } from './context';
 import type { Deliver } from './deliveries';
 import { createHandlers, emulatedHosts } from './handlers';
 import { findTarget, finishExecution, finishScan, uploadCaptures } from './journey';
+import { jumioServing } from './serve';
 import {
   type Account,
   EmulatorState,
@@ -283,4 +284,5 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
 /** The Jumio emulator for tools that drive every provider alike (see `EmulatorModule`). */
 export const jumioEmulatorEntry: EmulatorModule = {
   createEmulator: () => createJumioEmulator(),
+  serving: jumioServing(createJumioEmulator),
 };

@@ -46,6 +46,7 @@ import { sha256Hex } from './files';
 import { createHandlers, type RequestLogEntry, servedRealms } from './handlers';
 import { customerJourney } from './journey';
 import { newWebhookToken } from './routes-studio';
+import { onfidoServing } from './serve';
 import { type OnfidoOutcome, REASON_RECIPES } from './verdicts';
 import { FAULT_ANSWERS, type RealmInfo } from './views';
 
@@ -307,4 +308,5 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
 /** The Onfido emulator for tools that drive every provider alike (see `EmulatorModule`). */
 export const onfidoEmulatorEntry: EmulatorModule = {
   createEmulator: () => createOnfidoEmulator(),
+  serving: onfidoServing(createOnfidoEmulator),
 };
