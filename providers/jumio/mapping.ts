@@ -1,8 +1,20 @@
 /**
- * The KYX mapping from Jumio's verdict to the shared reason codes, as data:
- * one row per capability, decision type and label, read by
- * {@link mapJumioVerdict}. The rows follow the Jumio table of the outcome model
- * (`outcomes.md`); the choices that table leaves open are marked below.
+ * How the KYX adapter reads Jumio's verdict into the shared reason codes: the
+ * table of ./mapping-table.ts (one row per capability, decision type and
+ * label of docs/provider-facts.md, "Capability labels"), the workflow
+ * decision's own table and the workflow statuses, read by
+ * {@link mapJumioVerdict}.
+ *
+ * Facts relied on: a workflow's `decision` is `{type, details.label,
+ * risk.score}` (docs/provider-facts.md#j-dec-1) with the types PASSED,
+ * WARNING, REJECTED and NOT_EXECUTED (docs/provider-facts.md#j-dec-2); every
+ * capability is an array of results, one per credential
+ * (docs/provider-facts.md#j-dec-7); the workflow statuses are INITIATED,
+ * ACQUIRED, PROCESSED, SESSION_EXPIRED and TOKEN_EXPIRED, and an expired
+ * transaction has no details (docs/provider-facts.md#j-ret-1,
+ * docs/provider-facts.md#j-ret-5). A tenant's decision-mapping layer may put
+ * labels of its own at the top level (docs/provider-facts.md#j-dec-4), so the
+ * top-level label is kept for audit and never decides.
  *
  * How a processed workflow is read:
  * 1. every capability entry gives the key `capability.DECISION_TYPE.LABEL`
@@ -35,164 +47,15 @@ import {
   type ReasonCode,
   readMapping,
 } from 'idv-providers/kit';
+import { JUMIO_MAPPING, type JumioMappingRow } from './mapping-table';
 import { type CapabilityEntry, extractionDataSchema, type WorkflowDetails } from './schemas';
 
-/** Jumio's decision types, for the workflow and for each capability. */
-export type JumioDecisionType = 'PASSED' | 'REJECTED' | 'WARNING' | 'NOT_EXECUTED';
-
-/** One row of the Jumio mapping table (a kit {@link MappingRow} that names its capability, decision type and label). */
-export interface JumioMappingRow extends MappingRow {
-  /** `capability.DECISION_TYPE.LABEL`; capability `*` matches every capability. */
-  key: string;
-  /** The capability (`usability`, `imageChecks`, ...) or `*`. */
-  capability: string;
-  /** The capability's decision type. */
-  decision: JumioDecisionType;
-  /** The decision's label. */
-  label: string;
-  /**
-   * The reason it yields; `null` for a capability that was skipped because an
-   * earlier one failed (it has no reason of its own, and the one that failed
-   * gives the reason).
-   */
-  reason: ReasonCode | null;
-  /** Where the row comes from in Jumio's reference, when it cites one. */
-  source?: string | undefined;
-}
-
-function rows(
-  capability: string,
-  decision: JumioDecisionType,
-  labels: readonly string[],
-  reason: ReasonCode | null,
-): JumioMappingRow[] {
-  return labels.map((label) => ({
-    key: `${capability}.${decision}.${label}`,
-    capability,
-    decision,
-    label,
-    reason,
-  }));
-}
-
-/** The KYX mapping table: one row per capability, decision type and label. */
-export const JUMIO_MAPPING: readonly JumioMappingRow[] = [
-  // Passed checks.
-  ...rows('usability', 'PASSED', ['OK'], 'CLEAR'),
-  ...rows('imageChecks', 'PASSED', ['OK'], 'CLEAR'),
-  ...rows('extraction', 'PASSED', ['OK'], 'CLEAR'),
-  ...rows('dataChecks', 'PASSED', ['OK'], 'CLEAR'),
-  ...rows('liveness', 'PASSED', ['OK'], 'CLEAR'),
-  ...rows('similarity', 'PASSED', ['MATCH'], 'CLEAR'),
-  ...rows('watchlistScreening', 'PASSED', ['OK'], 'CLEAR'),
-
-  // The picture was unusable: the customer can simply try again. PHOTOCOPY and
-  // NOT_A_DOCUMENT are usability findings too (the capture, not the document,
-  // failed), so they stay here, as the legacy table treats photocopies.
-  ...rows(
-    'usability',
-    'REJECTED',
-    [
-      'BAD_QUALITY',
-      'BLURRED',
-      'GLARE',
-      'PART_OF_DOCUMENT_MISSING',
-      'PART_OF_DOCUMENT_HIDDEN',
-      'DAMAGED_DOCUMENT',
-      'MISSING_PAGE',
-      'MISSING_SIGNATURE',
-      'BLACK_WHITE',
-      'PHOTOCOPY',
-      'NOT_A_DOCUMENT',
-      'NOT_UPLOADED',
-      'TECHNICAL_ERROR',
-    ],
-    'REJECTED_IMAGE_INTEGRITY',
-  ),
-  ...rows(
-    'usability',
-    'WARNING',
-    ['UNSUPPORTED_COUNTRY', 'UNSUPPORTED_DOCUMENT_TYPE'],
-    'CAUTION_DATA_VALIDATION',
-  ),
-
-  // The document's images show tampering. CHIP_MISSING, PUNCHED and
-  // OTHER_REJECTION are image-check rejections, so they follow that row.
-  ...rows(
-    'imageChecks',
-    'REJECTED',
-    [
-      'DIGITAL_COPY',
-      'WATERMARK',
-      'MANIPULATED_DOCUMENT',
-      'PUNCHED',
-      'GHOST_IMAGE_DIFFERENT',
-      'CHIP_MISSING',
-      'DIGITAL_MANIPULATION',
-      'MISMATCH_FRONT_BACK',
-      'OTHER_REJECTION',
-    ],
-    'SUSPECTED_VISUAL_CONSISTENCY',
-  ),
-  ...rows('imageChecks', 'REJECTED', ['FAKE', 'SAMPLE'], 'SUSPECTED_COMPROMISED_DOCUMENT'),
-  ...rows(
-    'imageChecks',
-    'WARNING',
-    ['DIFFERENT_PERSON', 'REPEATED_FACE'],
-    'CAUTION_FACIAL_COMPARISON',
-  ),
-
-  ...rows(
-    'dataChecks',
-    'REJECTED',
-    ['MRZ_CHECKSUM', 'NFC_CERTIFICATE'],
-    'SUSPECTED_DATA_VALIDATION',
-  ),
-  ...rows(
-    'dataChecks',
-    'REJECTED',
-    ['MISMATCHING_DATAPOINTS', 'MISMATCH_HRZ_MRZ_DATA'],
-    'SUSPECTED_DATA_CONSISTENCY',
-  ),
-  ...rows('dataChecks', 'REJECTED', ['HIGH_FRAUD_RISK'], 'SUSPECTED_COMPROMISED_DOCUMENT'),
-  ...rows(
-    'dataChecks',
-    'WARNING',
-    ['DOCUMENT_EXPIRY_WITHIN_CONFIGURED_LIMIT'],
-    'CAUTION_DATA_VALIDATION',
-  ),
-
-  // The selfie could not be judged (capture quality): retry. BLACK_WHITE is a
-  // capture-quality finding, as BLACK_AND_WHITE is in the legacy table.
-  ...rows(
-    'liveness',
-    'REJECTED',
-    ['LIVENESS_UNDETERMINED', 'NO_FACE_PRESENT', 'FACE_NOT_FULLY_VISIBLE', 'BLACK_WHITE'],
-    'REJECTED_IMAGE_INTEGRITY',
-  ),
-  // The selfie is a spoof.
-  ...rows(
-    'liveness',
-    'REJECTED',
-    ['ID_USED_AS_SELFIE', 'MULTIPLE_PEOPLE', 'DIGITAL_COPY', 'PHOTOCOPY', 'MANIPULATED'],
-    'SUSPECTED_FACE_COMPARISON',
-  ),
-  ...rows('liveness', 'WARNING', ['AGE_DIFFERENCE'], 'CAUTION_FACIAL_COMPARISON'),
-  // A quality warning (not a rejection): Jumio let it pass with a warning, so a
-  // person looks at it rather than the customer being sent back.
-  ...rows('liveness', 'WARNING', ['BAD_QUALITY'], 'CAUTION_IMAGE_INTEGRITY'),
-
-  ...rows('similarity', 'REJECTED', ['NO_MATCH'], 'SUSPECTED_FACE_COMPARISON'),
-  ...rows('similarity', 'WARNING', ['NOT_POSSIBLE'], 'REJECTED_IMAGE_INTEGRITY'),
-
-  ...rows('watchlistScreening', 'WARNING', ['ALERT'], 'CAUTION_WATCHLIST'),
-
-  // Any capability may be skipped. Skipped because an earlier one failed: no
-  // reason of its own. Skipped for a technical error: nobody knows what it would
-  // have said, so a person looks.
-  ...rows('*', 'NOT_EXECUTED', ['PRECONDITION_NOT_FULFILLED'], null),
-  ...rows('*', 'NOT_EXECUTED', ['TECHNICAL_ERROR'], 'UNKNOWN'),
-];
+export {
+  JUMIO_MAPPING,
+  type JumioDecisionType,
+  type JumioMappingRow,
+  type JumioNextStep,
+} from './mapping-table';
 
 /** What the workflow's own `decision.type` contributes (`null`: must be explained by a capability). */
 export const JUMIO_DECISION_TABLE: Readonly<Record<string, ReasonCode | null>> = {
@@ -202,7 +65,7 @@ export const JUMIO_DECISION_TABLE: Readonly<Record<string, ReasonCode | null>> =
   NOT_EXECUTED: null,
 };
 
-/** What each workflow status means: still running, expired, or processed (read the decision). */
+/** What each workflow status means: still running, expired, or processed (read the decision); docs/provider-facts.md#j-ret-1. */
 export const JUMIO_WORKFLOW_STATUSES: Readonly<
   Record<string, 'pending' | 'processed' | 'EXPIRED'>
 > = {
@@ -279,7 +142,7 @@ export function mapWorkflowStatus(status: string): JumioMappedVerdict {
   return { ...base, pending: false, reasons: ['UNKNOWN'], unmatched: [`workflow.${status}`] };
 }
 
-/** Where a KYX `extraction` entry's data keeps each field of the person. */
+/** Where a KYX `extraction` entry's data keeps each field of the person (docs/provider-facts.md#j-extr-5). */
 const JUMIO_PERSON_FIELDS: PersonFieldMap = {
   firstName: 'firstName',
   lastName: 'lastName',

@@ -129,7 +129,8 @@ describe('the emulated account host', () => {
     expect(await answer.json()).toEqual({
       title: 'Too Many Requests',
       status: 429,
-      detail: 'Rate limit exceeded, please retry later',
+      // docs/provider-facts.md#j-rl-3
+      detail: 'Request limit exceeded',
     });
   });
 

@@ -71,7 +71,7 @@ describe('HTTP behaviour', () => {
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).providerErrorType).toBe('Too Many Requests');
     expect((error as RateLimitedError).retryAfterMs).toBe(1000);
-    expect(error.message).toContain('Rate limit exceeded');
+    expect(error.message).toContain('Request limit exceeded');
     expect(emulator.requestCount('GET', DETAILS)).toBe(2);
   });
 

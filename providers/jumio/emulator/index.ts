@@ -16,10 +16,19 @@
  * const server = setupServer(...emulator.handlers);
  * const idv = await createProvider(emulator.config());
  * const { session } = await idv.startVerification({ identityReference: 'identity-1' });
- * emulator.setLabels(session.subjectId, { capabilities: [{ capability: 'usability', type: 'REJECTED', label: 'GLARE' }] });
+ * emulator.setCapabilityResult(session.subjectId, { capability: 'usability', decision: 'REJECTED', label: 'GLARE' });
  * await emulator.completeCustomerJourney(session);
  * const result = await idv.getResult(session); // REJECTED_IMAGE_INTEGRITY → retry
  * ```
+ *
+ * What it answers follows the project's record of Jumio's facts
+ * (docs/provider-facts.md): the hosts and paths of every region
+ * (docs/provider-facts.md#j-host-2), OAuth2 tokens (docs/provider-facts.md#j-auth-1
+ * to #j-auth-3), the account answer (docs/provider-facts.md#j-acc-7), the
+ * retrieval answers (docs/provider-facts.md#j-ret-1 to #j-ret-4), the
+ * capability labels Jumio publishes (./labels.ts) in the shapes of
+ * docs/provider-facts.md#j-dec-7, callbacks (docs/provider-facts.md#j-cb-1) and
+ * error bodies (docs/provider-facts.md#j-err-1, docs/provider-facts.md#j-rl-3).
  *
  * @packageDocumentation
  * @module idv-providers/jumio/emulator
@@ -40,9 +49,13 @@ import type { EmulatorContext } from './context';
 import type { Deliver } from './deliveries';
 import { createHandlers, emulatedHosts } from './handlers';
 import { findTarget, finishExecution, finishScan, uploadCaptures } from './journey';
+import { findPublishedLabel } from './labels';
 import { jumioServing } from './serve';
 import {
   type Account,
+  type CapabilityLabel,
+  type CredentialCategory,
+  type DecisionType,
   EmulatorState,
   type Execution,
   type JumioLabelVerdict,
@@ -50,14 +63,19 @@ import {
   type RecordedRequest,
   type Scan,
 } from './state';
-import { KYX_REPRESENTATIVE, NETVERIFY_REPRESENTATIVE } from './verdicts';
+import { KYX_REPRESENTATIVE, NETVERIFY_REPRESENTATIVE, producible } from './verdicts';
 import { FAULT_ANSWERS } from './views';
 
 export type { Deliver as JumioDeliver } from './deliveries';
+export {
+  PUBLISHED_LABELS as JUMIO_PUBLISHED_LABELS,
+  type PublishedLabel as JumioPublishedLabel,
+} from './labels';
 export type {
   Account as JumioEmulatedAccount,
   CapabilityJson as JumioEmulatedCapability,
   CapabilityLabel as JumioCapabilityLabel,
+  CredentialCategory as JumioCredentialCategory,
   DecisionType as JumioEmulatedDecisionType,
   Execution as JumioEmulatedExecution,
   JumioLabelVerdict,
@@ -104,6 +122,25 @@ export interface JumioEmulatorOptions {
   tenant?: string | undefined;
 }
 
+/**
+ * One capability result a test chooses from the labels Jumio publishes
+ * (`JUMIO_PUBLISHED_LABELS`): `{ capability: 'dataChecks', decision: 'WARNING',
+ * label: 'LOOKUPS_MEDIUM_RISK_DEVICE' }`.
+ */
+export interface JumioCapabilityResult {
+  /** The capability: `usability`, `imageChecks`, `dataChecks`, `liveness`, ... */
+  capability: string;
+  /** The decision type the label comes with. */
+  decision: DecisionType;
+  /** The label. */
+  label: string;
+  /**
+   * For `usability`, the credential judged (Jumio answers one usability
+   * result per credential, docs/provider-facts.md#j-dec-7). Default `ID`.
+   */
+  credential?: CredentialCategory | undefined;
+}
+
 /** The Jumio emulator: the common emulator contract plus Jumio's own controls. */
 export interface JumioEmulator extends ProviderEmulator {
   /** The accepted client id. */
@@ -117,7 +154,22 @@ export interface JumioEmulator extends ProviderEmulator {
    * cannot produce (`SUSPECTED_POLICE_RECORD`, `REJECTED_AGE_VALIDATION`, ...).
    */
   setVerdict(id: string, verdict: EmulatorVerdict): void;
-  /** Chooses a KYX verdict by Jumio's own decision and capability labels (any of them). */
+  /**
+   * The reason codes {@link setVerdict} can produce, in the core's priority
+   * order: for KYX transactions (default), or for Netverify scans.
+   */
+  reasons(mode?: 'kyx' | 'netverify'): readonly ReasonCode[];
+  /**
+   * Chooses one capability's result of a KYX transaction from the labels
+   * Jumio publishes; the other capabilities keep their results (those
+   * chosen earlier, else passing, or skipped when this one stops them,
+   * docs/provider-facts.md#j-dec-6). Calling it again for the same
+   * capability (and usability credential) replaces that result. Throws for
+   * a (capability, decision, label) the facts do not record: use
+   * {@link setLabels} to answer with anything else.
+   */
+  setCapabilityResult(id: string, result: JumioCapabilityResult): void;
+  /** Chooses a KYX verdict by Jumio's own decision and capability labels (any of them, published or not). */
   setLabels(id: string, verdict: JumioLabelVerdict): void;
   /** Makes a KYX transaction expire instead of being processed. */
   setExpiry(id: string, status?: 'SESSION_EXPIRED' | 'TOKEN_EXPIRED'): void;
@@ -229,6 +281,38 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
       } else if (chosen !== undefined) {
         setStored(id, chosen);
       }
+    },
+    reasons: (mode = 'kyx') =>
+      producible(mode === 'netverify' ? NETVERIFY_REPRESENTATIVE : KYX_REPRESENTATIVE),
+    setCapabilityResult(id, result) {
+      const { capability, decision, label } = result;
+      if (findPublishedLabel(capability, decision, label) === undefined) {
+        throw new Error(
+          `[jumio emulator] Jumio publishes no ${capability} ${decision} label ${JSON.stringify(label)} (docs/provider-facts.md, "Capability labels"); use setLabels() for labels outside the facts`,
+        );
+      }
+      if (state.scans.has(id)) {
+        throw new Error('[jumio emulator] setCapabilityResult() is for KYX transactions');
+      }
+      const stored = state.verdicts.get(id);
+      const verdict: JumioLabelVerdict = stored?.kind === 'labels' ? stored.verdict : {};
+      const credential = capability === 'usability' ? (result.credential ?? 'ID') : undefined;
+      const same = (entry: CapabilityLabel) =>
+        entry.capability === capability &&
+        (credential === undefined || (entry.credential ?? 'ID') === credential);
+      const entry: CapabilityLabel = {
+        capability,
+        type: decision,
+        label,
+        ...(credential === undefined ? {} : { credential }),
+      };
+      setStored(id, {
+        kind: 'labels',
+        verdict: {
+          ...verdict,
+          capabilities: [...(verdict.capabilities ?? []).filter((e) => !same(e)), entry],
+        },
+      });
     },
     setLabels: (id, verdict) => setStored(id, { kind: 'labels', verdict }),
     setExpiry: (id, status = 'SESSION_EXPIRED') => setStored(id, { kind: 'expired', status }),

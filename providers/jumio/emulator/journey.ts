@@ -1,16 +1,20 @@
 /**
  * The customer's side: uploading the document and selfie in Jumio's hosted
- * web client, then Jumio processing the transaction and sending its callback.
+ * web client (the workflow becomes ACQUIRED), then Jumio processing the
+ * transaction (PROCESSED, or SESSION_EXPIRED / TOKEN_EXPIRED with a
+ * NOT_EXECUTED decision, docs/provider-facts.md#j-ret-1 and #j-dec-3) and
+ * sending its callback (docs/provider-facts.md#j-cb-1, #j-cb-2).
  *
  * @module
  */
 
 import type { SessionRef } from 'idv-providers';
 import { generatePng } from 'idv-providers/emulator-kit';
+import { buildCapabilities } from './capabilities';
 import { type EmulatorContext, timestamp } from './context';
 import { type Deliver, kyxCallback, netverifyCallback, send } from './deliveries';
 import type { Execution, Scan, StoredVerdict } from './state';
-import { buildCapabilities, NETVERIFY_REPRESENTATIVE } from './verdicts';
+import { NETVERIFY_REPRESENTATIVE } from './verdicts';
 
 /** What a session points at in the emulator. */
 export type JourneyTarget =
@@ -53,7 +57,7 @@ export function uploadCaptures(context: EmulatorContext, execution: Execution): 
   for (const credential of execution.credentials) {
     if (credential.parts.length > 0) continue;
     credential.parts = (partsOf[credential.category] ?? []).map((classifier) => {
-      // A facemap is biometric data Jumio never hands out: no download link.
+      // A facemap part has no download link (docs/provider-facts.md#j-ret-3).
       if (classifier === 'FACEMAP') return { classifier };
       storeImage(context, `${credential.id}:${classifier}`);
       return {
@@ -96,7 +100,7 @@ export async function finishExecution(
     };
   } else {
     uploadCaptures(context, execution);
-    const built = buildCapabilities(verdict.verdict, execution.credentials);
+    const built = buildCapabilities(verdict.verdict, execution.credentials, context.now());
     execution.status = 'PROCESSED';
     execution.completedAt = timestamp(context);
     execution.decision = built.decision;

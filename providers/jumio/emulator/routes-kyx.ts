@@ -1,6 +1,10 @@
 /**
- * The emulated KYX hosts: the OAuth2 token endpoint, the account API that
- * starts transactions, and the retrieval API (status, details, image parts).
+ * The emulated KYX hosts: the OAuth2 token endpoint
+ * (docs/provider-facts.md#j-auth-1 to #j-auth-3), the account API that starts
+ * transactions (docs/provider-facts.md#j-acc-1, #j-acc-2; the request rules of
+ * #j-acc-3 and #j-acc-4; the answer of #j-acc-7), and the retrieval API:
+ * status, details and image parts (docs/provider-facts.md#j-ret-1 to #j-ret-4),
+ * with 404 for what does not exist (docs/provider-facts.md#j-err-2).
  *
  * @module
  */
@@ -11,7 +15,7 @@ import { basicCredentials, jsonBody, type Route, type RouteContext, route } from
 import type { Account, Execution, RegionKey } from './state';
 import { executionView, findOr404, problem } from './views';
 
-/** Characters Jumio refuses in `customerInternalReference`. */
+/** Characters Jumio refuses in `customerInternalReference` (docs/provider-facts.md#j-acc-3). */
 const FORBIDDEN = /[<>"/;`%{}|]/;
 const LIFETIME = /^(\d+)([mhd])$/;
 const MINUTES: Readonly<Record<string, number>> = { m: 1, h: 60, d: 1440 };
@@ -63,7 +67,8 @@ export function checkBearer(
     issued.region !== region ||
     context.now() >= issued.expiresAt
   ) {
-    return problem(401, 'Full authentication is required to access this resource');
+    // The retrieval API's documented 401 (docs/provider-facts.md#j-err-1).
+    return problem(401, 'The provided credentials are invalid');
   }
   return undefined;
 }
@@ -198,11 +203,12 @@ export const retrievalRoutes: readonly Route[] = [
     findOr404(executionOf(ctx), 'Workflow execution', (found) => {
       const retrieval = ctx.emulator.hosts[ctx.region]?.retrieval ?? '';
       const accountHref = `${retrieval}/api/v1/accounts/${found.accountId}`;
+      // The status answer's href has no account segment (docs/provider-facts.md#j-ret-7).
       return HttpResponse.json({
         account: { id: found.accountId, href: accountHref },
         workflowExecution: {
           id: found.id,
-          href: `${accountHref}/workflow-executions/${found.id}`,
+          href: `${retrieval}/api/v1/workflow-executions/${found.id}`,
           definitionKey: String(found.definitionKey),
           status: found.status,
         },

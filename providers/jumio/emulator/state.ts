@@ -23,6 +23,9 @@ export type WorkflowStatus =
 /** A region, or `custom` for the base URLs the emulator was given. */
 export type RegionKey = JumioRegion | 'custom';
 
+/** The credential categories a KYX transaction of the emulator holds (docs/provider-facts.md#j-ret-3). */
+export type CredentialCategory = 'ID' | 'SELFIE' | 'FACEMAP';
+
 /** One capability decision a test chooses: `{ capability: 'usability', type: 'REJECTED', label: 'BLURRED' }`. */
 export interface CapabilityLabel {
   /** `usability`, `imageChecks`, `extraction`, `dataChecks`, `liveness`, `similarity`, `watchlistScreening`, or any other name. */
@@ -31,13 +34,21 @@ export interface CapabilityLabel {
   type: DecisionType;
   /** The decision's label (`OK`, `BLURRED`, `NO_MATCH`, ...; any string). */
   label: string;
+  /**
+   * For `usability`, which credential the result judges: Jumio answers one
+   * usability result per credential (docs/provider-facts.md#j-dec-7). Default
+   * `ID`; the other credentials' usability passes. Other capabilities ignore it.
+   */
+  credential?: CredentialCategory | undefined;
 }
 
 /**
  * A KYX verdict by Jumio's own labels. Capabilities named here replace the
- * emulator's defaults for that capability (every default passes); when
- * `usability` is rejected, the checks that depend on it default to
- * `NOT_EXECUTED / PRECONDITION_NOT_FULFILLED`, as Jumio reports them.
+ * emulator's defaults for that capability (every default passes); a
+ * capability whose prerequisite did not run, or whose document or selfie
+ * usability was rejected, defaults to `NOT_EXECUTED /
+ * PRECONDITION_NOT_FULFILLED`, as Jumio reports it
+ * (docs/provider-facts.md#j-dec-6).
  */
 export interface JumioLabelVerdict {
   /** The workflow's decision type. Default: derived (REJECTED, else WARNING, else PASSED). */

@@ -1,23 +1,19 @@
 /**
- * How the emulator turns a chosen verdict into Jumio's answer: a reason code
- * into a representative set of Jumio labels (its own table, written from
- * Jumio's label lists, independent of the adapter's mapping so the two check
- * each other), and labels into the `decision` and `capabilities` of a
- * workflow's details or a Netverify scan's data.
+ * How the emulator turns a reason code into Jumio's answer: a representative
+ * Jumio label (KYX) or verification status (Netverify) per reason code. This
+ * is the emulator's own table, each choice taken from the labels the facts
+ * record (./labels.ts, docs/provider-facts.md "Capability labels"), not from
+ * the adapter's mapping, so the two check each other. Labels become a
+ * workflow's `decision` and `capabilities` in ./capabilities.ts.
+ *
+ * The reasons a table has are the reasons the emulator can produce
+ * (`emulator.reasons()`); Jumio has no label for the others
+ * (`SUSPECTED_POLICE_RECORD`, `REJECTED_AGE_VALIDATION`).
  *
  * @module
  */
-import { randomUUID } from 'node:crypto';
-import type { ExtractedPerson, ReasonCode } from 'idv-providers';
-import type {
-  CapabilityJson,
-  CapabilityLabel,
-  DecisionType,
-  JumioLabelVerdict,
-  NetverifyVerdict,
-  StoredCredential,
-  StoredVerdict,
-} from './state';
+import { type ExtractedPerson, REASON_CODES, type ReasonCode } from 'idv-providers';
+import type { CapabilityLabel, DecisionType, NetverifyVerdict, StoredVerdict } from './state';
 
 /** The person on the document unless a test chooses another. */
 export const SAMPLE_PERSON: Readonly<Required<ExtractedPerson>> = Object.freeze({
@@ -37,53 +33,51 @@ const label = (capability: string, type: DecisionType, value: string): Capabilit
   label: value,
 });
 
-/** A representative KYX verdict per reason code; reasons Jumio cannot produce are absent. */
+const one = (capability: string, type: DecisionType, value: string): StoredVerdict => ({
+  kind: 'labels',
+  verdict: { capabilities: [label(capability, type, value)] },
+});
+
+/**
+ * A representative KYX verdict per reason code; reasons Jumio cannot produce
+ * are absent. Each is a confirmed label where the facts have one; the facts
+ * have none for `CAUTION_VISUAL_CONSISTENCY` and `CAUTION_DATA_CONSISTENCY`
+ * (only unconfirmed labels, docs/provider-facts.md#j-img-31,
+ * docs/provider-facts.md#j-data-16) and `CAUTION_IMAGE_INTEGRITY` (only a
+ * historical one, docs/provider-facts.md#j-live-14).
+ */
 export const KYX_REPRESENTATIVE: Partial<Record<ReasonCode, StoredVerdict>> = {
   CLEAR: { kind: 'labels', verdict: {} },
-  REJECTED_IMAGE_INTEGRITY: {
-    kind: 'labels',
-    verdict: { capabilities: [label('usability', 'REJECTED', 'BLURRED')] },
-  },
-  SUSPECTED_VISUAL_CONSISTENCY: {
-    kind: 'labels',
-    verdict: { capabilities: [label('imageChecks', 'REJECTED', 'MANIPULATED_DOCUMENT')] },
-  },
-  SUSPECTED_COMPROMISED_DOCUMENT: {
-    kind: 'labels',
-    verdict: { capabilities: [label('imageChecks', 'REJECTED', 'FAKE')] },
-  },
-  SUSPECTED_DATA_VALIDATION: {
-    kind: 'labels',
-    verdict: { capabilities: [label('dataChecks', 'REJECTED', 'MRZ_CHECKSUM')] },
-  },
-  SUSPECTED_DATA_CONSISTENCY: {
-    kind: 'labels',
-    verdict: { capabilities: [label('dataChecks', 'REJECTED', 'MISMATCHING_DATAPOINTS')] },
-  },
-  SUSPECTED_FACE_COMPARISON: {
-    kind: 'labels',
-    verdict: { capabilities: [label('similarity', 'REJECTED', 'NO_MATCH')] },
-  },
-  CAUTION_FACIAL_COMPARISON: {
-    kind: 'labels',
-    verdict: { capabilities: [label('liveness', 'WARNING', 'AGE_DIFFERENCE')] },
-  },
-  CAUTION_IMAGE_INTEGRITY: {
-    kind: 'labels',
-    verdict: { capabilities: [label('liveness', 'WARNING', 'BAD_QUALITY')] },
-  },
-  CAUTION_DATA_VALIDATION: {
-    kind: 'labels',
-    verdict: {
-      capabilities: [label('dataChecks', 'WARNING', 'DOCUMENT_EXPIRY_WITHIN_CONFIGURED_LIMIT')],
-    },
-  },
-  CAUTION_WATCHLIST: {
-    kind: 'labels',
-    verdict: { capabilities: [label('watchlistScreening', 'WARNING', 'ALERT')] },
-  },
+  // docs/provider-facts.md#j-usab-10
+  REJECTED_IMAGE_INTEGRITY: one('usability', 'REJECTED', 'BLURRED'),
+  // docs/provider-facts.md#j-img-14
+  SUSPECTED_VISUAL_CONSISTENCY: one('imageChecks', 'REJECTED', 'MANIPULATED_DOCUMENT'),
+  // docs/provider-facts.md#j-img-10
+  SUSPECTED_COMPROMISED_DOCUMENT: one('imageChecks', 'REJECTED', 'FAKE'),
+  // docs/provider-facts.md#j-data-8
+  SUSPECTED_DATA_VALIDATION: one('dataChecks', 'REJECTED', 'MRZ_CHECKSUM'),
+  // docs/provider-facts.md#j-data-7
+  SUSPECTED_DATA_CONSISTENCY: one('dataChecks', 'REJECTED', 'MISMATCHING_DATAPOINTS'),
+  // docs/provider-facts.md#j-sim-4
+  SUSPECTED_FACE_COMPARISON: one('similarity', 'REJECTED', 'NO_MATCH'),
+  // docs/provider-facts.md#j-img-31 (unconfirmed)
+  CAUTION_VISUAL_CONSISTENCY: one('imageChecks', 'WARNING', 'GHOST_IMAGE_QUALITY_INSUFFICIENT'),
+  // docs/provider-facts.md#j-live-14 (historical)
+  CAUTION_IMAGE_INTEGRITY: one('liveness', 'WARNING', 'BAD_QUALITY'),
+  // docs/provider-facts.md#j-data-13
+  CAUTION_DATA_COMPARISON: one('dataChecks', 'WARNING', 'LOOKUPS_MEDIUM_RISK_IP_ADDRESS'),
+  // docs/provider-facts.md#j-live-13
+  CAUTION_FACIAL_COMPARISON: one('liveness', 'WARNING', 'AGE_DIFFERENCE'),
+  // docs/provider-facts.md#j-data-4
+  CAUTION_DATA_VALIDATION: one('dataChecks', 'WARNING', 'DOCUMENT_EXPIRY_WITHIN_CONFIGURED_LIMIT'),
+  // docs/provider-facts.md#j-data-16 (unconfirmed)
+  CAUTION_DATA_CONSISTENCY: one('dataChecks', 'WARNING', 'ID_DATA_MISMATCH_LOW_CONFIDENCE'),
+  // docs/provider-facts.md#j-watch-9
+  CAUTION_WATCHLIST: one('watchlistScreening', 'WARNING', 'ALERT'),
+  // docs/provider-facts.md#j-ret-1: the customer never finished.
   EXPIRED: { kind: 'expired', status: 'SESSION_EXPIRED' },
-  // A tenant rule warned although every capability passed: nothing explains it.
+  // A tenant rule warned although every capability passed: nothing explains it
+  // (docs/provider-facts.md#j-dec-4, the decision-mapping layer).
   UNKNOWN: { kind: 'labels', verdict: { decision: 'WARNING' } },
 };
 
@@ -138,99 +132,7 @@ export const NETVERIFY_REPRESENTATIVE: Partial<Record<ReasonCode, NetverifyVerdi
   UNKNOWN: { verificationStatus: 'DENIED_NAME_MISMATCH' },
 };
 
-/** Capabilities that need a usable document; skipped when usability rejects it. */
-const DEPENDS_ON_USABILITY = ['imageChecks', 'extraction', 'dataChecks', 'similarity'];
-
-const DEFAULT_CAPABILITIES = [
-  'usability',
-  'imageChecks',
-  'extraction',
-  'dataChecks',
-  'liveness',
-  'similarity',
-];
-
-function passLabel(capability: string): string {
-  return capability === 'similarity' ? 'MATCH' : 'OK';
-}
-
-/** Extraction data as Jumio serves it. */
-export function extractionData(person: ExtractedPerson): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  if (person.documentType !== undefined) data['type'] = person.documentType;
-  if (person.firstName !== undefined) data['firstName'] = person.firstName;
-  if (person.lastName !== undefined) data['lastName'] = person.lastName;
-  if (person.dateOfBirth !== undefined) data['dateOfBirth'] = person.dateOfBirth;
-  if (person.documentExpiry !== undefined) data['expiryDate'] = person.documentExpiry;
-  if (person.documentNumber !== undefined) data['documentNumber'] = person.documentNumber;
-  if (person.issuingCountry !== undefined) data['issuingCountry'] = person.issuingCountry;
-  if (person.nationality !== undefined) data['nationality'] = person.nationality;
-  return data;
-}
-
-const SCORES: Readonly<Record<string, number>> = {
-  PASSED: 0,
-  WARNING: 50,
-  REJECTED: 100,
-  NOT_EXECUTED: -1,
-};
-
-/** Builds a processed workflow's `decision` and `capabilities` from labels. */
-export function buildCapabilities(
-  verdict: JumioLabelVerdict,
-  credentials: readonly StoredCredential[],
-): {
-  decision: { type: string; details: { label: string }; risk: { score: number } };
-  capabilities: Record<string, CapabilityJson[]>;
-} {
-  const person = verdict.person ?? SAMPLE_PERSON;
-  const chosen = new Map<string, CapabilityLabel[]>();
-  for (const entry of verdict.capabilities ?? []) {
-    chosen.set(entry.capability, [...(chosen.get(entry.capability) ?? []), entry]);
-  }
-  const usabilityRejected = (chosen.get('usability') ?? []).some((c) => c.type === 'REJECTED');
-  const names = [...new Set([...DEFAULT_CAPABILITIES, ...chosen.keys()])].filter(
-    (name) => !(verdict.omit ?? []).includes(name),
-  );
-  const idCredential = credentials.find((c) => c.category === 'ID');
-  const selfie = credentials.find((c) => c.category === 'SELFIE');
-  const ref = (c: StoredCredential | undefined) =>
-    c === undefined ? [] : [{ id: c.id, category: c.category }];
-
-  const capabilities: Record<string, CapabilityJson[]> = {};
-  for (const name of names) {
-    const labels =
-      chosen.get(name) ??
-      (usabilityRejected && DEPENDS_ON_USABILITY.includes(name)
-        ? [label(name, 'NOT_EXECUTED', 'PRECONDITION_NOT_FULFILLED')]
-        : [label(name, 'PASSED', passLabel(name))]);
-    const on =
-      name === 'liveness'
-        ? ref(selfie)
-        : name === 'similarity'
-          ? [...ref(idCredential), ...ref(selfie)]
-          : ref(idCredential);
-    capabilities[name] = labels.map((entry) => ({
-      id: randomUUID(),
-      credentials: on,
-      decision: { type: entry.type, details: { label: entry.label } },
-      ...(name === 'extraction' && entry.type === 'PASSED' ? { data: extractionData(person) } : {}),
-    }));
-  }
-
-  const types = Object.values(capabilities).flatMap((list) => list.map((c) => c.decision.type));
-  const derived: DecisionType = types.includes('REJECTED')
-    ? 'REJECTED'
-    : types.includes('WARNING')
-      ? 'WARNING'
-      : 'PASSED';
-  const type = verdict.decision ?? derived;
-  return {
-    decision: {
-      type,
-      details: { label: verdict.decisionLabel ?? type },
-      risk: { score: SCORES[type] ?? 50 },
-    },
-    capabilities,
-  };
+/** The reasons a table can produce, in the core's priority order. */
+export function producible(table: Partial<Record<ReasonCode, unknown>>): readonly ReasonCode[] {
+  return REASON_CODES.filter((reason) => table[reason] !== undefined);
 }

@@ -1,6 +1,8 @@
 /**
- * The JSON Jumio answers with (a workflow's details, a Netverify scan's data)
- * and its error bodies (those of injected faults included).
+ * The JSON Jumio answers with (a workflow's details,
+ * docs/provider-facts.md#j-ret-2 and #j-ret-3; a Netverify scan's data,
+ * docs/provider-facts.md#j-nv-5 to #j-nv-7) and its error bodies (those of
+ * injected faults included, docs/provider-facts.md#j-err-1).
  *
  * @module
  */
@@ -21,7 +23,7 @@ const STATUS_TITLES: Readonly<Record<number, string>> = {
   504: 'Gateway Timeout',
 };
 
-/** Jumio's problem body (`{"title", "status", "detail"}`). */
+/** Jumio's problem body (`{"title", "status", "detail"}`, docs/provider-facts.md#j-err-1). */
 export function problem(
   status: number,
   detail: string,
@@ -39,10 +41,9 @@ export const findOr404: FindOr404 = createFindOr404((what) => problem(404, `${wh
 /** Jumio's side of the kit's fault queue. */
 export const FAULT_ANSWERS: FaultAnswers = {
   status(status, headers) {
+    // The 429 body Jumio documents (docs/provider-facts.md#j-rl-3).
     const detail =
-      status === 429
-        ? 'Rate limit exceeded, please retry later'
-        : 'The emulator was told to fail this request';
+      status === 429 ? 'Request limit exceeded' : 'The emulator was told to fail this request';
     return problem(status, detail, headers);
   },
   unexpectedShape: { result: 'ok', items: [] },
