@@ -20,7 +20,7 @@ import {
 } from '../../src/config/common';
 import { loadEntry } from '../../src/config/lazy';
 
-/** Jumio's regions. */
+/** Jumio's regions (docs/provider-facts.md#j-host-1). */
 export const JUMIO_REGIONS = ['amer-1', 'emea-1', 'apac-1'] as const;
 /** A Jumio region. */
 export type JumioRegion = (typeof JUMIO_REGIONS)[number];
@@ -40,7 +40,7 @@ export interface JumioHosts {
   retrieval: string;
 }
 
-/** The KYX hosts of a region. */
+/** The KYX hosts of a region (docs/provider-facts.md#j-host-2). */
 export function jumioHosts(region: JumioRegion): JumioHosts {
   return {
     auth: `https://auth.${region}.jumio.ai`,
@@ -49,7 +49,7 @@ export function jumioHosts(region: JumioRegion): JumioHosts {
   };
 }
 
-/** The Netverify data center serving each region in legacy mode. */
+/** The Netverify data center serving each region in legacy mode (docs/provider-facts.md#j-nv-1). */
 export const NETVERIFY_BASE_URLS: Readonly<Record<JumioRegion, string>> = {
   'amer-1': 'https://netverify.com',
   'emea-1': 'https://lon.netverify.com',
@@ -81,9 +81,17 @@ export interface JumioOptionsInput extends CommonOptionsInput {
   retrievalBaseUrl?: string | undefined;
   /** Overrides the Netverify host (legacy mode). */
   netverifyBaseUrl?: string | undefined;
-  /** Workflow definition key (KYX, default 10013: ID + selfie) or workflow id (Netverify, default 200). */
+  /**
+   * Workflow definition key (KYX) or workflow id (Netverify, default 200).
+   * KYX default 10011, the key Jumio documents for ID + selfie verification
+   * (docs/provider-facts.md#j-wf-3); 10013 adds screening, proof of residency,
+   * address validation and US driving licence checks
+   * (docs/provider-facts.md#j-wf-4); 10163, the current table's ID + selfie
+   * key, also needs supporting data uploaded (docs/provider-facts.md#j-wf-5).
+   * The keys a tenant may use are enabled per tenant by Jumio.
+   */
   workflowKey?: number | undefined;
-  /** Where Jumio sends callbacks (at most 255 characters). */
+  /** Where Jumio sends callbacks (at most 255 characters, docs/provider-facts.md#j-acc-4). */
   callbackUrl?: string | undefined;
   /** Where the customer's browser goes after a successful journey. */
   successUrl?: string | undefined;
@@ -91,7 +99,7 @@ export interface JumioOptionsInput extends CommonOptionsInput {
   errorUrl?: string | undefined;
   /** Default locale of Jumio's pages (`en`, `de`, `en-GB`, ...). */
   locale?: string | undefined;
-  /** How long the customer link lives, in minutes (5 to 86 400; default 30). */
+  /** How long the customer link lives, in minutes (5 to 86 400, that is 5m to 60d; default 30; docs/provider-facts.md#j-acc-4). */
   tokenLifetimeMinutes?: number | undefined;
   /** Refuse callbacks whose sender is not one of Jumio's published addresses for the region. Default `false`. */
   verifyCallbackSource?: boolean | undefined;

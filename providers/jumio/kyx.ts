@@ -1,8 +1,12 @@
 /**
- * The KYX platform flavour of the Jumio provider: OAuth2 client credentials,
- * `POST /api/v1/accounts` (or `PUT` for a returning identity) to start a
- * transaction in Jumio's hosted web client, JSON callbacks, and the retrieval
- * API for the decision and the images.
+ * The KYX platform flavour of the Jumio provider: OAuth2 client credentials
+ * (docs/provider-facts.md#j-auth-1), `POST /api/v1/accounts` (or `PUT` for a
+ * returning identity, docs/provider-facts.md#j-acc-1, #j-acc-2) to start a
+ * transaction in Jumio's hosted web client, JSON callbacks
+ * (docs/provider-facts.md#j-cb-1), and the retrieval API for the decision and
+ * the images (docs/provider-facts.md#j-ret-1, #j-ret-2, #j-ret-4). Retrieval
+ * URLs are built from the account and workflow ids, never from an href
+ * (docs/provider-facts.md#j-ret-7).
  *
  * @module
  */
@@ -51,8 +55,20 @@ import {
   workflowStatusSchema,
 } from './schemas';
 
-/** Workflow definition used unless `workflowKey` says otherwise: ID + selfie. */
-export const DEFAULT_WORKFLOW_KEY = 10013;
+/**
+ * Workflow definition used unless `workflowKey` says otherwise: 10011, the
+ * key Jumio documents for ID + selfie verification (IDIV: usability, image
+ * checks, extraction, data checks and liveness on an ID, a selfie and a
+ * facemap, on the web, SDK and API channels; docs/provider-facts.md#j-wf-3).
+ * Not 10013, which adds screening, proof of residency, address validation and
+ * US driving licence checks that must each be enabled for the tenant
+ * (docs/provider-facts.md#j-wf-4), nor 10163, the current table's
+ * "ID & Identity Verification", which also requires supporting data to be
+ * uploaded, which this adapter does not do (docs/provider-facts.md#j-wf-5).
+ * Which keys a tenant may use is Jumio's per-tenant choice
+ * (docs/provider-facts.md#j-wf-8).
+ */
+export const DEFAULT_WORKFLOW_KEY = 10011;
 
 const trim = (url: string): string => url.replace(/\/+$/, '');
 
@@ -70,7 +86,7 @@ export function kyxBaseUrls(options: JumioOptions): {
   };
 }
 
-/** A part's kind, from its classifier. */
+/** A part's kind, from its classifier (docs/provider-facts.md#j-ret-4, #j-open-12). */
 function kindOf(classifier: string): DocumentInfo['kind'] {
   if (classifier === 'FACE' || classifier.startsWith('LIVENESS')) return 'selfie';
   if (classifier.includes('VIDEO')) return 'video';
@@ -198,7 +214,8 @@ export function createKyxProvider(options: JumioOptions): IdentityVerificationPr
         completedAt = found.completedAt;
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
-        // Details can be gone (an expired or wiped transaction) while the status remains.
+        // Details can be gone (an expired or wiped transaction) while the status remains
+        // (docs/provider-facts.md#j-ret-5).
         const status = await retrieval.request({
           method: 'GET',
           url: `${executionPath(accountId, workflowExecutionId)}/status`,

@@ -23,7 +23,8 @@ describe('startVerification (KYX)', () => {
     const clock = createTestClock();
     const idv = await provider({
       clock,
-      workflowKey: 10011,
+      // Not the default (10011): the configured key must reach Jumio.
+      workflowKey: 10013,
       tokenLifetimeMinutes: 45,
       successUrl: 'https://idv-host.example/done',
       errorUrl: 'https://idv-host.example/failed',
@@ -40,7 +41,7 @@ describe('startVerification (KYX)', () => {
     expect(execution?.requestBody).toEqual({
       customerInternalReference: 'identity-42',
       userReference: 'user-7',
-      workflowDefinition: { key: 10011 },
+      workflowDefinition: { key: 10013 },
       callbackUrl: 'https://idv-host.example/callbacks/jumio',
       tokenLifetime: '45m',
       web: {
@@ -57,11 +58,13 @@ describe('startVerification (KYX)', () => {
     expect(started.expiresAt.getTime()).toBe(clock.now() + 45 * 60_000);
   });
 
-  it('defaults to workflow 10013, a 30 minute link and the configured locale', async () => {
+  // 10011 is the key Jumio documents for ID + selfie (docs/provider-facts.md#j-wf-3);
+  // 10013 runs screening and address checks besides (docs/provider-facts.md#j-wf-4).
+  it('defaults to workflow 10011 (ID + selfie), a 30 minute link and the configured locale', async () => {
     const idv = await provider({ locale: 'fr' });
     const started = await idv.startVerification({ identityReference: 'identity-43' });
     const body = emulator.execution(started.session.attemptId ?? '')?.requestBody;
-    expect(body?.['workflowDefinition']).toEqual({ key: 10013 });
+    expect(body?.['workflowDefinition']).toEqual({ key: 10011 });
     expect(body?.['tokenLifetime']).toBe('30m');
     expect(body?.['web']).toEqual({ locale: 'fr' });
     expect(body).not.toHaveProperty('userReference');
