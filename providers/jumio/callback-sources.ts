@@ -6,7 +6,8 @@
  * addresses below and, above all, to take only the ids from a callback and read
  * the result through the retrieval API with their own credentials (which this
  * adapter always does). The lists are copied from Jumio's public developer
- * documentation:
+ * documentation (docs/provider-facts.md#j-cb-5 for KYX,
+ * docs/provider-facts.md#j-cb-6 for Netverify):
  *
  * - KYX platform: "Callback IP Allowlist" on
  *   https://documentation.jumio.ai/docs/developer-resources/callback (the same

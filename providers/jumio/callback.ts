@@ -1,10 +1,14 @@
 /**
- * Jumio callbacks, reduced to the ids they name. Jumio signs no callback, so a
- * callback is only ever a hint to fetch the result with the adapter's own
- * credentials: nothing in it is trusted beyond its ids and status.
+ * Jumio callbacks, reduced to the ids they name. Jumio documents no callback
+ * signature (docs/provider-facts.md#j-cb-4, #j-open-6), so a callback is only
+ * ever a hint to fetch the result with the adapter's own credentials, as Jumio
+ * advises (docs/provider-facts.md#j-cb-3): nothing in it is trusted beyond its
+ * ids and status.
  *
  * KYX callbacks are JSON (`workflowExecution.id`, `account.id`,
- * `workflowExecution.status`). Statuses:
+ * `workflowExecution.status`; docs/provider-facts.md#j-cb-1). Statuses
+ * (docs/provider-facts.md#j-cb-2; what this does with the others,
+ * docs/provider-facts.md#j-open-4):
  * - `PROCESSED`, `SESSION_EXPIRED`, `TOKEN_EXPIRED`: actionable (the last two
  *   become `EXPIRED` → retry when the result is fetched);
  * - `INITIATED`, `ACQUIRED` (progress callbacks some tenants receive): not actionable;
@@ -13,7 +17,7 @@
  *   is `UNKNOWN` (fail closed), never `CLEAR`. A missing or malformed status is
  *   a `WebhookVerificationError`.
  *
- * Netverify (legacy) callbacks are form-encoded; only `jumioIdScanReference`,
+ * Netverify (legacy) callbacks are form-encoded (docs/provider-facts.md#j-nv-2); only `jumioIdScanReference`,
  * `merchantIdScanReference` and `verificationStatus` are read, and the verdict
  * is always re-read through the retrieval API.
  *

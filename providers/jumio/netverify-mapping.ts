@@ -1,8 +1,12 @@
 /**
  * The Netverify (legacy) mapping from a scan's verification status, reject
  * reason and identity verification to the shared reason codes, as data: one row
- * per status, reject reason code or identity-verification value, following the
- * table in `jumio-netverify.md`. Read by {@link mapNetverifyVerdict}.
+ * per status (docs/provider-facts.md#j-nv-5), reject reason code
+ * (docs/provider-facts.md#j-nv-6) or identity-verification value
+ * (docs/provider-facts.md#j-nv-7). Read by {@link mapNetverifyVerdict}. The
+ * codes 112, 114, 115, 118 and 214 have rows although no Netverify guide read
+ * lists them (docs/provider-facts.md#j-nv-8): a row only decides what a code
+ * means once it arrives.
  *
  * - `APPROVED_VERIFIED` is `CLEAR` unless its `identityVerification` says
  *   otherwise (similarity, or validity false with a reason).

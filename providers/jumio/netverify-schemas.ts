@@ -1,5 +1,8 @@
 /**
- * zod schemas of the Netverify (legacy) answers and callback the adapter reads.
+ * zod schemas of the Netverify (legacy) answers and callback the adapter reads:
+ * the initiate answer (docs/provider-facts.md#j-nv-1), the scan status and data
+ * (docs/provider-facts.md#j-nv-5 to #j-nv-7) and the form-encoded callback
+ * (docs/provider-facts.md#j-nv-2).
  *
  * @module
  */

@@ -1,9 +1,11 @@
 /**
  * The legacy Netverify flavour of the Jumio provider, for tenants still on
  * Netverify web v4: HTTP Basic with the API token and secret per data center,
- * `POST /api/v4/initiate` to start, form-encoded callbacks, and the Netverify
- * retrieval API (`/api/netverify/v2/scans/...`) for the authoritative verdict:
- * a callback's own verdict fields are never trusted.
+ * `POST /api/v4/initiate` to start (docs/provider-facts.md#j-nv-1),
+ * form-encoded callbacks (docs/provider-facts.md#j-nv-2), and the Netverify
+ * retrieval API (`/api/netverify/v2/scans/...`, docs/provider-facts.md#j-nv-5)
+ * for the authoritative verdict: a callback's own verdict fields are never
+ * trusted.
  *
  * @module
  */
@@ -96,7 +98,7 @@ export function createNetverifyProvider(options: JumioOptions): IdentityVerifica
       }
       return mapNetverifyVerdict(answer.data);
     } catch (error) {
-      // A failed scan without data: the customer never uploaded anything.
+      // A failed scan without data (404, docs/provider-facts.md#j-nv-5): the customer never uploaded anything.
       if (!(error instanceof NotFoundError) || status !== 'FAILED') throw error;
       return {
         reasons: ['EXPIRED'] as ReasonCode[],

@@ -1,8 +1,12 @@
 /**
- * OAuth2 client credentials for the KYX platform: one token, reused until
- * shortly before it expires, fetched by at most one request at a time however
- * many calls need it (single flight), and refreshed once when an API call is
- * answered 401 (the token expired or was revoked early).
+ * OAuth2 client credentials for the KYX platform (a Basic-authenticated
+ * `grant_type=client_credentials` POST, docs/provider-facts.md#j-auth-1 to
+ * #j-auth-3): one token, reused until shortly before it expires (Jumio advises
+ * renewing before expiry, docs/provider-facts.md#j-auth-4; the lifetime is
+ * the answer's `expires_in`, docs/provider-facts.md#j-open-8), fetched by at
+ * most one request at a time however many calls need it (single flight), and
+ * refreshed once when an API call is answered 401 (the token expired or was
+ * revoked early).
  *
  * @module
  */

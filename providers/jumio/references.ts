@@ -11,10 +11,10 @@
  */
 import { InvalidInputError, type SessionRef } from 'idv-providers/kit';
 
-/** Longest `customerInternalReference` and `userReference` Jumio accepts. */
+/** Longest `customerInternalReference` and `userReference` Jumio accepts (docs/provider-facts.md#j-acc-3, #j-acc-4). */
 export const MAX_REFERENCE_LENGTH = 100;
 
-/** Characters Jumio refuses in `customerInternalReference`. */
+/** Characters Jumio refuses in `customerInternalReference` (docs/provider-facts.md#j-acc-3). */
 export const FORBIDDEN_REFERENCE_CHARACTERS = '<>"/;`%{}|';
 
 const FORBIDDEN = new Set(FORBIDDEN_REFERENCE_CHARACTERS);

@@ -8,14 +8,14 @@
  */
 import { z } from 'zod';
 
-/** `POST {auth}/oauth2/token`. */
+/** `POST {auth}/oauth2/token` (docs/provider-facts.md#j-auth-3). */
 export const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   expires_in: z.number().positive(),
   token_type: z.string().optional(),
 });
 
-/** `POST /api/v1/accounts` and `PUT /api/v1/accounts/{id}`. */
+/** `POST /api/v1/accounts` and `PUT /api/v1/accounts/{id}` (docs/provider-facts.md#j-acc-7; `web.href` only with a domain prefix, #j-host-3). */
 export const accountResponseSchema = z.looseObject({
   timestamp: z.string().optional(),
   account: z.looseObject({ id: z.string().min(1) }),
@@ -24,14 +24,14 @@ export const accountResponseSchema = z.looseObject({
   workflowExecution: z.looseObject({ id: z.string().min(1) }),
 });
 
-/** A capability's or the workflow's decision. */
+/** A capability's or the workflow's decision (docs/provider-facts.md#j-dec-1). */
 export const decisionSchema = z.looseObject({
   type: z.string(),
   details: z.looseObject({ label: z.string().optional() }).optional(),
   risk: z.looseObject({ score: z.number().optional() }).optional(),
 });
 
-/** Data the `extraction` capability read from the document. */
+/** Data the `extraction` capability read from the document (docs/provider-facts.md#j-extr-5). */
 export const extractionDataSchema = z.looseObject({
   type: z.string().optional(),
   subType: z.string().optional(),
@@ -44,14 +44,14 @@ export const extractionDataSchema = z.looseObject({
   nationality: z.string().optional(),
 });
 
-/** One entry of a capability's list. */
+/** One entry of a capability's list (docs/provider-facts.md#j-dec-7). */
 export const capabilityEntrySchema = z.looseObject({
   id: z.string().optional(),
   decision: decisionSchema,
   data: z.unknown().optional(),
 });
 
-/** A stored credential (document, selfie, facemap) and its downloadable parts. */
+/** A stored credential (document, selfie, facemap) and its parts; a part may have no href (docs/provider-facts.md#j-ret-3). */
 export const credentialSchema = z.looseObject({
   id: z.string().min(1),
   category: z.string().optional(),
@@ -60,7 +60,7 @@ export const credentialSchema = z.looseObject({
     .default([]),
 });
 
-/** `GET {retrieval}/api/v1/accounts/{a}/workflow-executions/{w}`. */
+/** `GET {retrieval}/api/v1/accounts/{a}/workflow-executions/{w}` (docs/provider-facts.md#j-ret-2). */
 export const workflowDetailsSchema = z.looseObject({
   workflow: z.looseObject({
     id: z.string().min(1),
@@ -76,13 +76,13 @@ export const workflowDetailsSchema = z.looseObject({
   capabilities: z.record(z.string(), z.array(capabilityEntrySchema)).optional(),
 });
 
-/** `GET .../workflow-executions/{w}/status`. */
+/** `GET .../workflow-executions/{w}/status` (docs/provider-facts.md#j-ret-1). */
 export const workflowStatusSchema = z.looseObject({
   account: z.looseObject({ id: z.string().min(1) }),
   workflowExecution: z.looseObject({ id: z.string().min(1), status: z.string() }),
 });
 
-/** The JSON callback Jumio POSTs to `callbackUrl`. Only ids and the status are read. */
+/** The JSON callback Jumio POSTs to `callbackUrl` (docs/provider-facts.md#j-cb-1). Only ids and the status are read. */
 export const callbackSchema = z.looseObject({
   callbackSentAt: z.string().optional(),
   workflowExecution: z.looseObject({

@@ -30,7 +30,7 @@ export interface EmulatorContext {
   tenant: string;
 }
 
-/** The time as Jumio formats it. */
+/** The time as Jumio formats it (UTC, `YYYY-MM-DDThh:mm:ss.SSSZ`, docs/provider-facts.md#j-ret-2). */
 export function timestamp(context: EmulatorContext): string {
   return new Date(context.now()).toISOString();
 }

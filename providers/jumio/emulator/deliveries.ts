@@ -1,7 +1,10 @@
 /**
  * The callbacks Jumio sends when a transaction finishes: KYX's JSON body
- * naming the workflow execution, and Netverify's form with the scan's data.
- * Jumio does not sign them; the adapter trusts only the API's answer.
+ * naming the workflow execution (docs/provider-facts.md#j-cb-1; the 2023
+ * guide's href shape, docs/provider-facts.md#j-ret-7), and Netverify's form
+ * with the scan's data (docs/provider-facts.md#j-nv-2). Jumio does not sign
+ * them (docs/provider-facts.md#j-cb-4); the adapter trusts only the API's
+ * answer.
  *
  * @module
  */

@@ -1,9 +1,10 @@
 /**
  * The MSW handlers: one per emulated host (auth, account, retrieval and
- * Netverify of every region, and the given base URLs), each recording the
+ * Netverify of every region, docs/provider-facts.md#j-host-2 and
+ * docs/provider-facts.md#j-nv-1, and the given base URLs), each recording the
  * request, applying injected faults (the kit's fault queue), refusing
- * requests without a `User-Agent` or valid credentials, and dispatching to
- * the host's routes.
+ * requests without a `User-Agent` (403, docs/provider-facts.md#j-auth-7) or
+ * valid credentials, and dispatching to the host's routes.
  *
  * @module
  */

@@ -1,6 +1,8 @@
 /**
- * The emulated Netverify hosts (legacy mode): `POST /api/v4/initiate` and the
- * scan retrieval API, both with HTTP Basic (API token and secret).
+ * The emulated Netverify hosts (legacy mode): `POST /api/v4/initiate`
+ * (docs/provider-facts.md#j-nv-1) and the scan retrieval API
+ * (docs/provider-facts.md#j-nv-5), both with HTTP Basic (API token and
+ * secret).
  *
  * @module
  */
