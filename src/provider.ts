@@ -31,7 +31,8 @@ export interface StartVerificationInput {
   identityReference: string;
   /**
    * The person's name and other details, where the provider needs or accepts them.
-   * Onfido requires `firstName` and `lastName` to create an applicant.
+   * Onfido requires `firstName`, `lastName` and `countryOfResidence` to create an
+   * applicant.
    */
   person?: PersonHint | undefined;
   /** A second reference for the provider to echo in callbacks (Jumio `userReference`). */
@@ -43,6 +44,30 @@ export interface StartVerificationInput {
    * new attempt under the same provider record (Jumio `PUT /accounts/{id}`).
    */
   existingSubjectId?: string | undefined;
+  /**
+   * The person's IP address as the host saw it (the customer's browser or
+   * app), IPv4 or IPv6, for providers that locate the person with it (Onfido
+   * sends it as part of the applicant's location). Leave it out rather than
+   * pass the address of a proxy.
+   */
+  ipAddress?: string | undefined;
+  /**
+   * Consents the person gave on the host's own pages before the verification,
+   * for providers that must be told. Pass only what the person agreed to.
+   */
+  consents?:
+    | {
+        /**
+         * The person was shown the provider's privacy notices and its consent
+         * text for processing their biometric data (the face in the selfie and
+         * on the document), and agreed. Onfido requires it for residents of the
+         * United States (`person.countryOfResidence: 'USA'`) before a document or
+         * face check runs, and it lasts six months: pass it again for a
+         * returning identity.
+         */
+        biometric?: boolean | undefined;
+      }
+    | undefined;
 }
 
 /** Details about the person that a host may pass when starting a verification. */
@@ -57,6 +82,13 @@ export interface PersonHint {
   phoneNumber?: string | undefined;
   /** Date of birth, `YYYY-MM-DD`. */
   dateOfBirth?: string | undefined;
+  /**
+   * The country the person lives in, as an ISO 3166-1 alpha-3 code (`GBR`,
+   * `USA`, `DEU`). Onfido requires it (the applicant's location) before any
+   * check runs, and the biometric consent (`consents.biometric`) for
+   * residents of the United States.
+   */
+  countryOfResidence?: string | undefined;
 }
 
 /** What a started verification gives the host to send the customer on their way. */

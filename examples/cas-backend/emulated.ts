@@ -188,7 +188,12 @@ export async function startEmulatedDeployment(
       const response = await fetch(`${url}/internal/identities`, {
         method: 'POST',
         headers: operator,
-        body: JSON.stringify({ phoneNumber, firstName: 'Ada', lastName: 'Lovelace' }),
+        body: JSON.stringify({
+          phoneNumber,
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          countryOfResidence: 'GBR',
+        }),
       });
       const text = await response.text();
       if (response.status !== 201) {

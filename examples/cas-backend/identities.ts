@@ -22,6 +22,10 @@ export interface KeptDocument {
 export interface Identity {
   id: string;
   phoneNumber: string;
+  /** Where the customer lives (ISO 3166-1 alpha-3), kept for a retry's new session. */
+  countryOfResidence?: string | undefined;
+  /** Whether the customer agreed to the processing of their biometric data, kept for a retry. */
+  biometricConsent?: boolean | undefined;
   provider: string;
   state: IdentityState;
   /** The current provider session (a retry starts a new one). */

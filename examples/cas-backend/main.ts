@@ -4,6 +4,7 @@
  *   IDV_PROVIDER=onfido IDV_ONFIDO_API_TOKEN=... IDV_ONFIDO_WEBHOOK_TOKEN=... \
  *   IDV_ONFIDO_VERIFICATION_SITE_URL=https://cas.example.com/verify \
  *   IDV_LINK_KEY=$(openssl rand -base64 48) CAS_OPERATOR_KEY=... CAS_PUBLIC_URL=https://cas.example.com \
+ *   CAS_COUNTRY_OF_RESIDENCE=GBR \
  *   npx tsx examples/cas-backend/main.ts
  *
  * With real credentials it talks to the real provider; put it behind TLS (see
@@ -37,6 +38,8 @@ try {
     sms: new LoggingSmsSender(),
     publicUrl: process.env['CAS_PUBLIC_URL'],
     operatorKey: required('CAS_OPERATOR_KEY'),
+    // Where the ATMs stand: the customers' country of residence (Onfido requires one).
+    countryOfResidence: process.env['CAS_COUNTRY_OF_RESIDENCE'],
   });
   const url = await backend.listen(
     Number(process.env['PORT'] ?? 7743),

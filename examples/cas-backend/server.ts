@@ -48,6 +48,11 @@ export interface CasBackendOptions {
   publicUrl?: string | undefined;
   /** Key the ATM (or operator) presents to start verifications. */
   operatorKey: string;
+  /**
+   * The country the ATMs stand in (ISO 3166-1 alpha-3, `GBR`): a customer's
+   * country of residence unless the request names another. Onfido requires one.
+   */
+  countryOfResidence?: string | undefined;
   /** Stand-in for the provider's capture, used only against the emulators. */
   emulatedCapture?: (session: SessionRef) => Promise<void>;
   clock?: Pick<Clock, 'now'>;
@@ -63,13 +68,20 @@ export interface CasBackend {
   readonly processor: WebhookProcessor;
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
-  startVerification(input: {
-    phoneNumber: string;
-    firstName: string;
-    lastName: string;
-  }): Promise<Identity>;
+  startVerification(input: StartInput): Promise<Identity>;
   /** Asks the provider about identities whose link ran out without a result (Onfido sends no webhook then). */
   sweepExpired(): Promise<number>;
+}
+
+/** What starting a verification needs: the customer's phone and name, where they live, their consent. */
+export interface StartInput {
+  phoneNumber: string;
+  firstName: string;
+  lastName: string;
+  /** ISO 3166-1 alpha-3; default the server's `countryOfResidence`. */
+  countryOfResidence?: string | undefined;
+  /** The customer agreed to the processing of their biometric data (Onfido requires it for US residents). */
+  biometricConsent?: boolean | undefined;
 }
 
 const FINAL: ReadonlySet<string> = new Set([
@@ -135,10 +147,14 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
   let publicUrl = options.publicUrl?.replace(/\/+$/, '');
 
   async function newSession(
-    identity: Pick<Identity, 'id' | 'phoneNumber'>,
-    person: { firstName: string; lastName: string },
+    identity: Pick<Identity, 'id' | 'phoneNumber' | 'countryOfResidence' | 'biometricConsent'>,
+    name: { firstName: string; lastName: string },
   ) {
-    const started = await provider.startVerification({ identityReference: identity.id, person });
+    const started = await provider.startVerification({
+      identityReference: identity.id,
+      person: { ...name, countryOfResidence: identity.countryOfResidence },
+      consents: { biometric: identity.biometricConsent },
+    });
     const { token, expiresAt } = await links.sign({
       provider: provider.name,
       subjectId: started.session.subjectId,
@@ -151,19 +167,20 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
     return { started, link, linkExpiresAt };
   }
 
-  async function startVerification(input: {
-    phoneNumber: string;
-    firstName: string;
-    lastName: string;
-  }) {
+  async function startVerification(input: StartInput) {
     const id = identities.newId();
+    const where = {
+      countryOfResidence: input.countryOfResidence ?? options.countryOfResidence,
+      biometricConsent: input.biometricConsent,
+    };
     const { started, link, linkExpiresAt } = await newSession(
-      { id, phoneNumber: input.phoneNumber },
+      { id, phoneNumber: input.phoneNumber, ...where },
       input,
     );
     const identity = identities.save({
       id,
       phoneNumber: input.phoneNumber,
+      ...where,
       provider: provider.name,
       state: 'link_sent',
       session: started.session,
@@ -371,10 +388,17 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
         const phoneNumber = String(body['phoneNumber'] ?? '');
         if (!/^\+\d{8,15}$/.test(phoneNumber))
           return send(res, 400, { message: 'phoneNumber must be E.164, e.g. +420777123456' });
+        const country = body['countryOfResidence'];
+        if (country !== undefined && (typeof country !== 'string' || !/^[A-Z]{3}$/.test(country)))
+          return send(res, 400, {
+            message: 'countryOfResidence must be ISO 3166-1 alpha-3, e.g. GBR',
+          });
         const identity = await startVerification({
           phoneNumber,
           firstName: String(body['firstName'] ?? ''),
           lastName: String(body['lastName'] ?? ''),
+          countryOfResidence: country,
+          biometricConsent: body['biometricConsent'] === true ? true : undefined,
         });
         return send(res, 201, identity);
       }

@@ -16,8 +16,9 @@
  *   (docs/provider-facts.md#o-bd-1).
  * - **The sub_result decides the family.** A document report's explicit
  *   `sub_result` (`rejected`, `suspected`, `caution`: docs/provider-facts.md#o-rep-5)
- *   that no breakdown row explains (no non-clear breakdown, or one without a
- *   row of its own under that sub_result) still yields a reason of its family:
+ *   that no breakdown row explains (no non-clear breakdown, or a breakdown of
+ *   the spec without a row of its own under that sub_result) still yields a
+ *   reason of its family:
  *   the generic rows `document.rejected`, `document.suspected`,
  *   `document.caution`, as CAS's generic codes do.
  *
@@ -25,13 +26,14 @@
  * (the `sub_result` picks the family), `facial_similarity.<breakdown>` for any
  * facial similarity report (photo, photo fully auto, video, motion),
  * `watchlist.<breakdown>` for any watchlist report (standard, enhanced, AML,
- * PEPs only, sanctions only) and `known_faces.<breakdown>`. A key without a
- * row is tried once more without its last part (`document.caution.fonts` →
- * `document.caution`, `watchlist.new_list` → `watchlist`). A key that still
- * has no row (an unknown `sub_result`, a document `consider` without any
+ * PEPs only, sanctions only) and `known_faces.<breakdown>`. A document key
+ * naming a breakdown the spec defines but that has no row under its
+ * `sub_result` is read by the `sub_result`'s generic row
+ * (`document.rejected.police_record` → `document.rejected`). Only a truly
+ * unknown value yields `UNKNOWN` (fail closed): an unknown `sub_result`, a
+ * breakdown key the spec does not define, a document `consider` without any
  * `sub_result`, a report result such as `unidentified`, a report that did not
- * complete, a kind of report the table does not read, a missing report)
- * yields `UNKNOWN`: fail closed.
+ * complete, a kind of report the table does not read, a missing report.
  *
  * Rows beyond CAS:
  *
@@ -246,7 +248,7 @@ export const ONFIDO_MAPPING: readonly OnfidoMappingRow[] = [
   {
     key: 'watchlist',
     reason: 'CAUTION_WATCHLIST',
-    note: 'generic: a watchlist report to consider without a breakdown row saying which list',
+    note: 'generic: a watchlist report to consider without a non-clear breakdown saying which list',
     source: WATCH,
   },
 ];
@@ -298,17 +300,32 @@ export function reportKeys(report: OnfidoReport): string[] {
   return breakdowns.length === 0 ? [prefix] : breakdowns.map((key) => `${prefix}.${key}`);
 }
 
+/** The document breakdown keys the spec defines (docs/provider-facts.md#o-bd-1). */
+const DOCUMENT_BREAKDOWNS: ReadonlySet<string> = new Set([
+  'data_comparison',
+  'data_validation',
+  'image_integrity',
+  'visual_authenticity',
+  'data_consistency',
+  'police_record',
+  'compromised_document',
+  'age_validation',
+  'issuing_authority',
+]);
+
 /**
- * The key tried when `key` has no row: `key` without its last part, for keys
- * of three parts or more below a family that has generic rows
- * (`document.caution.fonts` → `document.caution`), and for watchlist keys
- * (`watchlist.new_list` → `watchlist`).
+ * The key tried when `key` has no row: for a document breakdown the spec
+ * defines, flagged under a known `sub_result` without a row of its own
+ * (`document.rejected.police_record`), the `sub_result`'s generic row
+ * (`document.rejected`). A breakdown key the spec does not define is an
+ * unknown value and gets no fallback: it stays `UNKNOWN`.
  */
 function fallbackKeys(key: string): string[] {
-  const parts = key.split('.');
-  if (parts[0] === 'document' && parts.length === 3) return [parts.slice(0, 2).join('.')];
-  if (parts[0] === 'watchlist' && parts.length === 2) return ['watchlist'];
-  return [];
+  const [family, subResult, breakdown] = key.split('.');
+  if (family !== 'document' || subResult === undefined || breakdown === undefined) return [];
+  return DOCUMENT_BREAKDOWNS.has(breakdown) && key.split('.').length === 3
+    ? [`document.${subResult}`]
+    : [];
 }
 
 /** The labels kept for audit from a check and its reports. */

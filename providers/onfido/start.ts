@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isIP } from 'node:net';
 import {
   type CallOptions,
   InvalidInputError,
@@ -23,26 +24,117 @@ function nonBlank(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-/** The `POST /applicants` body from what the host knows. Throws before any request when a name is missing. */
-export function applicantBody(input: StartVerificationInput): Record<string, string> {
+function refuse(field: string, message: string): InvalidInputError {
+  return new InvalidInputError(`[idv] [onfido] ${message}`, { provider: 'onfido', field });
+}
+
+/** Report kinds for which Onfido needs a US resident's biometric consent (docs/provider-facts.md#o-app-9). */
+const BIOMETRIC_REPORT = /^(document|facial_similarity|known_faces)/;
+
+/** The applicant's `location` and `consents`, as Onfido API v3.4+ wants them. */
+export interface OnfidoApplicantLocation {
+  /** `{country_of_residence, ip_address?}` (docs/provider-facts.md#o-app-6). */
+  location?: { country_of_residence?: string; ip_address?: string };
+  /** `[{name, granted}]` (docs/provider-facts.md#o-app-7). */
+  consents?: Array<{ name: 'privacy_notices_read'; granted: boolean }>;
+}
+
+/**
+ * The `location` and `consents` of an applicant from what the host knows.
+ * Onfido refuses a check for an applicant without a location, and a document,
+ * face or known faces check for a US resident without the biometric consent
+ * (docs/provider-facts.md#o-app-8, #o-app-9, #o-app-10), so both are refused
+ * here, before any request, when `required`. The consent is sent as
+ * `privacy_notices_read` (the value is inferred: docs/provider-facts.md#o-open-4).
+ */
+export function applicantLocation(
+  input: StartVerificationInput,
+  reportNames: readonly string[],
+  required: boolean,
+): OnfidoApplicantLocation {
+  const out: OnfidoApplicantLocation = {};
+  const given = nonBlank(input.person?.countryOfResidence);
+  const country = given?.toUpperCase();
+  if (country !== undefined && !/^[A-Z]{3}$/.test(country)) {
+    throw refuse(
+      'person.countryOfResidence',
+      `person.countryOfResidence must be an ISO 3166-1 alpha-3 country code such as "GBR" or "USA"`,
+    );
+  }
+  const ip = nonBlank(input.ipAddress);
+  if (ip !== undefined && isIP(ip) === 0) {
+    throw refuse('ipAddress', 'ipAddress must be an IPv4 or IPv6 address');
+  }
+  if (country === undefined && required) {
+    throw refuse(
+      'person.countryOfResidence',
+      'Onfido requires the applicant\'s location before a check can run: pass person.countryOfResidence (ISO 3166-1 alpha-3, such as "GBR"), and ipAddress when you have it',
+    );
+  }
+  if (country !== undefined || ip !== undefined) {
+    out.location = {
+      ...(country === undefined ? {} : { country_of_residence: country }),
+      ...(ip === undefined ? {} : { ip_address: ip }),
+    };
+  }
+  const biometric = input.consents?.biometric;
+  const needsConsent = country === 'USA' && reportNames.some((name) => BIOMETRIC_REPORT.test(name));
+  if (needsConsent && biometric !== true) {
+    throw refuse(
+      'consents.biometric',
+      "Onfido requires the biometric consent of a US resident: show Onfido's privacy notices and US biometric consent text, then pass consents.biometric: true (the consent lasts six months)",
+    );
+  }
+  if (biometric !== undefined)
+    out.consents = [{ name: 'privacy_notices_read', granted: biometric }];
+  return out;
+}
+
+/** A `POST /applicants` body (docs/provider-facts.md#o-app-2). */
+export interface OnfidoApplicantBody extends OnfidoApplicantLocation {
+  first_name: string;
+  last_name: string;
+  email?: string;
+  dob?: string;
+  phone_number?: string;
+}
+
+/**
+ * The `POST /applicants` body from what the host knows. Throws before any
+ * request when a name or the country of residence is missing, or a US
+ * resident's biometric consent (see {@link applicantLocation}).
+ */
+export function applicantBody(
+  input: StartVerificationInput,
+  reportNames: readonly string[] = ['document', 'facial_similarity_photo'],
+): OnfidoApplicantBody {
   const person = input.person ?? {};
   const firstName = nonBlank(person.firstName);
   const lastName = nonBlank(person.lastName);
   if (firstName === undefined || lastName === undefined) {
     const missing = firstName === undefined ? 'person.firstName' : 'person.lastName';
-    throw new InvalidInputError(
-      `[idv] [onfido] Onfido requires the applicant's first and last name: pass person.firstName and person.lastName (or existingSubjectId to reuse an applicant)`,
-      { provider: 'onfido', field: missing },
+    throw refuse(
+      missing,
+      `Onfido requires the applicant's first and last name: pass person.firstName and person.lastName (or existingSubjectId to reuse an applicant)`,
     );
   }
-  const body: Record<string, string> = { first_name: firstName, last_name: lastName };
+  const body: OnfidoApplicantBody = {
+    first_name: firstName,
+    last_name: lastName,
+    ...applicantLocation(input, reportNames, true),
+  };
   const email = nonBlank(person.email);
   const dob = nonBlank(person.dateOfBirth);
   const phone = nonBlank(person.phoneNumber);
-  if (email !== undefined) body['email'] = email;
-  if (dob !== undefined) body['dob'] = dob;
-  if (phone !== undefined) body['phone_number'] = phone;
+  if (email !== undefined) body.email = email;
+  if (dob !== undefined) body.dob = dob;
+  if (phone !== undefined) body.phone_number = phone;
   return body;
+}
+
+/** The reports the applicant's checks will run: the configured ones, or the Studio workflow's (unknown here: assume face and document). */
+function reportsOf(ctx: OnfidoContext): readonly string[] {
+  return ctx.studio ? ['document', 'facial_similarity_photo'] : ctx.options.reportNames;
 }
 
 async function applicantId(
@@ -52,15 +144,29 @@ async function applicantId(
 ): Promise<string> {
   const existing = nonBlank(input.existingSubjectId);
   if (existing !== undefined) {
-    const found = await ctx.http.request({
-      method: 'GET',
-      url: `/applicants/${segment(existing)}`,
-      schema: applicantSchema,
-      signal,
-    });
+    // A returning identity: what the host gives now (a new location, a renewed
+    // consent) replaces what the applicant had; nothing given changes nothing.
+    const update = applicantLocation(input, reportsOf(ctx), false);
+    const found =
+      update.location === undefined && update.consents === undefined
+        ? await ctx.http.request({
+            method: 'GET',
+            url: `/applicants/${segment(existing)}`,
+            schema: applicantSchema,
+            signal,
+          })
+        : await ctx.http.request({
+            method: 'PUT',
+            url: `/applicants/${segment(existing)}`,
+            body: update,
+            schema: applicantSchema,
+            // The same update twice leaves the applicant as once: safe to repeat.
+            idempotent: true,
+            signal,
+          });
     return found.data.id;
   }
-  const body = applicantBody(input);
+  const body = applicantBody(input, reportsOf(ctx));
   const created = await ctx.http.request({
     method: 'POST',
     url: '/applicants',

@@ -24,7 +24,7 @@ import {
 } from 'idv-providers';
 import type { ProviderEmulator } from 'idv-providers/emulator-kit';
 import { setupServer } from 'msw/node';
-import { runVerificationFlow, SAMPLE_PERSON } from './flow';
+import { runVerificationFlow, SAMPLE_COUNTRY_OF_RESIDENCE, SAMPLE_PERSON } from './flow';
 
 /** Settings of {@link runConformanceSuite}. */
 export interface ConformanceSuiteOptions {
@@ -185,7 +185,7 @@ export async function runConformanceSuite(options: ConformanceSuiteOptions): Pro
       const idv = await setUp();
       const session = await idv.startVerification({
         identityReference: 'conformance-pending',
-        person: SAMPLE_PERSON,
+        person: { ...SAMPLE_PERSON, countryOfResidence: SAMPLE_COUNTRY_OF_RESIDENCE },
       });
       await emulator.completeCustomerJourney(session.session);
       const result = await idv.getResult(session.session);
@@ -262,7 +262,7 @@ export async function runConformanceSuite(options: ConformanceSuiteOptions): Pro
       const idv = await setUp({ maxRetries: 0 });
       const session = await idv.startVerification({
         identityReference: 'conformance-reset',
-        person: SAMPLE_PERSON,
+        person: { ...SAMPLE_PERSON, countryOfResidence: SAMPLE_COUNTRY_OF_RESIDENCE },
       });
       emulator.fail({ kind: 'reset' }, { times: 1000 });
       const error = await idv.getResult(session.session).then(

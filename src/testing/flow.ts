@@ -26,6 +26,12 @@ export const SAMPLE_PERSON: Readonly<
   dateOfBirth: '1990-12-10',
 };
 
+/**
+ * The country of residence every flow scenario's person gives when starting
+ * (ISO 3166-1 alpha-3); Onfido requires one for a check to run.
+ */
+export const SAMPLE_COUNTRY_OF_RESIDENCE = 'GBR';
+
 /** What one run of the flow observed. */
 export interface FlowRun {
   /** What `startVerification` returned. */
@@ -61,7 +67,11 @@ export async function runVerificationFlow(
   const person = scenario.person ?? SAMPLE_PERSON;
   const session = await idv.startVerification({
     identityReference: scenario.identityReference,
-    person: { firstName: person.firstName ?? 'Ada', lastName: person.lastName ?? 'Lovelace' },
+    person: {
+      firstName: person.firstName ?? 'Ada',
+      lastName: person.lastName ?? 'Lovelace',
+      countryOfResidence: SAMPLE_COUNTRY_OF_RESIDENCE,
+    },
   });
   emulator.setVerdict(session.session.subjectId, { reason: scenario.reason, person });
   const before = emulator.deliveries().length;

@@ -88,7 +88,7 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
   return { status: response.status, json: await response.json() };
 }
 
-const PERSON = { firstName: 'Ada', lastName: 'Lovelace' };
+const PERSON = { firstName: 'Ada', lastName: 'Lovelace', countryOfResidence: 'GBR' };
 const SITE = 'https://verify.example.com/onfido/';
 
 describe('emulator: a backend in another process drives both providers over HTTP', () => {

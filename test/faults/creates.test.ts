@@ -30,7 +30,7 @@ import {
 
 useEmulators();
 
-const ADA = { firstName: 'Ada', lastName: 'Lovelace' };
+const ADA = { firstName: 'Ada', lastName: 'Lovelace', countryOfResidence: 'GBR' };
 const ATTEMPTS_WHEN_RETRIED = DEFAULT_MAX_RETRIES + 1;
 const BACKOFF = [225, 450, 900];
 

@@ -73,7 +73,7 @@ export const onfidoTarget: Target = {
     const { idv } = await providerOn(onfidoEmulator);
     const started = await idv.startVerification({
       identityReference: 'identity-fault',
-      person: { firstName: 'Ada', lastName: 'Lovelace' },
+      person: { firstName: 'Ada', lastName: 'Lovelace', countryOfResidence: 'GBR' },
     });
     await onfidoEmulator.completeCustomerJourney(started.session);
     return idv.completeCapture(started.session);

@@ -88,7 +88,7 @@ async function verify(
 ): Promise<SessionRef> {
   const started = await idv.startVerification({
     identityReference: `identity-${reason}`,
-    person: { firstName: 'Ada', lastName: 'Lovelace' },
+    person: { firstName: 'Ada', lastName: 'Lovelace', countryOfResidence: 'GBR' },
   });
   emulator.setVerdict(started.session.subjectId, { reason });
   await emulator.completeCustomerJourney(started.session);

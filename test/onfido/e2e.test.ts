@@ -162,18 +162,27 @@ describe('several reasons at once', () => {
     expect(result.status).toBe('rejected');
   });
 
-  it('an unseen breakdown takes the family of its sub_result, and keeps its label', async () => {
+  it('an unseen breakdown is kept as UNKNOWN beside the mapped reason', async () => {
     const result = await run({
       reports: {
         document: { subResult: 'caution', consider: ['data_comparison', 'new_breakdown'] },
       },
     });
-    // docs/provider-facts.md#o-rep-5: the explicit sub_result decides (the generic caution row).
-    expect(result.reasons).toEqual(['CAUTION_DATA_COMPARISON', 'CAUTION_DATA_VALIDATION']);
+    expect(result.reasons).toEqual(['CAUTION_DATA_COMPARISON', 'UNKNOWN']);
     expect(result.providerLabels).toContainEqual({
       source: 'document.breakdown.new_breakdown',
       value: 'consider',
     });
+  });
+
+  it('a breakdown of the spec without a row takes the family of its sub_result', async () => {
+    const result = await run({
+      reports: {
+        document: { subResult: 'caution', consider: ['data_comparison', 'police_record'] },
+      },
+    });
+    // docs/provider-facts.md#o-rep-5: the explicit sub_result decides (the generic caution row).
+    expect(result.reasons).toEqual(['CAUTION_DATA_COMPARISON', 'CAUTION_DATA_VALIDATION']);
   });
 
   it('an unseen sub_result is kept as UNKNOWN beside the mapped reason', async () => {

@@ -28,7 +28,11 @@ async function call(
 }
 
 async function applicant(): Promise<string> {
-  const created = await call('POST', '/applicants', { first_name: 'Ada', last_name: 'Lovelace' });
+  const created = await call('POST', '/applicants', {
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+    location: { country_of_residence: 'GBR' },
+  });
   expect(created.status).toBe(201);
   return created.json['id'] as string;
 }

@@ -22,8 +22,9 @@ export function useOnfidoEmulator(options: OnfidoEmulatorOptions = {}) {
   return { emulator, server };
 }
 
-/** The name the host passes when starting a verification. */
-export const ADA = { firstName: 'Ada', lastName: 'Lovelace' } as const;
+/** The name and country the host passes when starting a verification. */
+/** Onfido requires the country of residence (docs/provider-facts.md#o-app-8). */
+export const ADA = { firstName: 'Ada', lastName: 'Lovelace', countryOfResidence: 'GBR' } as const;
 
 /** A person the tests put on the document. */
 export const GRACE: ExtractedPerson = {

@@ -143,7 +143,7 @@ describe('422 and invalid input', () => {
     const error = await failure(
       idv.startVerification({
         identityReference: 'i-2',
-        person: { firstName: 'Ada<>', lastName: 'L' },
+        person: { firstName: 'Ada<>', lastName: 'L', countryOfResidence: 'GBR' },
       }),
     );
     expect(error).toBeInstanceOf(ProviderApiError);

@@ -264,6 +264,21 @@ describe('mapOnfidoCheck', () => {
 
   it.each([
     [
+      'an unseen breakdown key',
+      report('document', { subResult: 'caution', flagged: ['shiny_hologram'] }),
+      'document.caution.shiny_hologram',
+    ],
+    [
+      'the misspelled key CAS looked for',
+      report('document', { subResult: 'suspected', flagged: ['visual_consistency'] }),
+      'document.suspected.visual_consistency',
+    ],
+    [
+      'a watchlist breakdown the spec does not define',
+      report('watchlist_enhanced', { flagged: ['new_list'] }),
+      'watchlist.new_list',
+    ],
+    [
       'an unknown sub_result',
       report('document', { subResult: 'fraudulent', flagged: ['data_validation'] }),
       'document.fraudulent.data_validation',
@@ -311,19 +326,14 @@ describe('mapOnfidoCheck', () => {
 
   it.each([
     [
-      'an unseen breakdown key',
-      report('document', { subResult: 'caution', flagged: ['shiny_hologram'] }),
-      'CAUTION_DATA_VALIDATION',
-    ],
-    [
-      'the misspelled key CAS looked for',
-      report('document', { subResult: 'suspected', flagged: ['visual_consistency'] }),
-      'SUSPECTED_COMPROMISED_DOCUMENT',
-    ],
-    [
       'a breakdown without a row under its sub_result',
       report('document', { subResult: 'rejected', flagged: ['police_record'] }),
       'REJECTED_IMAGE_INTEGRITY',
+    ],
+    [
+      'another breakdown without a row under its sub_result',
+      report('document', { subResult: 'suspected', flagged: ['image_integrity'] }),
+      'SUSPECTED_COMPROMISED_DOCUMENT',
     ],
     [
       'consider without a non-clear breakdown',
@@ -331,8 +341,8 @@ describe('mapOnfidoCheck', () => {
       'CAUTION_DATA_VALIDATION',
     ],
     [
-      'a watchlist breakdown the table does not name',
-      report('watchlist_enhanced', { flagged: ['new_list'] }),
+      'a watchlist report to consider without a non-clear breakdown',
+      report('watchlist_standard', { result: 'consider', clear: ['sanction'] }),
       'CAUTION_WATCHLIST',
     ],
   ] as const)(

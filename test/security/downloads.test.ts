@@ -67,7 +67,7 @@ const ADAPTERS: Adapter[] = [
       const idv = await createProvider(onfidoEmulator.config({ clock: createTestClock() }));
       const started = await idv.startVerification({
         identityReference: 'identity-dl',
-        person: { firstName: 'Ada', lastName: 'Lovelace' },
+        person: { firstName: 'Ada', lastName: 'Lovelace', countryOfResidence: 'GBR' },
       });
       await onfidoEmulator.completeCustomerJourney(started.session);
       return { idv, documents: await idv.listDocuments(started.session) };

@@ -38,7 +38,7 @@ import {
 
 const server = useEmulators();
 const S = SECRETS;
-const ADA = { firstName: 'Ada', lastName: 'Lovelace' };
+const ADA = { firstName: 'Ada', lastName: 'Lovelace', countryOfResidence: 'GBR' };
 const FAST = { maxRetries: 1 };
 /** A provider that gives up on an answer after 250 ms, for the rows that meet {@link SLOW}. */
 const IMPATIENT = { timeoutMs: 250 };

@@ -44,7 +44,7 @@ import {
 
 useEmulators({ bypass: (url) => url.hostname === '127.0.0.1' });
 const S = SECRETS;
-const ADA = { firstName: 'Ada', lastName: 'Lovelace' };
+const ADA = { firstName: 'Ada', lastName: 'Lovelace', countryOfResidence: 'GBR' };
 const OPERATOR_KEY = 'SECREToperatorKey-2d6f8a0c4e';
 const secrets = (): string[] => [
   ...Object.values(S),
@@ -288,7 +288,12 @@ describe("the example ATM server's log", () => {
           },
           body: JSON.stringify(body),
         });
-      const person = { phoneNumber: '+420777123456', firstName: 'Ada', lastName: 'Lovelace' };
+      const person = {
+        phoneNumber: '+420777123456',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        countryOfResidence: 'CZE',
+      };
 
       // A start the provider refuses.
       onfidoEmulator.fail({ kind: 'status', status: 500 }, { method: 'POST', path: /applicants$/ });

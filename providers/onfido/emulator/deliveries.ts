@@ -16,7 +16,9 @@ export interface EventObject {
   action: string;
   id: string;
   status: string;
-  /** ISO 8601. */
+  /** ISO 8601: when the object started (`started_at_iso8601`). */
+  startedAt?: string | undefined;
+  /** ISO 8601: when the object completed (`completed_at_iso8601`). */
   completedAt?: string | undefined;
   href: string;
   /** Studio events carry the run as `resource`. */
@@ -31,6 +33,7 @@ export function subscribes(webhook: WebhookRecord, action: string): boolean {
 /** The delivery of an event to one webhook. */
 export function buildDelivery(webhook: WebhookRecord, event: EventObject): EmulatorDelivery {
   const object: Record<string, unknown> = { id: event.id, status: event.status };
+  if (event.startedAt !== undefined) object['started_at_iso8601'] = event.startedAt;
   if (event.completedAt !== undefined) object['completed_at_iso8601'] = event.completedAt;
   object['href'] = event.href;
   const payload: Record<string, unknown> = {

@@ -76,17 +76,34 @@ export class OnfidoEngine {
       email?: string | undefined;
       dob?: string | undefined;
       phoneNumber?: string | undefined;
+      location?: ApplicantRecord['location'];
     },
+    consents: ReadonlyArray<{ name: string; granted: boolean }> = [],
   ): ApplicantRecord {
     const applicant: ApplicantRecord = {
       realm: realm.name,
       id: randomUUID(),
       createdAt: this.now(),
       sdkTokenExpiries: [],
+      consents: new Map(),
       ...fields,
     };
+    this.grant(applicant, consents);
     this.state.applicants.set(applicant.id, applicant);
     return applicant;
+  }
+
+  /** Records consents given (a consent given again starts its validity again). */
+  grant(
+    applicant: ApplicantRecord,
+    consents: ReadonlyArray<{ name: string; granted: boolean }>,
+  ): void {
+    for (const consent of consents) {
+      applicant.consents.set(consent.name, {
+        granted: consent.granted,
+        grantedAt: consent.granted ? this.now() : null,
+      });
+    }
   }
 
   /** An SDK token shaped like Onfido's (a signed JWT naming the applicant and referrer). */
@@ -194,9 +211,14 @@ export class OnfidoEngine {
     return check;
   }
 
-  /** Finishes a check: every report gets its result, then `check.completed` is sent. */
+  /**
+   * Finishes a check that is running (`in_progress`, or `reopened`): every
+   * report gets its result, then `check.completed` is sent with the time it
+   * completed. A reopened check completes again the same way, with the
+   * verdict chosen now.
+   */
   completeCheck(realm: RealmInfo, check: CheckRecord): void {
-    if (check.status !== 'in_progress') return;
+    if (check.status !== 'in_progress' && check.status !== 'reopened') return;
     const applicant = this.state.applicants.get(check.applicantId) as ApplicantRecord;
     const chosen = this.chosen(applicant);
     const outcome = check.sandbox ?? chosen.outcome;
@@ -206,8 +228,34 @@ export class OnfidoEngine {
     for (const report of reports) completeReport(report, outcome, chosen.person);
     check.status = 'complete';
     check.result = checkResultOf(reports);
+    check.completedAt = this.now();
     if (check.workflowRunId === undefined)
       this.emit(realm, this.#checkEvent(realm, check, 'check.completed'));
+  }
+
+  /**
+   * Reopens a complete check (status `reopened`, `check.reopened` sent): it
+   * runs again, and completes again with {@link completeCheck}.
+   */
+  reopenCheck(realm: RealmInfo, check: CheckRecord): void {
+    check.status = 'reopened';
+    check.result = null;
+    this.emit(realm, this.#checkEvent(realm, check, 'check.reopened'));
+  }
+
+  /**
+   * Holds a running check: `paused` (until `POST /checks/{id}/resume`) or
+   * `awaiting_applicant` (until the applicant provides data). No event is
+   * sent: Onfido has none for either (docs/provider-facts.md#o-wh-6).
+   */
+  holdCheck(check: CheckRecord, status: 'paused' | 'awaiting_applicant'): void {
+    check.status = status;
+  }
+
+  /** Resumes a paused check: it runs on, and completes at once when checks complete by themselves. */
+  resumeCheck(realm: RealmInfo, check: CheckRecord): void {
+    check.status = 'in_progress';
+    if (this.settings.autoComplete) this.completeCheck(realm, check);
   }
 
   /** Withdraws a check that has not finished, and sends `check.withdrawn`. */
@@ -279,7 +327,12 @@ export class OnfidoEngine {
       action,
       id: check.id,
       status: check.status,
-      ...(action === 'check.started' ? {} : { completedAt: new Date(this.now()).toISOString() }),
+      ...(action === 'check.started' || action === 'check.reopened'
+        ? {}
+        : { completedAt: new Date(check.completedAt ?? this.now()).toISOString() }),
+      ...(action === 'check.started' || action === 'check.reopened'
+        ? { startedAt: new Date(this.now()).toISOString() }
+        : {}),
       href: `${realm.baseUrl}/checks/${check.id}`,
     };
   }

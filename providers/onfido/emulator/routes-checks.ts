@@ -3,19 +3,85 @@
  *
  * @module
  */
+import { isIP } from 'node:net';
 import { HttpResponse } from 'msw';
 import { applicantParam, jsonBody, pathRecord, type Route, route, text } from './router';
-import type { ReportRecord } from './state';
+import type { ApplicantRecord, ReportRecord } from './state';
 import { REPORT_NAMES, sandboxOutcome } from './verdicts';
-import { applicantView, checkView, findOr404, reportView, validationError } from './views';
+import {
+  applicantView,
+  checkView,
+  consentsView,
+  findOr404,
+  reportView,
+  validationError,
+} from './views';
 
-const FORBIDDEN_NAME_CHARACTERS = /[\^!#$%*=<>;{}"]/;
+/** The spec's name pattern `^[^!#$%*=<>;{}"]*$` (docs/provider-facts.md#o-app-4), as the characters it refuses. */
+const FORBIDDEN_NAME_CHARACTERS = /[!#$%*=<>;{}"]/;
 
 function nameProblem(value: unknown): string[] | undefined {
   if (typeof value !== 'string' || value.trim() === '') return ["can't be blank"];
   if (FORBIDDEN_NAME_CHARACTERS.test(value)) return ['contains invalid characters'];
-  if (value.length > 35) return ['is too long (maximum is 35 characters)'];
   return undefined;
+}
+
+/** Consent names (docs/provider-facts.md#o-app-7). */
+const CONSENT_NAMES: ReadonlySet<string> = new Set([
+  'privacy_notices_read',
+  'ssn_verification',
+  'phone_number_verification',
+]);
+
+/** Reports that need a US resident's biometric consent (docs/provider-facts.md#o-app-9). */
+const BIOMETRIC_REPORT = /^(document|facial_similarity|known_faces)/;
+
+/** A `location` (docs/provider-facts.md#o-app-6), or the problems with it. */
+export function locationOf(
+  value: unknown,
+  problems: Record<string, string[]>,
+): ApplicantRecord['location'] {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems['location'] = ['must be an object'];
+    return undefined;
+  }
+  const given = value as Record<string, unknown>;
+  const country = given['country_of_residence'];
+  const ip = given['ip_address'];
+  if (country !== undefined && (typeof country !== 'string' || !/^[A-Z]{3}$/.test(country))) {
+    problems['location.country_of_residence'] = ['must be a 3-letter country code'];
+  }
+  if (ip !== undefined && (typeof ip !== 'string' || isIP(ip) === 0)) {
+    problems['location.ip_address'] = ['is not a valid IP address'];
+  }
+  return {
+    ...(typeof country === 'string' ? { countryOfResidence: country } : {}),
+    ...(typeof ip === 'string' ? { ipAddress: ip } : {}),
+  };
+}
+
+function consentsOf(
+  value: unknown,
+  problems: Record<string, string[]>,
+): Array<{ name: string; granted: boolean }> {
+  if (value === undefined) return [];
+  const valid =
+    Array.isArray(value) &&
+    value.every(
+      (c) =>
+        typeof c === 'object' &&
+        c !== null &&
+        CONSENT_NAMES.has((c as { name?: unknown }).name as string) &&
+        typeof (c as { granted?: unknown }).granted === 'boolean',
+    );
+  if (!valid) {
+    problems['consents'] = [
+      'must be a list of {name, granted} with name privacy_notices_read, ssn_verification or phone_number_verification',
+    ];
+    return [];
+  }
+  return value as Array<{ name: string; granted: boolean }>;
 }
 
 const createApplicant = route('POST', '/applicants', async (ctx) => {
@@ -34,6 +100,8 @@ const createApplicant = route('POST', '/applicants', async (ctx) => {
   if (email !== undefined && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email))) {
     problems['email'] = ['is invalid'];
   }
+  const location = locationOf(body['location'], problems);
+  const consents = consentsOf(body['consents'], problems);
   if (Object.keys(problems).length > 0) return validationError(problems);
   const optional = {
     ...(text(body['email']) === undefined ? {} : { email: text(body['email']) as string }),
@@ -42,13 +110,50 @@ const createApplicant = route('POST', '/applicants', async (ctx) => {
       ? {}
       : { phoneNumber: text(body['phone_number']) as string }),
   };
-  const applicant = ctx.engine.createApplicant(ctx.realm, {
-    firstName: (body['first_name'] as string).trim(),
-    lastName: (body['last_name'] as string).trim(),
-    ...optional,
-  });
+  const applicant = ctx.engine.createApplicant(
+    ctx.realm,
+    {
+      firstName: (body['first_name'] as string).trim(),
+      lastName: (body['last_name'] as string).trim(),
+      ...optional,
+      ...(location === undefined ? {} : { location }),
+    },
+    consents,
+  );
   return HttpResponse.json(applicantView(applicant, ctx.realm), { status: 201 });
 });
+
+/**
+ * `PUT /applicants/{id}`: a partial update (docs/provider-facts.md#o-app-1);
+ * the emulator updates the names, location and consents.
+ */
+const updateApplicant = route('PUT', '/applicants/:id', async (ctx) => {
+  const applicant = pathRecord(ctx, ctx.engine.state.applicants);
+  if (applicant === undefined) return findOr404(undefined, 'applicant', () => new Response());
+  const body = await jsonBody(ctx.request);
+  if (body instanceof Response) return body;
+  const problems: Record<string, string[]> = {};
+  for (const field of ['first_name', 'last_name'] as const) {
+    if (body[field] === undefined) continue;
+    const problem = nameProblem(body[field]);
+    if (problem !== undefined) problems[field] = problem;
+  }
+  const location = locationOf(body['location'], problems);
+  const consents = consentsOf(body['consents'], problems);
+  if (Object.keys(problems).length > 0) return validationError(problems);
+  if (typeof body['first_name'] === 'string') applicant.firstName = body['first_name'].trim();
+  if (typeof body['last_name'] === 'string') applicant.lastName = body['last_name'].trim();
+  if (location !== undefined) applicant.location = { ...applicant.location, ...location };
+  ctx.engine.grant(applicant, consents);
+  return HttpResponse.json(applicantView(applicant, ctx.realm));
+});
+
+/** `GET /applicants/{id}/consents`: a bare array (docs/provider-facts.md#o-app-1). */
+const applicantConsents = route('GET', '/applicants/:id/consents', (ctx) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.applicants), 'applicant', (applicant) =>
+    HttpResponse.json(consentsView(applicant)),
+  ),
+);
 
 const listApplicants = route('GET', '/applicants', (ctx) => {
   const page = Math.max(1, Number.parseInt(ctx.url.searchParams.get('page') ?? '1', 10) || 1);
@@ -114,6 +219,29 @@ const createCheck = route('POST', '/checks', async (ctx) => {
   if (subResult !== undefined && typeof subResult !== 'string') {
     return validationError({ sub_result: ['must be a string'] });
   }
+  // API v3.4+: no check without the applicant's location, and no document,
+  // face or known faces check for a US resident without the biometric consent
+  // (docs/provider-facts.md#o-app-8 to #o-app-10; the body is the emulator's,
+  // in Onfido's validation shape: docs/provider-facts.md#o-open-5).
+  const where = applicant.location;
+  if (where?.countryOfResidence === undefined && where?.ipAddress === undefined) {
+    return validationError({
+      location: [
+        'is missing: the applicant needs a location (country_of_residence) before a check',
+      ],
+    });
+  }
+  if (
+    where.countryOfResidence === 'USA' &&
+    names.some((n) => BIOMETRIC_REPORT.test(n)) &&
+    applicant.consents.get('privacy_notices_read')?.granted !== true
+  ) {
+    return validationError({
+      consents: [
+        'privacy_notices_read must be granted for an applicant located in the United States',
+      ],
+    });
+  }
   const state = ctx.engine.state;
   const missing: Record<string, string[]> = {};
   if (
@@ -158,6 +286,17 @@ const getCheck = route('GET', '/checks/:id', (ctx) =>
   ),
 );
 
+/** `POST /checks/{id}/resume` → 204 (docs/provider-facts.md#o-chk-6): a paused check runs on. */
+const resumeCheck = route('POST', '/checks/:id/resume', (ctx) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.checks), 'check', (check) => {
+    // The spec gives no answer for a check that is not paused; the emulator
+    // refuses it as a validation error.
+    if (check.status !== 'paused') return validationError({ status: ['the check is not paused'] });
+    ctx.engine.resumeCheck(ctx.realm, check);
+    return new HttpResponse(null, { status: 204 });
+  }),
+);
+
 const listReports = route('GET', '/reports', (ctx) => {
   const checkId = ctx.url.searchParams.get('check_id');
   if (checkId === null || checkId === '') return validationError({ check_id: ["can't be blank"] });
@@ -181,10 +320,13 @@ export const checkRoutes: readonly Route[] = [
   createApplicant,
   listApplicants,
   getApplicant,
+  updateApplicant,
+  applicantConsents,
   sdkToken,
   createCheck,
   listChecks,
   getCheck,
+  resumeCheck,
   listReports,
   getReport,
 ];

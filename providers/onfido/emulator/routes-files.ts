@@ -6,6 +6,7 @@
  */
 import { HttpResponse } from 'msw';
 import { applicantParam, pathRecord, type Route, type RouteContext, route, text } from './router';
+import { locationOf } from './routes-checks';
 import type { FileRecord } from './state';
 import { fileView, findOr404, validationError } from './views';
 
@@ -50,6 +51,21 @@ async function upload(ctx: RouteContext, kind: 'documents' | 'live_photos'): Pro
     return validationError({ side: ['must be front or back'] });
   }
   const country = text(form.get('issuing_country'));
+  // A document upload may carry the applicant's location, as a JSON string
+  // (docs/provider-facts.md#o-app-6, #o-app-8).
+  const located = text(form.get('location'));
+  if (kind === 'documents' && located !== undefined) {
+    const problems: Record<string, string[]> = {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(located);
+    } catch {
+      problems['location'] = ['must be a JSON object'];
+    }
+    const location = locationOf(parsed, problems);
+    if (Object.keys(problems).length > 0) return validationError(problems);
+    if (location !== undefined) applicant.location = { ...applicant.location, ...location };
+  }
   const record = ctx.engine.addFile(ctx.realm.name, applicant.id, kind, {
     bytes: new Uint8Array(await file.arrayBuffer()),
     fileName: file.name,

@@ -19,6 +19,12 @@ export interface ApplicantRecord {
   email?: string | undefined;
   dob?: string | undefined;
   phoneNumber?: string | undefined;
+  /** Its location (docs/provider-facts.md#o-app-6): needed before a check runs. */
+  location?:
+    | { countryOfResidence?: string | undefined; ipAddress?: string | undefined }
+    | undefined;
+  /** Its consents by name, with when they were granted (docs/provider-facts.md#o-app-7). */
+  consents: Map<string, { granted: boolean; grantedAt: number | null }>;
   /** Expiry times of the SDK tokens issued for it. */
   sdkTokenExpiries: number[];
 }
@@ -55,6 +61,8 @@ export interface CheckRecord {
   reportNames: string[];
   reportIds: string[];
   createdAt: number;
+  /** When it last completed (a reopened check completes again). */
+  completedAt?: number | undefined;
   /** Outcome asked for with the sandbox `consider` / `sub_result` fields. */
   sandbox?: OnfidoOutcome | undefined;
   /** The Studio run that made it, if any. */

@@ -37,8 +37,28 @@ export function applicantView(a: ApplicantRecord, realm: RealmInfo): Record<stri
     dob: a.dob ?? null,
     phone_number: a.phoneNumber ?? null,
     address: null,
-    location: null,
+    location:
+      a.location === undefined
+        ? null
+        : {
+            ...(a.location.ipAddress === undefined ? {} : { ip_address: a.location.ipAddress }),
+            ...(a.location.countryOfResidence === undefined
+              ? {}
+              : { country_of_residence: a.location.countryOfResidence }),
+          },
   };
+}
+
+/** `GET /applicants/{id}/consents`: every consent name, granted or not. */
+export function consentsView(a: ApplicantRecord): Array<Record<string, unknown>> {
+  return ['privacy_notices_read', 'ssn_verification', 'phone_number_verification'].map((name) => {
+    const given = a.consents.get(name);
+    return {
+      name,
+      granted: given?.granted ?? false,
+      granted_at: given?.grantedAt == null ? null : iso(given.grantedAt),
+    };
+  });
 }
 
 export function checkView(c: CheckRecord, realm: RealmInfo): Record<string, unknown> {
@@ -55,7 +75,7 @@ export function checkView(c: CheckRecord, realm: RealmInfo): Record<string, unkn
     form_uri: null,
     redirect_uri: null,
     tags: [],
-    paused: false,
+    paused: c.status === 'paused',
     sandbox: true,
     version: '3.6',
   };
