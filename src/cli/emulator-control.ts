@@ -164,12 +164,17 @@ function faultOf(body: Json): { fault: EmulatorFault; scope: FaultScope } {
 /**
  * A summary of what the emulators serve, for `GET /_emulator`: each
  * provider's base URLs and credentials under its name (as its serving part
- * describes them), the reason codes and these endpoints.
+ * describes them), the reason codes, the codes each emulator can produce
+ * and these endpoints.
  */
 export function emulatorInfo(running: RunningEmulators): Json {
   return {
     ...Object.fromEntries(running.providers.map((p) => [p.name, p.served.info])),
     reasons: REASON_CODES,
+    // What each emulator can produce (an emulator that does not say is taken to produce every code).
+    reasonsByProvider: Object.fromEntries(
+      running.providers.map((p) => [p.name, p.served.emulator.reasons?.() ?? REASON_CODES]),
+    ),
     endpoints: CONTROL_ENDPOINTS,
   };
 }

@@ -72,6 +72,7 @@ interface ControlJson {
   onfido: Record<string, string>;
   jumio: Record<string, string>;
   reasons: string[];
+  reasonsByProvider: Record<string, string[]>;
   endpoints: string[];
 }
 
@@ -139,6 +140,10 @@ describe('emulator: a backend in another process drives both providers over HTTP
     });
     expect(info.jumio.clientSecret).toBe(emulator.jumioEnv['IDV_JUMIO_CLIENT_SECRET']);
     expect(info.reasons).toContain('CAUTION_DATA_COMPARISON');
+    // Each emulator says which codes it can produce; both produce the CAUTION they advertise.
+    expect(info.reasonsByProvider['onfido']).toContain('CAUTION_DATA_COMPARISON');
+    expect(info.reasonsByProvider['jumio']).toContain('CAUTION_DATA_COMPARISON');
+    expect(info.reasonsByProvider['jumio']).not.toContain('SUSPECTED_POLICE_RECORD');
     expect(info.endpoints).toContain('GET /_emulator/deliveries?provider=');
   });
 

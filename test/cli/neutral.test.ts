@@ -422,7 +422,7 @@ describe('a provider the command line has never heard of', () => {
       expect(me.status).toBe(200);
 
       const info = (await (await fetch(`${url}/_emulator`)).json()) as Record<string, unknown>;
-      expect(Object.keys(info)).toEqual(['acme', 'reasons', 'endpoints']);
+      expect(Object.keys(info)).toEqual(['acme', 'reasons', 'reasonsByProvider', 'endpoints']);
       expect(info['acme']).toEqual({ baseUrl: `${url}/acme/v1`, apiKey: 'acme-key-42' });
 
       expect(
