@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { LinkTokenReason } from './links/link-token';
 
 const BRAND = Symbol.for('idv-providers.IdvError');
 
@@ -270,9 +271,16 @@ export class DownloadRefusedError extends IdvError {
 /** A signed verification link token was refused (expired, tampered, wrong key, wrong session). */
 export class LinkTokenError extends IdvError {
   override name = 'LinkTokenError' as const;
-  /** Why: `expired`, `invalid_signature`, `malformed`, `wrong_session`, `unsupported_algorithm`. */
-  readonly reason: string;
-  constructor(message: string, options: IdvErrorOptions & { reason: string }) {
+  /**
+   * Why the link was refused: one of the {@link LinkTokenReason}s when the
+   * library's link signer refused it; a host refusing a link for a reason of
+   * its own may name another.
+   */
+  readonly reason: LinkTokenReason | (string & {});
+  constructor(
+    message: string,
+    options: IdvErrorOptions & { reason: LinkTokenReason | (string & {}) },
+  ) {
     super('link_token_invalid', message, options);
     this.reason = options.reason;
   }
