@@ -101,7 +101,7 @@ export async function configure(settings: HostSettings): Promise<IdentityVerific
   const emulated = await createProvider(createOnfidoEmulator().config({ autoRegistration: true }));
 
   const links = createLinkSigner({
-    key: 'k'.repeat(32),
+    key: process.env['IDV_LINK_KEY'] ?? '',
     ttlSeconds: settings.ttlSeconds,
     clock: settings.clock,
   });
