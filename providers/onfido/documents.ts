@@ -1,6 +1,7 @@
 /**
- * Document images, live photos and live videos of an applicant, listed from the
- * API and downloaded as streams.
+ * Document images and the media of the face (live photos, live videos, motion
+ * captures, ID photos) of an applicant, listed from the API and downloaded as
+ * streams.
  *
  * @module
  */
@@ -13,14 +14,18 @@ import {
   ownEntry,
   type SessionRef,
 } from 'idv-providers/kit';
+import type { z } from 'zod';
 import { assertOnfidoSession, type OnfidoContext, segment } from './context';
 import {
   checkSchema,
   documentListSchema,
+  idPhotoListSchema,
   livePhotoListSchema,
   liveVideoListSchema,
+  motionCaptureListSchema,
   type OnfidoDocument,
   type OnfidoLiveMedia,
+  type OnfidoVideoMedia,
   workflowRunSchema,
 } from './schemas';
 
@@ -90,10 +95,50 @@ async function applicantOf(
 }
 
 /**
- * Lists the applicant's documents (kind `document`), live photos (`selfie`) and
- * live videos (`video`). The download URLs are built from the configured base
- * URL and the ids (`/documents/{id}/download`, ...), so they always point at
- * the configured API host.
+ * One kind of the face's media (docs/provider-facts.md#o-med-1): `GET /{path}?applicant_id=`,
+ * answered as `{ [path]: [...] }`, each downloaded from `/{path}/{id}/download`.
+ */
+async function listMedia<P extends string>(
+  ctx: OnfidoContext,
+  path: P,
+  kind: DocumentInfo['kind'],
+  schema: z.ZodType<{ [K in P]: OnfidoVideoMedia[] }>,
+  applicantId: string,
+  signal: AbortSignal | undefined,
+): Promise<DocumentInfo[]> {
+  const answer = await ctx.http.request({
+    method: 'GET',
+    url: `/${path}`,
+    params: { applicant_id: applicantId },
+    schema,
+    signal,
+  });
+  const items: OnfidoVideoMedia[] = answer.data[path];
+  return items.flatMap((item) =>
+    item.id == null || item.id === ''
+      ? []
+      : [
+          info(
+            kind,
+            { ...item, id: item.id },
+            `${ctx.baseUrl}/${path}/${segment(item.id)}/download`,
+            {
+              side: 'face',
+            },
+          ),
+        ],
+  );
+}
+
+/**
+ * Lists the applicant's documents (kind `document`), and the media of the
+ * face: live photos and ID photos (kind `selfie`), live videos and motion
+ * captures (kind `video`), each with side `face`. The download URLs are built
+ * from the configured base URL and the ids (`/documents/{id}/download`,
+ * `/motion_captures/{id}/download`, ...), so they always point at the
+ * configured API host. A live video or motion capture without an id (the
+ * spec does not require one: docs/provider-facts.md#o-med-2) cannot be
+ * downloaded and is left out.
  */
 export async function listDocuments(
   ctx: OnfidoContext,
@@ -103,29 +148,18 @@ export async function listDocuments(
   assertOnfidoSession(session);
   const signal = call.signal;
   const applicantId = await applicantOf(ctx, session, signal);
-  const params = { applicant_id: applicantId };
-  const [documents, photos, videos] = await Promise.all([
+  const [documents, ...media] = await Promise.all([
     ctx.http.request({
       method: 'GET',
       url: '/documents',
-      params,
+      params: { applicant_id: applicantId },
       schema: documentListSchema,
       signal,
     }),
-    ctx.http.request({
-      method: 'GET',
-      url: '/live_photos',
-      params,
-      schema: livePhotoListSchema,
-      signal,
-    }),
-    ctx.http.request({
-      method: 'GET',
-      url: '/live_videos',
-      params,
-      schema: liveVideoListSchema,
-      signal,
-    }),
+    listMedia(ctx, 'live_photos', 'selfie', livePhotoListSchema, applicantId, signal),
+    listMedia(ctx, 'live_videos', 'video', liveVideoListSchema, applicantId, signal),
+    listMedia(ctx, 'motion_captures', 'video', motionCaptureListSchema, applicantId, signal),
+    listMedia(ctx, 'id_photos', 'selfie', idPhotoListSchema, applicantId, signal),
   ]);
   const base = ctx.baseUrl;
   return [
@@ -135,12 +169,7 @@ export async function listDocuments(
         documentType: d.type,
       }),
     ),
-    ...photos.data.live_photos.map((p) =>
-      info('selfie', p, `${base}/live_photos/${segment(p.id)}/download`, { side: 'face' }),
-    ),
-    ...videos.data.live_videos.map((v) =>
-      info('video', v, `${base}/live_videos/${segment(v.id)}/download`, { side: 'face' }),
-    ),
+    ...media.flat(),
   ];
 }
 

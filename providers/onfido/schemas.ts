@@ -120,7 +120,7 @@ export type OnfidoDocument = z.infer<typeof documentSchema>;
 /** `GET /documents?applicant_id=`. */
 export const documentListSchema = z.object({ documents: z.array(documentSchema) });
 
-/** A live photo's or live video's metadata. */
+/** A live photo's or ID photo's metadata (docs/provider-facts.md#o-med-2). */
 export const liveMediaSchema = z.object({
   id,
   file_name: optionalText,
@@ -136,8 +136,23 @@ export type OnfidoLiveMedia = z.infer<typeof liveMediaSchema>;
 /** `GET /live_photos?applicant_id=`. */
 export const livePhotoListSchema = z.object({ live_photos: z.array(liveMediaSchema) });
 
+/**
+ * A live video's or motion capture's metadata: the spec does not require
+ * their `id` (docs/provider-facts.md#o-med-2); one without an id cannot be
+ * downloaded and is left out of the listing.
+ */
+const videoMediaSchema = liveMediaSchema.extend({ id: z.string().nullish() });
+/** A live video or motion capture, maybe without an id. */
+export type OnfidoVideoMedia = z.infer<typeof videoMediaSchema>;
+
 /** `GET /live_videos?applicant_id=`. */
-export const liveVideoListSchema = z.object({ live_videos: z.array(liveMediaSchema) });
+export const liveVideoListSchema = z.object({ live_videos: z.array(videoMediaSchema) });
+
+/** `GET /motion_captures?applicant_id=` (docs/provider-facts.md#o-med-1). */
+export const motionCaptureListSchema = z.object({ motion_captures: z.array(videoMediaSchema) });
+
+/** `GET /id_photos?applicant_id=` (docs/provider-facts.md#o-med-1). */
+export const idPhotoListSchema = z.object({ id_photos: z.array(liveMediaSchema) });
 
 /** `POST /workflow_runs`, `GET /workflow_runs/{id}` (Onfido Studio). */
 export const workflowRunSchema = z.object({

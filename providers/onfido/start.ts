@@ -195,9 +195,10 @@ function siteLink(site: string, params: Record<string, string>): string {
  *
  * Studio (`workflowId` set): creates the applicant, then `POST /workflow_runs`;
  * the SDK token and link are the run's, and the session's `attemptId` is the
- * run id.
+ * run id. The session expires when the run's link does (`link.expires_at`).
  *
- * Either way the link expires 90 minutes after this call.
+ * Classic links expire 90 minutes after this call (the SDK token's lifetime,
+ * docs/provider-facts.md#o-sdk-2), as do Studio links without an expiry.
  */
 export async function startVerification(
   ctx: OnfidoContext,
@@ -233,11 +234,15 @@ export async function startVerification(
       (site === undefined
         ? undefined
         : siteLink(site, { applicant_id: subjectId, workflow_run_id: run.data.id }));
+    // The run's link says when it expires (docs/provider-facts.md#o-wf-2); a run
+    // without one is given the SDK token's 90 minutes (its default is not
+    // documented: docs/provider-facts.md#o-open-7).
+    const linkExpiry = Date.parse(run.data.link?.expires_at ?? '');
     return {
       session: { provider: 'onfido', subjectId, attemptId: run.data.id },
       ...(customerUrl === undefined ? {} : { customerUrl }),
       ...(run.data.sdk_token == null ? {} : { sdkToken: run.data.sdk_token }),
-      expiresAt,
+      expiresAt: Number.isFinite(linkExpiry) ? new Date(linkExpiry) : expiresAt,
     };
   }
 

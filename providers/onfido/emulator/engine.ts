@@ -36,6 +36,29 @@ export interface EngineSettings {
   deliver?: ((delivery: EmulatorDelivery) => Promise<number | undefined>) | undefined;
   /** Report names a Studio workflow runs. */
   workflowReports: readonly string[];
+  /** How long a workflow run's link lives when the request sets no `link.expires_at`. */
+  workflowLinkLifetimeMs: number;
+}
+
+/** What each medium is, when a test or the journey does not say. */
+const MEDIA_DEFAULTS: Readonly<
+  Record<FileRecord['kind'], { name: string; extension: string; mime: string }>
+> = {
+  documents: { name: 'document', extension: 'png', mime: 'image/png' },
+  live_photos: { name: 'live_photo', extension: 'png', mime: 'image/png' },
+  id_photos: { name: 'id_photo', extension: 'png', mime: 'image/png' },
+  live_videos: { name: 'live_video', extension: 'mov', mime: 'video/quicktime' },
+  motion_captures: { name: 'motion_capture', extension: 'mp4', mime: 'video/mp4' },
+};
+
+/** A small video file: an ISO base media `ftyp` box, then deterministic bytes. */
+function sampleVideo(id: string, brand: string): Uint8Array {
+  const ftyp = Buffer.alloc(24);
+  ftyp.writeUInt32BE(24, 0);
+  ftyp.write('ftyp', 4, 'latin1');
+  ftyp.write(brand, 8, 'latin1');
+  ftyp.write(`${brand}mp41`, 16, 'latin1');
+  return Buffer.concat([ftyp, generatePng(id, 48, 32, 'onfido-emulator-video')]);
 }
 
 const base64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
@@ -135,20 +158,24 @@ export class OnfidoEngine {
     },
   ): FileRecord {
     const id = randomUUID();
+    const medium = MEDIA_DEFAULTS[kind];
+    const video = medium.mime.startsWith('video/');
     const bytes =
       details.size === undefined
-        ? (details.bytes ?? generatePng(id, 48, 32, 'onfido-emulator'))
+        ? (details.bytes ??
+          (video
+            ? sampleVideo(id, kind === 'live_videos' ? 'qt  ' : 'isom')
+            : generatePng(id, 48, 32, 'onfido-emulator')))
         : undefined;
+    const mime = details.mime ?? medium.mime;
     const file: FileRecord = {
       realm,
       id,
       applicantId,
       kind,
-      fileName:
-        details.fileName ??
-        `${kind === 'documents' ? 'document' : 'live_photo'}-${id.slice(0, 8)}.png`,
-      fileType: details.fileType ?? 'png',
-      mime: details.mime ?? 'image/png',
+      fileName: details.fileName ?? `${medium.name}-${id.slice(0, 8)}.${medium.extension}`,
+      fileType: details.fileType ?? (kind === 'documents' ? medium.extension : mime),
+      mime,
       size: bytes?.length ?? details.size ?? 0,
       createdAt: this.now(),
       ...(bytes === undefined ? {} : { bytes }),
@@ -273,6 +300,12 @@ export class OnfidoEngine {
     applicant: ApplicantRecord,
     workflowId: string,
     customerUserId: string | undefined,
+    link: {
+      expiresAt?: number | undefined;
+      completedRedirectUrl?: string | undefined;
+      expiredRedirectUrl?: string | undefined;
+      language?: string | undefined;
+    } = {},
   ): WorkflowRunRecord {
     const id = randomUUID();
     const run: WorkflowRunRecord = {
@@ -284,10 +317,17 @@ export class OnfidoEngine {
       reasons: [],
       sdkToken: this.issueSdkToken(applicant, undefined),
       linkUrl: `https://${realm.name === 'US' ? 'us' : realm.name === 'CA' ? 'ca' : 'eu'}.onfido.app/l/${id}`,
-      linkExpiresAt: this.now() + LINK_LIFETIME_MS,
+      linkExpiresAt: link.expiresAt ?? this.now() + this.settings.workflowLinkLifetimeMs,
       createdAt: this.now(),
       updatedAt: this.now(),
       ...(customerUserId === undefined ? {} : { customerUserId }),
+      ...(link.completedRedirectUrl === undefined
+        ? {}
+        : { completedRedirectUrl: link.completedRedirectUrl }),
+      ...(link.expiredRedirectUrl === undefined
+        ? {}
+        : { expiredRedirectUrl: link.expiredRedirectUrl }),
+      ...(link.language === undefined ? {} : { language: link.language }),
     };
     this.state.runs.set(id, run);
     return run;

@@ -45,7 +45,8 @@ export function customerJourney(
   const now = engine.now();
 
   if (outcome.expired === true) {
-    engine.settings.clock.advance(LINK_LIFETIME_MS + 60_000);
+    const expiry = run === undefined ? now + LINK_LIFETIME_MS : Math.max(run.linkExpiresAt, now);
+    engine.settings.clock.advance(expiry - now + 60_000);
     if (run !== undefined) engine.completeRun(realm, run);
     return;
   }

@@ -1,6 +1,7 @@
 /**
- * Routes for documents, live photos and live videos: multipart uploads,
- * listings and binary downloads.
+ * Routes for documents and the media of the face (live photos, live videos,
+ * motion captures, ID photos): multipart uploads, listings and binary
+ * downloads.
  *
  * @module
  */
@@ -27,7 +28,10 @@ const MIME_OF_EXTENSION: Readonly<Record<string, string>> = {
   pdf: 'application/pdf',
 };
 
-async function upload(ctx: RouteContext, kind: 'documents' | 'live_photos'): Promise<Response> {
+async function upload(
+  ctx: RouteContext,
+  kind: 'documents' | 'live_photos' | 'id_photos',
+): Promise<Response> {
   let form: FormData;
   try {
     form = await ctx.request.formData();
@@ -69,7 +73,9 @@ async function upload(ctx: RouteContext, kind: 'documents' | 'live_photos'): Pro
   const record = ctx.engine.addFile(ctx.realm.name, applicant.id, kind, {
     bytes: new Uint8Array(await file.arrayBuffer()),
     fileName: file.name,
-    fileType: extension,
+    // A document's file_type is its extension; a face medium's, its MIME type
+    // (docs/provider-facts.md#o-doc-2, #o-med-3).
+    fileType: kind === 'documents' ? extension : mime,
     mime,
     ...(type === undefined ? {} : { type }),
     ...(side === undefined ? {} : { side }),
@@ -113,7 +119,7 @@ function download(kind: FileRecord['kind']): Route {
   );
 }
 
-/** Document, live photo and live video routes. */
+/** Document, live photo, live video, motion capture and ID photo routes (docs/provider-facts.md#o-med-1). */
 export const fileRoutes: readonly Route[] = [
   route('POST', '/documents', (ctx) => upload(ctx, 'documents')),
   list('documents'),
@@ -126,4 +132,11 @@ export const fileRoutes: readonly Route[] = [
   list('live_videos'),
   show('live_videos'),
   download('live_videos'),
+  list('motion_captures'),
+  show('motion_captures'),
+  download('motion_captures'),
+  route('POST', '/id_photos', (ctx) => upload(ctx, 'id_photos')),
+  list('id_photos'),
+  show('id_photos'),
+  download('id_photos'),
 ];

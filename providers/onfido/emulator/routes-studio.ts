@@ -45,11 +45,28 @@ export function studioRoutes(knownWorkflows: ReadonlySet<string>): readonly Rout
     if (!knownWorkflows.has(workflowId)) return validationError({ workflow_id: ['not found'] });
     const applicant = applicantParam(ctx, body['applicant_id']);
     if (applicant instanceof Response) return applicant;
+    const link = body['link'];
+    const given =
+      typeof link === 'object' && link !== null ? (link as Record<string, unknown>) : {};
+    const expires = text(given['expires_at']);
+    const expiresAt = expires === undefined ? undefined : Date.parse(expires);
+    if (expiresAt !== undefined && !Number.isFinite(expiresAt)) {
+      return validationError({ 'link.expires_at': ['must be a date-time'] });
+    }
+    const completedRedirectUrl = text(given['completed_redirect_url']);
+    const expiredRedirectUrl = text(given['expired_redirect_url']);
+    const language = text(given['language']);
     const run = ctx.engine.createRun(
       ctx.realm,
       applicant,
       workflowId,
       text(body['customer_user_id']),
+      {
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+        ...(completedRedirectUrl === undefined ? {} : { completedRedirectUrl }),
+        ...(expiredRedirectUrl === undefined ? {} : { expiredRedirectUrl }),
+        ...(language === undefined ? {} : { language }),
+      },
     );
     return HttpResponse.json(runView(run), { status: 201 });
   });

@@ -29,17 +29,22 @@ export interface ApplicantRecord {
   sdkTokenExpiries: number[];
 }
 
-/** A document, live photo or live video. */
+/** A document, or a medium of the face: live photo, live video, motion capture, ID photo. */
 export interface FileRecord {
   realm: string;
   id: string;
   applicantId: string;
-  kind: 'documents' | 'live_photos' | 'live_videos';
+  /** The API's collection (`/documents`, `/motion_captures`, ...). */
+  kind: 'documents' | 'live_photos' | 'live_videos' | 'motion_captures' | 'id_photos';
   type?: string | undefined;
   side?: string | undefined;
   issuingCountry?: string | undefined;
   fileName: string;
-  /** Onfido's `file_type` (`png`, `jpg`, ...). */
+  /**
+   * Onfido's `file_type`: the extension for documents (`png`,
+   * docs/provider-facts.md#o-doc-2), the MIME type for the media of the face
+   * (`image/png`, `video/mp4`, docs/provider-facts.md#o-med-3).
+   */
   fileType: string;
   /** MIME type served. */
   mime: string;
@@ -94,6 +99,10 @@ export interface WorkflowRunRecord {
   sdkToken: string;
   linkUrl: string;
   linkExpiresAt: number;
+  /** The run's `link` settings from the request (docs/provider-facts.md#o-wf-1). */
+  completedRedirectUrl?: string | undefined;
+  expiredRedirectUrl?: string | undefined;
+  language?: string | undefined;
   customerUserId?: string | undefined;
   createdAt: number;
   updatedAt: number;

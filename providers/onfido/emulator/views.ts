@@ -136,10 +136,10 @@ export function runView(r: WorkflowRunRecord): Record<string, unknown> {
     sdk_token: r.sdkToken,
     link: {
       url: r.linkUrl,
-      completed_redirect_url: null,
-      expired_redirect_url: null,
+      completed_redirect_url: r.completedRedirectUrl ?? null,
+      expired_redirect_url: r.expiredRedirectUrl ?? null,
       expires_at: iso(r.linkExpiresAt),
-      language: null,
+      language: r.language ?? null,
     },
     customer_user_id: r.customerUserId ?? null,
     tags: [],
