@@ -49,9 +49,11 @@ export {
   type EventState,
   type EventStore,
   emptyCounts,
+  type FinishedState,
   type InsertResult,
   MAX_ERROR_LENGTH,
   type NewEvent,
+  type PurgeOptions,
   type StateCounts,
   type StoredEvent,
 } from './store';

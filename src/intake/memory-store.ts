@@ -13,8 +13,10 @@ import {
   emptyCounts,
   type InsertResult,
   type NewEvent,
+  purgeOptions,
   type StateCounts,
   type StoredEvent,
+  sessionKey,
 } from './store';
 
 /** The in-memory store: an {@link EventStore}. */
@@ -25,16 +27,55 @@ export interface MemoryEventStore extends EventStore {
 
 interface Row extends StoredEvent {
   leaseToken: string | undefined;
+  fence: number;
+  sessionKey: string;
+  seq: number;
+}
+
+/** A key kept after its record was purged. */
+interface KeptKey {
+  id: string;
+  provider: string;
+  type: string;
+  state: StoredEvent['state'];
+  finishedAt: number;
 }
 
 function copy(row: Row): StoredEvent {
-  const { leaseToken: _token, ...event } = row;
+  const { leaseToken: _token, fence: _fence, sessionKey: _key, seq: _seq, ...event } = row;
   return { ...event, session: { ...row.session } };
+}
+
+/** The stand-in for a purged record whose key is kept. */
+function stub(dedupeKey: string, kept: KeptKey): StoredEvent {
+  return {
+    id: kept.id,
+    provider: kept.provider,
+    type: kept.type,
+    dedupeKey,
+    session: { provider: kept.provider },
+    actionable: false,
+    state: kept.state,
+    attempts: 0,
+    pendingChecks: 0,
+    receivedAt: kept.finishedAt,
+    updatedAt: kept.finishedAt,
+    nextAttemptAt: kept.finishedAt,
+    leaseUntil: undefined,
+    lastError: undefined,
+    finishedAt: kept.finishedAt,
+    purged: true,
+  };
 }
 
 /** When a claimable row became due: its lease's end if it was leased, else `nextAttemptAt`. */
 function dueAt(row: Row): number {
   return row.state === 'processing' ? (row.leaseUntil ?? 0) : row.nextAttemptAt;
+}
+
+/** Due order: due time, then receipt, then the order recorded. */
+function byDue(a: Row, b: Row): number {
+  return dueAt(a) - dueAt(b) || a.receivedAt - b.receivedAt || a.seq - b.seq;
 }
 
 /**
@@ -50,6 +91,10 @@ function dueAt(row: Row): number {
 export function createMemoryStore(): MemoryEventStore {
   const rows = new Map<string, Row>();
   const byKey = new Map<string, string>();
+  const kept = new Map<string, KeptKey>();
+  const bySession = new Map<string, Set<string>>();
+  const results = new Map<string, { eventId: string; at: number }>();
+  let seq = 0;
 
   /** Ends a claim: the event's new state, no lease, and the time of the change. */
   const release = (row: Row, state: Row['state'], now: number): void => {
@@ -64,14 +109,44 @@ export function createMemoryStore(): MemoryEventStore {
       ? row
       : undefined;
   };
+  const requeue = (row: Row, now: number): void => {
+    row.state = 'queued';
+    row.attempts = 0;
+    row.pendingChecks = 0;
+    row.nextAttemptAt = now;
+    row.finishedAt = undefined;
+    row.updatedAt = now;
+  };
 
   return {
     kind: 'memory',
 
-    async insertIfAbsent({ event, state, now }: NewEvent): Promise<InsertResult> {
+    async insertIfAbsent({ event, state, now, source, coalesce }: NewEvent): Promise<InsertResult> {
       const existing = byKey.get(event.dedupeKey);
       const found = existing === undefined ? undefined : rows.get(existing);
-      if (found !== undefined) return { inserted: false, event: copy(found) };
+      if (found !== undefined) {
+        if (found.state === 'dead' && state === 'queued') {
+          requeue(found, now);
+          return { inserted: false, requeued: true, event: copy(found) };
+        }
+        return { inserted: false, event: copy(found) };
+      }
+      const keptKey = kept.get(event.dedupeKey);
+      if (keptKey !== undefined) return { inserted: false, event: stub(event.dedupeKey, keptKey) };
+      const key = sessionKey(event);
+      if (coalesce === true && state === 'queued') {
+        for (const other of bySession.get(key) ?? []) {
+          const row = rows.get(other);
+          if (
+            row !== undefined &&
+            row.state === 'queued' &&
+            row.attempts === 0 &&
+            row.pendingChecks === 0
+          ) {
+            return { inserted: false, coalesced: true, event: copy(row) };
+          }
+        }
+      }
       const row: Row = {
         id: randomUUID(),
         provider: event.provider,
@@ -90,9 +165,16 @@ export function createMemoryStore(): MemoryEventStore {
         leaseToken: undefined,
         lastError: undefined,
         finishedAt: state === 'skipped' ? now : undefined,
+        ...(source === undefined ? {} : { source }),
+        fence: 0,
+        sessionKey: key,
+        seq: seq++,
       };
       rows.set(row.id, row);
       byKey.set(row.dedupeKey, row.id);
+      const siblings = bySession.get(key) ?? new Set<string>();
+      siblings.add(row.id);
+      bySession.set(key, siblings);
       return { inserted: true, event: copy(row) };
     },
 
@@ -103,17 +185,27 @@ export function createMemoryStore(): MemoryEventStore {
             (row.state === 'queued' && row.nextAttemptAt <= now) ||
             (row.state === 'processing' && (row.leaseUntil ?? 0) <= now),
         )
-        // The order EventStore.claim names; the sort is stable, so ties stay in the order recorded.
-        .sort((a, b) => dueAt(a) - dueAt(b) || a.receivedAt - b.receivedAt)
+        .sort(byDue);
+      // Each sender's events ranked in due order; every sender's first before anyone's second.
+      const rank = new Map<Row, number>();
+      const perSender = new Map<string | undefined, number>();
+      for (const row of due) {
+        const n = perSender.get(row.source) ?? 0;
+        perSender.set(row.source, n + 1);
+        rank.set(row, n);
+      }
+      const chosen = due
+        .sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || byDue(a, b))
         .slice(0, Math.max(0, limit));
-      return due.map((row) => {
+      return chosen.map((row) => {
         const leaseToken = randomUUID();
         row.state = 'processing';
         row.attempts += 1;
+        row.fence += 1;
         row.leaseToken = leaseToken;
         row.leaseUntil = now + leaseMs;
         row.updatedAt = now;
-        return { ...copy(row), leaseToken };
+        return { ...copy(row), leaseToken, fencingToken: row.fence };
       });
     },
 
@@ -125,10 +217,26 @@ export function createMemoryStore(): MemoryEventStore {
       return true;
     },
 
-    async complete(id, leaseToken, now) {
+    async complete(id, leaseToken, now, resultKey) {
       const row = held(id, leaseToken);
       if (row === undefined) return false;
       release(row, 'done', now);
+      row.finishedAt = now;
+      if (resultKey !== undefined && !results.has(resultKey)) {
+        results.set(resultKey, { eventId: id, at: now });
+      }
+      return true;
+    },
+
+    async deliveredResult(resultKey) {
+      return results.get(resultKey)?.eventId;
+    },
+
+    async reject(id, leaseToken, { now, error }) {
+      const row = held(id, leaseToken);
+      if (row === undefined) return false;
+      release(row, 'skipped', now);
+      row.lastError = clipError(error);
       row.finishedAt = now;
       return true;
     },
@@ -172,12 +280,7 @@ export function createMemoryStore(): MemoryEventStore {
     async redrive(id, now) {
       const row = rows.get(id);
       if (row === undefined || row.state !== 'dead') return false;
-      row.state = 'queued';
-      row.attempts = 0;
-      row.pendingChecks = 0;
-      row.nextAttemptAt = now;
-      row.finishedAt = undefined;
-      row.updatedAt = now;
+      requeue(row, now);
       return true;
     },
 
@@ -198,13 +301,32 @@ export function createMemoryStore(): MemoryEventStore {
       return counts;
     },
 
-    async purge(before) {
+    async purge(options) {
+      const { before, states, forgetKeysBefore } = purgeOptions(options);
+      const purgeable = new Set<string>(states);
       let deleted = 0;
       for (const row of [...rows.values()]) {
-        if ((row.state === 'done' || row.state === 'skipped') && (row.finishedAt ?? 0) < before) {
-          rows.delete(row.id);
-          byKey.delete(row.dedupeKey);
-          deleted += 1;
+        if (!purgeable.has(row.state) || (row.finishedAt ?? 0) >= before) continue;
+        rows.delete(row.id);
+        byKey.delete(row.dedupeKey);
+        bySession.get(row.sessionKey)?.delete(row.id);
+        if (bySession.get(row.sessionKey)?.size === 0) bySession.delete(row.sessionKey);
+        const finishedAt = row.finishedAt ?? 0;
+        kept.set(row.dedupeKey, {
+          id: row.id,
+          provider: row.provider,
+          type: row.type,
+          state: row.state,
+          finishedAt,
+        });
+        deleted += 1;
+      }
+      if (forgetKeysBefore !== undefined) {
+        for (const [key, value] of [...kept]) {
+          if (value.finishedAt < forgetKeysBefore) kept.delete(key);
+        }
+        for (const [key, value] of [...results]) {
+          if (value.at < forgetKeysBefore) results.delete(key);
         }
       }
       return deleted;

@@ -26,6 +26,19 @@ export interface Row {
   lease_until: number | null;
   last_error: string | null;
   finished_at: number | null;
+  source: string | null;
+  session_key: string | null;
+  fence: number;
+}
+
+/** A dedupe key kept after its record was purged. */
+export interface KeptKeyRow {
+  dedupe_key: string;
+  id: string;
+  provider: string;
+  type: string;
+  state: EventState;
+  finished_at: number;
 }
 
 /** A row as a {@link StoredEvent}. */
@@ -47,6 +60,29 @@ export function toEvent(row: Row): StoredEvent {
     leaseUntil: row.lease_until ?? undefined,
     lastError: row.last_error ?? undefined,
     finishedAt: row.finished_at ?? undefined,
+    ...(row.source === null || row.source === undefined ? {} : { source: row.source }),
+  };
+}
+
+/** The stand-in for a purged record whose key is kept. */
+export function toKeptEvent(row: KeptKeyRow): StoredEvent {
+  return {
+    id: row.id,
+    provider: row.provider,
+    type: row.type,
+    dedupeKey: row.dedupe_key,
+    session: { provider: row.provider },
+    actionable: false,
+    state: row.state,
+    attempts: 0,
+    pendingChecks: 0,
+    receivedAt: row.finished_at,
+    updatedAt: row.finished_at,
+    nextAttemptAt: row.finished_at,
+    leaseUntil: undefined,
+    lastError: undefined,
+    finishedAt: row.finished_at,
+    purged: true,
   };
 }
 
@@ -55,17 +91,27 @@ export type Statements = Record<
   | 'insert'
   | 'byId'
   | 'byKey'
+  | 'keptKey'
+  | 'coalescible'
+  | 'requeueDead'
   | 'claimable'
   | 'claim'
   | 'extend'
   | 'complete'
+  | 'recordResult'
+  | 'deliveredResult'
+  | 'reject'
   | 'retry'
   | 'defer'
   | 'dead'
   | 'listDead'
   | 'redrive'
   | 'counts'
-  | 'purge',
+  | 'keepKeys'
+  | 'purge'
+  | 'forgetKeys'
+  | 'forgetResults'
+  | 'probe',
   SqliteStatement
 >;
 
@@ -93,7 +139,33 @@ export function schema(table: string): string {
     );
     CREATE INDEX IF NOT EXISTS ${table}_queued ON ${table} (state, next_attempt_at);
     CREATE INDEX IF NOT EXISTS ${table}_leased ON ${table} (state, lease_until);
+    CREATE TABLE IF NOT EXISTS ${table}_keys (
+      dedupe_key TEXT PRIMARY KEY,
+      id TEXT NOT NULL,
+      provider TEXT NOT NULL,
+      type TEXT NOT NULL,
+      state TEXT NOT NULL,
+      finished_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${table}_results (
+      result_key TEXT PRIMARY KEY,
+      event_id TEXT NOT NULL,
+      delivered_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${table}_meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
   `;
+}
+
+/** Columns added after the first release, with their definitions; added to an older table on open. */
+export const ADDED_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['source', 'TEXT'],
+  ['session_key', 'TEXT'],
+  ['fence', 'INTEGER NOT NULL DEFAULT 0'],
+];
+
+/** Indexes on the added columns (created after the columns exist). */
+export function addedIndexes(table: string): string {
+  return `CREATE INDEX IF NOT EXISTS ${table}_session ON ${table} (session_key, state);`;
 }
 
 /** Every statement the store runs, prepared once. */
@@ -103,23 +175,42 @@ export function prepareAll(db: SqliteDatabase, t: string): Statements {
   return {
     insert: prepare(
       `INSERT INTO ${t} (id, provider, type, dedupe_key, session, actionable, occurred_at, state,
-         received_at, updated_at, next_attempt_at, finished_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+         received_at, updated_at, next_attempt_at, finished_at, source, session_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
     ),
     byId: prepare(`SELECT * FROM ${t} WHERE id = ?`),
     byKey: prepare(`SELECT * FROM ${t} WHERE dedupe_key = ?`),
+    keptKey: prepare(`SELECT * FROM ${t}_keys WHERE dedupe_key = ?`),
+    coalescible: prepare(
+      `SELECT * FROM ${t} WHERE session_key = ? AND state = 'queued' AND attempts = 0
+         AND pending_checks = 0 ORDER BY rowid LIMIT 1`,
+    ),
+    requeueDead: prepare(
+      `UPDATE ${t} SET state = 'queued', attempts = 0, pending_checks = 0, next_attempt_at = ?,
+         finished_at = NULL, updated_at = ? WHERE dedupe_key = ? AND state = 'dead' RETURNING *`,
+    ),
     // Claiming is two statements in one write transaction (see the store's `claim`): the due
     // events in due order, then their update. RETURNING alone would lose an expired lease's due
     // time (it shows the rows after the update) and gives the rows in no set order.
+    // Shared out by sender: each source's due events ranked in due order, every source's first
+    // before any source's second (events without a source are one sender).
     claimable: prepare(
-      `SELECT id FROM ${t}
-       WHERE (state = 'queued' AND next_attempt_at <= ?) OR (state = 'processing' AND lease_until <= ?)
-       ORDER BY CASE state WHEN 'processing' THEN lease_until ELSE next_attempt_at END, received_at, rowid
+      `SELECT id FROM (
+         SELECT id, due, received_at, r,
+           ROW_NUMBER() OVER (PARTITION BY source ORDER BY due, received_at, r) AS n
+         FROM (
+           SELECT id, source, received_at, rowid AS r,
+             CASE state WHEN 'processing' THEN lease_until ELSE next_attempt_at END AS due
+           FROM ${t}
+           WHERE (state = 'queued' AND next_attempt_at <= ?) OR (state = 'processing' AND lease_until <= ?)
+         )
+       )
+       ORDER BY n, due, received_at, r
        LIMIT ?`,
     ),
     claim: prepare(
-      `UPDATE ${t} SET state = 'processing', attempts = attempts + 1, lease_token = ?,
-         lease_until = ?, updated_at = ?
+      `UPDATE ${t} SET state = 'processing', attempts = attempts + 1, fence = fence + 1,
+         lease_token = ?, lease_until = ?, updated_at = ?
        WHERE id IN (SELECT value FROM json_each(?))
        RETURNING *`,
     ),
@@ -127,6 +218,15 @@ export function prepareAll(db: SqliteDatabase, t: string): Statements {
     complete: prepare(
       `UPDATE ${t} SET state = 'done', lease_token = NULL, lease_until = NULL, updated_at = ?,
          finished_at = ? WHERE ${held}`,
+    ),
+    recordResult: prepare(
+      `INSERT INTO ${t}_results (result_key, event_id, delivered_at) VALUES (?, ?, ?)
+       ON CONFLICT (result_key) DO NOTHING`,
+    ),
+    deliveredResult: prepare(`SELECT event_id FROM ${t}_results WHERE result_key = ?`),
+    reject: prepare(
+      `UPDATE ${t} SET state = 'skipped', lease_token = NULL, lease_until = NULL, last_error = ?,
+         updated_at = ?, finished_at = ? WHERE ${held}`,
     ),
     retry: prepare(
       `UPDATE ${t} SET state = 'queued', lease_token = NULL, lease_until = NULL, next_attempt_at = ?,
@@ -147,6 +247,21 @@ export function prepareAll(db: SqliteDatabase, t: string): Statements {
          finished_at = NULL, updated_at = ? WHERE id = ? AND state = 'dead'`,
     ),
     counts: prepare(`SELECT state, COUNT(*) AS n FROM ${t} GROUP BY state`),
-    purge: prepare(`DELETE FROM ${t} WHERE state IN ('done', 'skipped') AND finished_at < ?`),
+    // Purging keeps the dedupe keys: copied first, then the records deleted (one transaction).
+    keepKeys: prepare(
+      `INSERT INTO ${t}_keys (dedupe_key, id, provider, type, state, finished_at)
+       SELECT dedupe_key, id, provider, type, state, finished_at FROM ${t}
+       WHERE state IN (SELECT value FROM json_each(?)) AND finished_at < ?
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+    ),
+    purge: prepare(
+      `DELETE FROM ${t} WHERE state IN (SELECT value FROM json_each(?)) AND finished_at < ?`,
+    ),
+    forgetKeys: prepare(`DELETE FROM ${t}_keys WHERE finished_at < ?`),
+    forgetResults: prepare(`DELETE FROM ${t}_results WHERE delivered_at < ?`),
+    probe: prepare(
+      `INSERT INTO ${t}_meta (key, value) VALUES ('opened_at', ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ),
   };
 }

@@ -17,6 +17,8 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { ConfigError, StoreError } from '../errors';
 import { loadNodeSqliteDriver } from './node-sqlite-driver';
 import {
@@ -24,7 +26,17 @@ import {
   type SqliteDatabase,
   type SqliteDatabaseConstructor,
 } from './sqlite-driver';
-import { prepareAll, type Row, type Statements, schema, toEvent } from './sqlite-schema';
+import {
+  ADDED_COLUMNS,
+  addedIndexes,
+  type KeptKeyRow,
+  prepareAll,
+  type Row,
+  type Statements,
+  schema,
+  toEvent,
+  toKeptEvent,
+} from './sqlite-schema';
 import {
   type ClaimedEvent,
   clipError,
@@ -33,6 +45,8 @@ import {
   emptyCounts,
   type InsertResult,
   type NewEvent,
+  purgeOptions,
+  sessionKey,
 } from './store';
 
 /** Options of {@link createSqliteStore}. */
@@ -55,8 +69,15 @@ export interface SqliteStoreOptions {
   tableName?: string | undefined;
   /** `full` (default) or `normal`; see the module description. */
   synchronous?: 'full' | 'normal' | undefined;
-  /** How long to wait for another connection's lock, milliseconds. Default 5 000. */
+  /**
+   * How long one operation waits for another connection's write lock before it
+   * fails with a `StoreError`, milliseconds. Default 5 000. The wait does not
+   * block the event loop: SQLite is asked to wait at most `lockWaitMs` at a
+   * time, and the store retries asynchronously with a growing pause.
+   */
   busyTimeoutMs?: number | undefined;
+  /** The longest SQLite itself blocks the event loop waiting for a lock, milliseconds. Default 50. */
+  lockWaitMs?: number | undefined;
 }
 
 /** The SQLite store: an {@link EventStore} on a database file. */
@@ -110,11 +131,47 @@ export async function resolveSqliteDriver(
   return builtIn;
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** `true` for SQLite's "database is locked" / "busy" failures (both drivers). */
+export function isBusyError(error: unknown): boolean {
+  const { code, errcode, message } = (error ?? {}) as {
+    code?: unknown;
+    errcode?: unknown;
+    message?: unknown;
+  };
+  if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) return true;
+  if (typeof errcode === 'number' && (errcode & 0xff) >= 5 && (errcode & 0xff) <= 6) return true;
+  return (
+    typeof message === 'string' && /database is locked|database table is locked/i.test(message)
+  );
+}
+
+/** The identity of a file: a deleted, or deleted and re-created, file has another (or none). */
+function fileIdentity(path: string): string | undefined {
+  try {
+    const stat = statSync(path, { bigint: true });
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Opens (or creates) a SQLite event store at `options.path`.
  *
+ * The store fails with a `StoreError` (which the intake answers 503, so the
+ * provider retries) rather than lose an event:
+ * - at open, when the file cannot be written (a read-only file or file
+ *   system): a write is tried before the store is handed out;
+ * - on any operation after the file was deleted or replaced while the store
+ *   was open (SQLite would go on writing to the deleted file, and every event
+ *   recorded there would be gone at the next start);
+ * - when another connection holds the write lock for longer than
+ *   `busyTimeoutMs` (the wait does not block the event loop).
+ *
  * @throws `ConfigError` when `better-sqlite3` is not installed or an option is invalid.
- * @throws `StoreError` when the file cannot be opened.
+ * @throws `StoreError` when the file cannot be opened, or not written.
  *
  * @example
  * ```ts
@@ -141,31 +198,108 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
       option: 'synchronous',
     });
   }
-  const Database = options.Database ?? (await resolveSqliteDriver(options.driver ?? 'auto'));
-
-  let db: SqliteDatabase;
-  let sql: Statements;
-  try {
-    db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
-    db.exec(schema(table));
-    sql = prepareAll(db, table);
-  } catch (error) {
-    throw failure(`open ${JSON.stringify(path)}`, error);
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const lockWaitMs = Math.min(options.lockWaitMs ?? 50, busyTimeoutMs);
+  for (const [name, value] of [
+    ['busyTimeoutMs', busyTimeoutMs],
+    ['lockWaitMs', lockWaitMs],
+  ] as const) {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new ConfigError(
+        `[idv] [sqlite-store] option "${name}" must be a number of milliseconds`,
+        {
+          option: name,
+        },
+      );
+    }
   }
+  const Database = options.Database ?? (await resolveSqliteDriver(options.driver ?? 'auto'));
+  const absolute = resolvePath(path);
 
-  const guard = <T>(action: string, run: () => T): Promise<T> => {
-    try {
-      return Promise.resolve(run());
-    } catch (error) {
-      return Promise.reject(failure(action, error));
+  /**
+   * Runs `run` (synchronous SQLite work), retrying a lock held elsewhere
+   * asynchronously until `busyTimeoutMs`; every other failure is a StoreError.
+   */
+  const attempt = async <T>(action: string, run: () => T, check = true): Promise<T> => {
+    const started = Date.now();
+    let pause = 5;
+    for (;;) {
+      if (check) assertSameFile();
+      try {
+        return run();
+      } catch (error) {
+        if (!isBusyError(error) || Date.now() - started >= busyTimeoutMs) {
+          throw failure(action, error);
+        }
+      }
+      await sleep(pause);
+      pause = Math.min(pause * 2, 100);
     }
   };
-  const changed = (action: string, run: () => { changes: number }) =>
-    guard(action, () => run().changes > 0);
 
-  const insertOne = ({ event, state, now }: NewEvent): InsertResult => {
+  let identity: string | undefined;
+  const assertSameFile = (): void => {
+    if (identity === undefined) return;
+    if (fileIdentity(absolute) !== identity) {
+      throw new StoreError(
+        `[idv] [sqlite-store] the database file ${JSON.stringify(path)} was deleted or replaced while the store was open: nothing more is recorded in it; restore the file and reopen the store`,
+      );
+    }
+  };
+
+  let db: SqliteDatabase | undefined;
+  let sql: Statements;
+  try {
+    db = await attempt(
+      `open ${JSON.stringify(path)}`,
+      () => new Database(absolute, { timeout: lockWaitMs }),
+      false,
+    );
+    const opened = db;
+    await attempt(`open ${JSON.stringify(path)}`, () => opened.pragma('journal_mode = WAL'), false);
+    opened.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+    await attempt(`open ${JSON.stringify(path)}`, () => opened.exec(schema(table)), false);
+    await attempt(
+      `open ${JSON.stringify(path)}`,
+      () => {
+        const columns = new Set(
+          (opened.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name),
+        );
+        for (const [name, definition] of ADDED_COLUMNS) {
+          if (!columns.has(name))
+            opened.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
+        }
+        opened.exec(addedIndexes(table));
+      },
+      false,
+    );
+    sql = prepareAll(opened, table);
+    // A read-only file or file system opens, and fails at the first write: write now.
+    await attempt(
+      `write to ${JSON.stringify(path)}`,
+      () => sql.probe.run(String(Date.now())),
+      false,
+    );
+    identity = fileIdentity(absolute);
+  } catch (error) {
+    if (db?.open) db.close();
+    throw failure(`open ${JSON.stringify(path)}`, error);
+  }
+  const database = db;
+
+  const changed = (action: string, run: () => { changes: number }) =>
+    attempt(action, () => run().changes > 0);
+
+  const insertOne = ({ event, state, now, source, coalesce }: NewEvent): InsertResult => {
+    const kept = sql.keptKey.get(event.dedupeKey) as KeptKeyRow | undefined;
+    if (kept !== undefined) return { inserted: false, event: toKeptEvent(kept) };
+    const key = sessionKey(event);
+    if (coalesce === true && state === 'queued') {
+      const existing = sql.byKey.get(event.dedupeKey) as Row | undefined;
+      const merge =
+        existing === undefined ? (sql.coalescible.get(key) as Row | undefined) : undefined;
+      if (merge !== undefined) return { inserted: false, coalesced: true, event: toEvent(merge) };
+    }
     const id = randomUUID();
     const session = JSON.stringify(event.session);
     const finishedAt = state === 'skipped' ? now : null;
@@ -183,6 +317,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
         now,
         now,
         finishedAt,
+        source ?? null,
+        key,
       ).changes > 0;
     if (inserted) {
       const row: Row = {
@@ -203,8 +339,15 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
         lease_until: null,
         last_error: null,
         finished_at: finishedAt,
+        source: source ?? null,
+        session_key: key,
+        fence: 0,
       };
       return { inserted, event: toEvent(row) };
+    }
+    if (state === 'queued') {
+      const revived = sql.requeueDead.get(now, now, event.dedupeKey) as Row | undefined;
+      if (revived !== undefined) return { inserted, requeued: true, event: toEvent(revived) };
     }
     const existing = sql.byKey.get(event.dedupeKey) as Row | undefined;
     if (existing === undefined) throw new StoreError('[idv] [sqlite-store] the event vanished');
@@ -212,39 +355,49 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   };
   /** Runs `run` in one write transaction, taken at once so no other connection writes in between. */
   const transaction = <T>(run: () => T): T => {
-    db.exec('BEGIN IMMEDIATE');
+    database.exec('BEGIN IMMEDIATE');
     try {
       const result = run();
-      db.exec('COMMIT');
+      database.exec('COMMIT');
       return result;
     } catch (error) {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (database.inTransaction) database.exec('ROLLBACK');
       throw error;
     }
   };
   /** Inserts in one transaction: one commit (one sync to disk) for the whole batch. */
   const insertBatch = (inputs: readonly NewEvent[]): InsertResult[] =>
     transaction(() => inputs.map(insertOne));
+  /** Failures that would fail every insert alike: not worth retrying one by one. */
+  const systemic = (error: unknown): boolean => {
+    const cause = (error as { cause?: unknown } | null)?.cause;
+    return (
+      isBusyError(cause) ||
+      (error instanceof StoreError && /deleted or replaced|readonly|read-only/i.test(error.message))
+    );
+  };
   // Group commit: inserts that arrive in the same turn of the event loop share a
   // transaction. Each caller's promise settles only after that transaction commits.
+  // Batches are written one after another, each waiting out a lock asynchronously.
   let pending: PendingInsert[] = [];
-  const flushInserts = () => {
-    const batch = pending;
-    pending = [];
+  let writing: Promise<void> = Promise.resolve();
+  const flushInserts = async (batch: PendingInsert[]): Promise<void> => {
     try {
-      const results = insertBatch(batch.map((item) => item.input));
+      const results = await attempt('record the event', () =>
+        insertBatch(batch.map((item) => item.input)),
+      );
       for (const [i, item] of batch.entries()) item.resolve(results[i]!);
       return;
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(failure('record the event', error));
+      if (batch.length === 1 || systemic(error)) {
+        for (const item of batch) item.reject(failure('record the event', error));
         return;
       }
     }
     // One insert spoiled the batch: retry each alone so the others still succeed.
     for (const item of batch) {
       try {
-        item.resolve(insertBatch([item.input])[0]!);
+        item.resolve((await attempt('record the event', () => insertBatch([item.input])))[0]!);
       } catch (error) {
         item.reject(failure('record the event', error));
       }
@@ -258,11 +411,16 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     insertIfAbsent: (input) =>
       new Promise<InsertResult>((resolve, reject) => {
         pending.push({ input, resolve, reject });
-        if (pending.length === 1) setImmediate(flushInserts);
+        if (pending.length !== 1) return;
+        setImmediate(() => {
+          const batch = pending;
+          pending = [];
+          writing = writing.then(() => flushInserts(batch));
+        });
       }),
 
     claim: ({ now, leaseMs, limit }) =>
-      guard('claim events', () =>
+      attempt('claim events', () =>
         transaction(() => {
           // Chosen and ordered before the update changes them, in the order EventStore.claim names.
           const ids = (
@@ -273,7 +431,13 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
           const position = new Map(ids.map((id, index) => [id, index]));
           const rows = sql.claim.all(token, now + leaseMs, now, JSON.stringify(ids)) as Row[];
           return rows
-            .map((row): ClaimedEvent => ({ ...toEvent(row), leaseToken: token }))
+            .map(
+              (row): ClaimedEvent => ({
+                ...toEvent(row),
+                leaseToken: token,
+                fencingToken: row.fence,
+              }),
+            )
             .sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
         }),
       ),
@@ -281,8 +445,23 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     extendLease: (id, token, leaseUntil, now) =>
       changed('extend a lease', () => sql.extend.run(leaseUntil, now, id, token)),
 
-    complete: (id, token, now) =>
-      changed('complete an event', () => sql.complete.run(now, now, id, token)),
+    complete: (id, token, now, resultKey) =>
+      attempt('complete an event', () =>
+        transaction(() => {
+          const done = sql.complete.run(now, now, id, token).changes > 0;
+          if (done && resultKey !== undefined) sql.recordResult.run(resultKey, id, now);
+          return done;
+        }),
+      ),
+
+    deliveredResult: (resultKey) =>
+      attempt('read a delivered result', () => {
+        const row = sql.deliveredResult.get(resultKey) as { event_id: string } | undefined;
+        return row?.event_id;
+      }),
+
+    reject: (id, token, { now, error }) =>
+      changed('reject an event', () => sql.reject.run(clipError(error), now, now, id, token)),
 
     retry: (id, token, { now, nextAttemptAt, error }) =>
       changed('requeue an event', () =>
@@ -296,26 +475,26 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
       changed('dead-letter an event', () => sql.dead.run(clipError(error), now, now, id, token)),
 
     listDeadLetters: (listOptions = {}) =>
-      guard('list dead letters', () =>
+      attempt('list dead letters', () =>
         (sql.listDead.all(listOptions.limit ?? 100) as Row[]).map(toEvent),
       ),
 
     redrive: (id, now) => changed('re-drive an event', () => sql.redrive.run(now, now, id)),
 
     get: (id) =>
-      guard('read an event', () => {
+      attempt('read an event', () => {
         const row = sql.byId.get(id) as Row | undefined;
         return row === undefined ? undefined : toEvent(row);
       }),
 
     getByDedupeKey: (dedupeKey) =>
-      guard('read an event', () => {
+      attempt('read an event', () => {
         const row = sql.byKey.get(dedupeKey) as Row | undefined;
         return row === undefined ? undefined : toEvent(row);
       }),
 
     counts: () =>
-      guard('count events', () => {
+      attempt('count events', () => {
         const counts = emptyCounts();
         for (const { state, n } of sql.counts.all() as Array<{ state: EventState; n: number }>) {
           if (state in counts) counts[state] = n;
@@ -323,11 +502,29 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
         return counts;
       }),
 
-    purge: (before) => guard('purge events', () => sql.purge.run(before).changes),
+    purge: (purgeWhat) => {
+      const { before, states, forgetKeysBefore } = purgeOptions(purgeWhat);
+      const which = JSON.stringify(states);
+      return attempt('purge events', () =>
+        transaction(() => {
+          sql.keepKeys.run(which, before);
+          const deleted = sql.purge.run(which, before).changes;
+          if (forgetKeysBefore !== undefined) {
+            sql.forgetKeys.run(forgetKeysBefore);
+            sql.forgetResults.run(forgetKeysBefore);
+          }
+          return deleted;
+        }),
+      );
+    },
 
-    close: () =>
-      guard('close the database', () => {
-        if (db.open) db.close();
-      }),
+    close: async () => {
+      await writing;
+      try {
+        if (database.open) database.close();
+      } catch (error) {
+        throw failure('close the database', error);
+      }
+    },
   };
 }

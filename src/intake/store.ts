@@ -10,18 +10,25 @@
  *     ┌────────────┴─────────────┐
  *     ▼ (actionable)             ▼ (not actionable)
  *   queued ──claim──▶ processing ──complete──▶ done      skipped
- *     ▲                 │  │  │
- *     │◀──retry/defer───┘  │  └──deadLetter──▶ dead ──redrive──▶ queued
+ *     ▲                 │  │  │  └──reject───▶ skipped (the session does not exist)
+ *     │◀──retry/defer───┘  │  └──deadLetter──▶ dead ──redrive, or redelivery──▶ queued
  *     │◀── lease expired ──┘ (reclaimed by the next claim)
  * ```
  *
  * Every change to a claimed event names the lease it was claimed under
  * (`leaseToken`): once a lease has expired and the event was claimed again, the
- * old holder's `complete`, `retry`, `defer` and `deadLetter` calls change nothing
+ * old holder's `complete`, `retry`, `defer`, `reject` and `deadLetter` calls change nothing
  * and return `false`.
  *
- * De-duplication holds for as long as records are kept: {@link EventStore.purge}
- * removes finished records, after which a late redelivery would be accepted again.
+ * De-duplication outlives the records: {@link EventStore.purge} deletes finished
+ * records but keeps their dedupe keys (Onfido signs no timestamp, so a captured
+ * webhook replayed after a purge must still be recognised); only
+ * `forgetKeysBefore` frees keys, for records finished before that time.
+ *
+ * A redelivery of a `dead` event's key (the provider sending it again, or an
+ * operator resending it from the provider's dashboard) requeues it with its
+ * attempts reset, as {@link EventStore.redrive} does: an event that died in an
+ * outage comes back when the provider tries again.
  *
  * @module
  */
@@ -76,12 +83,27 @@ export interface StoredEvent {
   lastError: string | undefined;
   /** When the event reached `done`, `skipped` or `dead`. */
   finishedAt: number | undefined;
+  /** The sender's address as the intake saw it (after any trusted proxy), when it knew it. */
+  source?: string | undefined;
+  /**
+   * `true` for the stand-in a store returns for a key kept after its record was
+   * purged (see {@link EventStore.purge}): only `id`, `provider`, `type`,
+   * `dedupeKey`, `state` and `finishedAt` are the record's.
+   */
+  purged?: true | undefined;
 }
 
 /** A {@link StoredEvent} claimed for processing, with the token of its lease. */
 export interface ClaimedEvent extends StoredEvent {
   /** Names the lease; pass it back to every change made under it. */
   leaseToken: string;
+  /**
+   * A fencing token: grows by one at every claim of this event and never goes
+   * back (not on a defer, not on a re-drive), so of two holders the later one
+   * has the larger token. A handler that writes elsewhere can refuse a write
+   * whose token is lower than the last one it stored.
+   */
+  fencingToken: number;
 }
 
 /** What {@link EventStore.insertIfAbsent} records. */
@@ -92,14 +114,43 @@ export interface NewEvent {
   state: 'queued' | 'skipped';
   /** The time of receipt. */
   now: number;
+  /** The sender's address (after any trusted proxy), when known: claims share out work by sender. */
+  source?: string | undefined;
+  /**
+   * Merge into a `queued` event for the same session (provider, subject and
+   * attempt ids) that has not been attempted yet, instead of recording a new
+   * one: the result fetched for it is the latest anyway. Default `false`.
+   */
+  coalesce?: boolean | undefined;
 }
 
 /** What {@link EventStore.insertIfAbsent} did. */
 export interface InsertResult {
-  /** `true` when the event was recorded now; `false` when its dedupe key was already there. */
+  /** `true` when the event was recorded now; `false` when its dedupe key was already there, or it was merged. */
   inserted: boolean;
-  /** The stored record (the earlier one, for a duplicate). */
+  /** The stored record (the earlier one, for a duplicate or a merge). */
   event: StoredEvent;
+  /** `true` when the event was merged into a queued event for the same session (`coalesce`). */
+  coalesced?: boolean | undefined;
+  /** `true` when the key belonged to a `dead` event, which is now queued again. */
+  requeued?: boolean | undefined;
+}
+
+/** The states {@link EventStore.purge} may delete. */
+export type FinishedState = 'done' | 'skipped' | 'dead';
+
+/** Options of {@link EventStore.purge}. */
+export interface PurgeOptions {
+  /** Delete records that finished before this time (epoch milliseconds). */
+  before: number;
+  /** Which finished states to delete. Default all three: `done`, `skipped`, `dead`. */
+  states?: readonly FinishedState[] | undefined;
+  /**
+   * Also forget the dedupe keys and delivered-result keys of records that
+   * finished before this time, so a redelivery of one is recorded anew.
+   * Default: keep every key.
+   */
+  forgetKeysBefore?: number | undefined;
 }
 
 /** Options of {@link EventStore.claim}. */
@@ -134,12 +185,32 @@ export interface EventStore {
    * event, the old `leaseUntil` for an expired lease), then by `receivedAt`,
    * then in the order they were recorded. So a queued event due before a lease
    * ran out comes before the leased event, whatever their `nextAttemptAt`.
+   *
+   * Work is shared out by sender first: each sender's (`source`) due events are
+   * ranked in due order, and claims take every sender's first event before any
+   * sender's second, and so on (in due order within a rank). Events without a
+   * `source` count as one sender. So one sender's backlog of 300 events does
+   * not hold up another sender's one.
    */
   claim(options: ClaimOptions): Promise<ClaimedEvent[]>;
   /** Moves a lease's end to `leaseUntil`. `false` when the lease is no longer held. */
   extendLease(id: string, leaseToken: string, leaseUntil: number, now: number): Promise<boolean>;
-  /** Marks a claimed event `done`. `false` when the lease is no longer held. */
-  complete(id: string, leaseToken: string, now: number): Promise<boolean>;
+  /**
+   * Marks a claimed event `done`. `false` when the lease is no longer held.
+   * With `resultKey`, records in the same write that this event delivered that
+   * result (see {@link deliveredResult}).
+   */
+  complete(id: string, leaseToken: string, now: number, resultKey?: string): Promise<boolean>;
+  /**
+   * The id of the event whose handler received the result `resultKey`
+   * (recorded by {@link complete}), or `undefined`.
+   */
+  deliveredResult(resultKey: string): Promise<string | undefined>;
+  /**
+   * Ends a claimed event as `skipped` with `error` as its last error: the
+   * provider said the session does not exist, so there is nothing to retry.
+   */
+  reject(id: string, leaseToken: string, change: { now: number; error: string }): Promise<boolean>;
   /** Requeues a claimed event after a failure, due at `nextAttemptAt`, recording `error`. */
   retry(
     id: string,
@@ -176,12 +247,32 @@ export interface EventStore {
   /** How many events are in each state. */
   counts(): Promise<StateCounts>;
   /**
-   * Deletes `done` and `skipped` events that finished before `before`. Returns
-   * how many were deleted. Their dedupe keys become free again.
+   * Deletes finished events (`done`, `skipped` and `dead`, or the `states`
+   * named) that finished before `before`. Returns how many were deleted. Their
+   * dedupe keys are kept, so a redelivery is still a duplicate, unless
+   * `forgetKeysBefore` says to free them. A number is `{ before: number }`.
    */
-  purge(before: number): Promise<number>;
+  purge(options: number | PurgeOptions): Promise<number>;
   /** Releases the store's resources. */
   close(): Promise<void>;
+}
+
+/** {@link PurgeOptions} from what {@link EventStore.purge} was given, with its defaults. */
+export function purgeOptions(
+  options: number | PurgeOptions,
+): Required<Omit<PurgeOptions, 'forgetKeysBefore'>> & { forgetKeysBefore: number | undefined } {
+  const given = typeof options === 'number' ? { before: options } : options;
+  return {
+    before: given.before,
+    states: given.states ?? ['done', 'skipped', 'dead'],
+    forgetKeysBefore: given.forgetKeysBefore,
+  };
+}
+
+/** The key that groups events about one session: provider, subject and attempt ids. */
+export function sessionKey(event: Pick<StoredEvent, 'provider' | 'session'>): string {
+  const { subjectId, attemptId } = event.session;
+  return JSON.stringify([event.provider, subjectId ?? null, attemptId ?? null]);
 }
 
 /** A zero count for every state. */

@@ -44,9 +44,11 @@ function event(id: string, overrides: Partial<WebhookEvent> = {}): WebhookEvent 
 
 /**
  * Registers the {@link EventStore} contract tests for one store with vitest:
- * de-duplication (concurrent inserts included), claims (due order, limits,
- * leases, concurrent claims, expired leases and fencing off their old holder),
- * retry, defer, dead letters and re-drive, error clipping and purging.
+ * de-duplication (concurrent inserts included, and kept past a purge), claims
+ * (due order shared out by sender, limits, leases, concurrent claims, expired
+ * leases and fencing off their old holder, fencing tokens), retry, defer,
+ * reject, dead letters, re-drive and requeue on redelivery, coalescing by
+ * session, delivered results, error clipping and purging by age.
  */
 export async function runEventStoreSuite(name: string, factory: EventStoreFactory): Promise<void> {
   const { describe, it, expect, beforeEach, afterEach } = await import('vitest');
@@ -323,7 +325,7 @@ export async function runEventStoreSuite(name: string, factory: EventStoreFactor
       expect((await store.get(stored.id))?.lastError).toHaveLength(MAX_ERROR_LENGTH);
     });
 
-    it('purges finished events older than a time, freeing their dedupe keys', async () => {
+    it('purges finished events older than a time, and frees their dedupe keys when asked', async () => {
       const { event: old } = await insert('old');
       await store.insertIfAbsent({
         event: event('skip', { actionable: false }),
@@ -335,10 +337,184 @@ export async function runEventStoreSuite(name: string, factory: EventStoreFactor
       expect(claimed?.id).toBe(old.id);
       await store.complete(old.id, claimed!.leaseToken, T0 + 10);
       expect(await store.purge(T0 + 10)).toBe(1);
-      expect(await store.purge(T0 + 11)).toBe(1);
+      expect(await store.purge({ before: T0 + 11, forgetKeysBefore: T0 + 11 })).toBe(1);
       expect(await store.get(old.id)).toBeUndefined();
       expect((await store.get(open.id))?.state).toBe('queued');
       expect((await insert('old')).inserted).toBe(true);
+    });
+
+    it("keeps a purged event's dedupe key: a replay after purge() is a duplicate, not a new event", async () => {
+      const { event: first } = await insert('replayed');
+      const [claimed] = await store.claim({ now: T0, leaseMs: LEASE, limit: 1 });
+      await store.complete(first.id, claimed!.leaseToken, T0 + 1);
+      expect(await store.purge(T0 + 2)).toBe(1);
+      expect(await store.get(first.id)).toBeUndefined();
+      const replay = await insert('replayed', T0 + 3);
+      expect(replay.inserted).toBe(false);
+      expect(replay.event).toMatchObject({ id: first.id, state: 'done', purged: true });
+      expect(await store.counts()).toEqual({
+        queued: 0,
+        processing: 0,
+        done: 0,
+        skipped: 0,
+        dead: 0,
+      });
+      // Keys go only when asked, by the time their record finished.
+      await store.purge({ before: T0 + 2, forgetKeysBefore: T0 + 1 });
+      expect((await insert('replayed', T0 + 4)).inserted).toBe(false);
+      await store.purge({ before: T0 + 2, forgetKeysBefore: T0 + 2 });
+      expect((await insert('replayed', T0 + 5)).inserted).toBe(true);
+    });
+
+    it('purges dead letters by age too, and only the states named', async () => {
+      for (const [i, id] of ['dead-old', 'dead-new'].entries()) {
+        await insert(id);
+        const [claimed] = await store.claim({ now: T0, leaseMs: LEASE, limit: 1 });
+        await store.deadLetter(claimed!.id, claimed!.leaseToken, { now: T0 + i * 100, error: id });
+      }
+      expect(await store.purge({ before: T0 + 50, states: ['done', 'skipped'] })).toBe(0);
+      expect(await store.purge({ before: T0 + 50 })).toBe(1);
+      expect((await store.listDeadLetters()).map((e) => e.lastError)).toEqual(['dead-new']);
+      expect((await insert('dead-old', T0 + 200)).inserted).toBe(false);
+    });
+
+    it('requeues a dead event when it is delivered again, with its attempts reset', async () => {
+      const { event: stored } = await insert('outage');
+      const [claimed] = await store.claim({ now: T0, leaseMs: LEASE, limit: 1 });
+      await store.deadLetter(stored.id, claimed!.leaseToken, { now: T0 + 1, error: 'down' });
+      const again = await insert('outage', T0 + 2);
+      expect(again.inserted).toBe(false);
+      expect(again.requeued).toBe(true);
+      expect(again.event).toMatchObject({
+        id: stored.id,
+        state: 'queued',
+        attempts: 0,
+        nextAttemptAt: T0 + 2,
+        finishedAt: undefined,
+      });
+      expect((await store.claim({ now: T0 + 2, leaseMs: LEASE, limit: 1 }))[0]?.id).toBe(stored.id);
+      // A skipped (not actionable) redelivery does not requeue anything.
+      const twice = await insert('outage', T0 + 3);
+      expect(twice.requeued).toBeFalsy();
+    });
+
+    it('coalesces events for one session into a queued event not yet attempted, when asked', async () => {
+      const session = { provider: 'fake', attemptId: 'chk-one', subjectId: 'app-one' };
+      const put = (id: string, now = T0) =>
+        store.insertIfAbsent({
+          event: event(id, { session, dedupeKey: `fake:${id}` }),
+          state: 'queued',
+          now,
+          coalesce: true,
+        });
+      const first = await put('s1');
+      expect(first.inserted).toBe(true);
+      const merged = await put('s2');
+      expect(merged).toMatchObject({ inserted: false, coalesced: true });
+      expect(merged.event.id).toBe(first.event.id);
+      // Not merged without the option, nor into an event already attempted.
+      const plain = await store.insertIfAbsent({
+        event: event('s3', { session, dedupeKey: 'fake:s3' }),
+        state: 'queued',
+        now: T0,
+      });
+      expect(plain.inserted).toBe(true);
+      await store.claim({ now: T0, leaseMs: LEASE, limit: 10 });
+      expect((await put('s4')).inserted).toBe(true);
+      expect((await store.counts()).queued + (await store.counts()).processing).toBe(3);
+      // A merge records no key: the same delivery later is merged or recorded anew.
+      expect(await store.getByDedupeKey('fake:s2')).toBeUndefined();
+    });
+
+    it("shares claims out by sender: one sender's backlog does not hold up another's event", async () => {
+      for (let i = 0; i < 6; i++) {
+        await store.insertIfAbsent({
+          event: event(`flood${i}`),
+          state: 'queued',
+          now: T0 + i,
+          source: '198.51.100.7',
+        });
+      }
+      await store.insertIfAbsent({
+        event: event('real'),
+        state: 'queued',
+        now: T0 + 10,
+        source: '34.202.241.227',
+      });
+      await store.insertIfAbsent({ event: event('other'), state: 'queued', now: T0 + 11 });
+      const claimed = await store.claim({ now: T0 + 20, leaseMs: LEASE, limit: 4 });
+      expect(claimed.map((e) => e.dedupeKey.split(':').at(-1))).toEqual([
+        'flood0',
+        'real',
+        'other',
+        'flood1',
+      ]);
+      expect(claimed[1]?.source).toBe('34.202.241.227');
+      expect(claimed[2]?.source).toBeUndefined();
+    });
+
+    it('hands out a fencing token that grows at every claim, even across a re-drive', async () => {
+      const { event: stored } = await insert('fence');
+      const tokens: number[] = [];
+      let now = T0;
+      for (let round = 0; round < 3; round++) {
+        const [claimed] = await store.claim({ now, leaseMs: LEASE, limit: 1 });
+        tokens.push(claimed!.fencingToken);
+        await store.defer(stored.id, claimed!.leaseToken, { now, nextAttemptAt: now });
+      }
+      const [last] = await store.claim({ now, leaseMs: LEASE, limit: 1 });
+      await store.deadLetter(stored.id, last!.leaseToken, { now, error: 'x' });
+      tokens.push(last!.fencingToken);
+      now += 1;
+      await store.redrive(stored.id, now);
+      const [after] = await store.claim({ now, leaseMs: LEASE, limit: 1 });
+      tokens.push(after!.fencingToken);
+      expect(after!.attempts).toBe(1);
+      expect(tokens).toEqual([1, 2, 3, 4, 5]);
+    });
+
+    it('records the result a completed event delivered, only under a held lease', async () => {
+      const { event: a } = await insert('ra');
+      const { event: b } = await insert('rb');
+      const [first, second] = await store.claim({ now: T0, leaseMs: LEASE, limit: 2 });
+      expect(await store.deliveredResult('fake:app:chk:registered')).toBeUndefined();
+      expect(await store.complete(first!.id, 'not-the-lease', T0, 'fake:app:chk:registered')).toBe(
+        false,
+      );
+      expect(await store.deliveredResult('fake:app:chk:registered')).toBeUndefined();
+      expect(
+        await store.complete(first!.id, first!.leaseToken, T0, 'fake:app:chk:registered'),
+      ).toBe(true);
+      expect(
+        await store.complete(second!.id, second!.leaseToken, T0, 'fake:app:chk:registered'),
+      ).toBe(true);
+      expect(await store.deliveredResult('fake:app:chk:registered')).toBe(a.id);
+      expect((await store.get(b.id))?.state).toBe('done');
+      // Kept past a purge of the events, forgotten with their keys.
+      await store.purge(T0 + 1);
+      expect(await store.deliveredResult('fake:app:chk:registered')).toBe(a.id);
+      await store.purge({ before: T0 + 1, forgetKeysBefore: T0 + 1 });
+      expect(await store.deliveredResult('fake:app:chk:registered')).toBeUndefined();
+    });
+
+    it('rejects a claimed event as skipped with its reason, fencing off an old lease', async () => {
+      const { event: stored } = await insert('unknown-session');
+      const [claimed] = await store.claim({ now: T0, leaseMs: LEASE, limit: 1 });
+      expect(await store.reject(stored.id, 'old-lease', { now: T0 + 1, error: 'x' })).toBe(false);
+      expect(
+        await store.reject(stored.id, claimed!.leaseToken, {
+          now: T0 + 1,
+          error: 'unknown session: the provider answered 404',
+        }),
+      ).toBe(true);
+      expect(await store.get(stored.id)).toMatchObject({
+        state: 'skipped',
+        lastError: 'unknown session: the provider answered 404',
+        finishedAt: T0 + 1,
+        leaseUntil: undefined,
+      });
+      expect(await store.claim({ now: T0 + 1e9, leaseMs: LEASE, limit: 10 })).toEqual([]);
+      expect(await store.purge(T0 + 2)).toBe(1);
     });
   });
 }
