@@ -13,9 +13,9 @@ import type { OnfidoContext } from './context';
 import { applicantListSchema } from './schemas';
 
 /**
- * Proves the API token with `GET /applicants?per_page=1`. A refused token
- * (HTTP 401) gives a `ProviderApiError` saying so; the token itself never
- * appears in it.
+ * Proves the credentials with `GET /applicants?per_page=1` (with OAuth2,
+ * obtaining an access token first). A refused token (HTTP 401) gives a
+ * `ProviderApiError` saying so; the credentials never appear in it.
  */
 export async function checkConnection(
   ctx: OnfidoContext,
@@ -37,8 +37,13 @@ export async function checkConnection(
       (error as ProviderApiError).status === 401
     ) {
       const refused = error as ProviderApiError;
+      const what =
+        ctx.auth === 'oauth2' ? 'the OAuth2 credentials were refused' : 'the API token was refused';
+      const check = ctx.auth === 'oauth2' ? 'clientId, clientSecret' : 'apiToken';
+      // The token endpoint's refusal already says which credentials to check.
+      if (refused.request?.url.endsWith('/oauth/token') === true) throw error;
       throw new ProviderApiError(
-        `[idv] [onfido] the API token was refused by ${ctx.baseUrl} (HTTP 401): check apiToken and region`,
+        `[idv] [onfido] ${what} by ${ctx.baseUrl} (HTTP 401): check ${check} and region`,
         {
           provider: 'onfido',
           status: 401,
@@ -56,6 +61,9 @@ export async function checkConnection(
     ok: true,
     baseUrl: ctx.baseUrl,
     latencyMs: Math.max(0, ctx.clock.now() - started),
-    detail: 'GET /applicants answered: the API token was accepted',
+    detail:
+      ctx.auth === 'oauth2'
+        ? 'GET /applicants answered: the OAuth2 access token was accepted'
+        : 'GET /applicants answered: the API token was accepted',
   };
 }

@@ -1,6 +1,6 @@
 /**
  * What every Onfido call needs: the validated options, the HTTP client with the
- * API token, the base URL and the clock.
+ * API token or the OAuth2 access token, the base URL and the clock.
  *
  * @module
  */
@@ -13,6 +13,7 @@ import {
   systemClock,
 } from 'idv-providers/kit';
 import { type OnfidoOptions, onfidoBaseUrl } from './definition';
+import { bearerAuth, createOnfidoTokenSource } from './oauth';
 
 /** How long an SDK token (and so the customer's link) lives: 90 minutes. */
 export const ONFIDO_SDK_TOKEN_LIFETIME_MS = 90 * 60 * 1000;
@@ -28,6 +29,8 @@ export interface OnfidoContext {
   readonly clock: Clock;
   /** `true` when verifications run as Onfido Studio workflow runs. */
   readonly studio: boolean;
+  /** How requests authenticate: the API token, or OAuth2 client credentials. */
+  readonly auth: 'api_token' | 'oauth2';
 }
 
 const contexts = new WeakMap<object, OnfidoContext>();
@@ -46,7 +49,13 @@ export function onfidoContextOf(provider: object): OnfidoContext | undefined {
 export function createOnfidoContext(options: OnfidoOptions): OnfidoContext {
   const baseUrl = onfidoBaseUrl(options);
   const clock = options.clock ?? systemClock;
-  const http = createHttpClient({
+  const configured = [
+    options.apiToken,
+    options.clientId,
+    options.clientSecret,
+    options.webhookToken,
+  ];
+  const common = {
     provider: 'onfido',
     baseUrl,
     timeoutMs: options.timeoutMs,
@@ -54,9 +63,32 @@ export function createOnfidoContext(options: OnfidoOptions): OnfidoContext {
     maxRetryAfterMs: options.maxRetryAfterMs,
     userAgent: options.userAgent,
     clock,
-    secrets: () => [options.apiToken, options.webhookToken],
-    authorize: () => ({ Authorization: `Token token=${options.apiToken}` }),
-  });
+  };
+  const { clientId, clientSecret } = options;
+  let http: HttpClient;
+  let auth: OnfidoContext['auth'] = 'api_token';
+  if (clientId !== undefined && clientSecret !== undefined) {
+    // OAuth2 client credentials (docs/provider-facts.md#o-auth-3).
+    auth = 'oauth2';
+    const tokens = createOnfidoTokenSource({
+      http: { ...common, secrets: () => configured },
+      clientId,
+      clientSecret,
+      clock,
+    });
+    http = createHttpClient({
+      ...common,
+      secrets: () => [...configured, ...tokens.secrets()],
+      ...bearerAuth(tokens),
+    });
+  } else {
+    // The API token (docs/provider-facts.md#o-auth-1).
+    http = createHttpClient({
+      ...common,
+      secrets: () => configured,
+      authorize: () => ({ Authorization: `Token token=${options.apiToken}` }),
+    });
+  }
   return {
     options,
     http,
@@ -64,6 +96,7 @@ export function createOnfidoContext(options: OnfidoOptions): OnfidoContext {
     origin: new URL(baseUrl).origin,
     clock,
     studio: options.workflowId !== undefined,
+    auth,
   };
 }
 

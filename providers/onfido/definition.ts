@@ -6,7 +6,11 @@
  * code loads from `idv-providers/onfido` on first use.
  *
  * Every environment variable is derived from the schema
- * (`apiToken` → `IDV_ONFIDO_API_TOKEN`).
+ * (`apiToken` → `IDV_ONFIDO_API_TOKEN`, `clientSecret` → `IDV_ONFIDO_CLIENT_SECRET`).
+ *
+ * Onfido authenticates with an API token or with OAuth2 client credentials
+ * (docs/provider-facts.md#o-auth-1, #o-auth-3); exactly one of the two is
+ * configured.
  *
  * @module
  */
@@ -41,8 +45,20 @@ export const DEFAULT_ONFIDO_REPORTS = ['document', 'facial_similarity_photo'] as
  * equals the schema's input type.)
  */
 export interface OnfidoOptionsInput extends CommonOptionsInput {
-  /** API token (`Authorization: Token token=...`). Secret. */
-  apiToken: string;
+  /**
+   * API token (`Authorization: Token token=...`). Secret. Either this, or
+   * `clientId` with `clientSecret`.
+   */
+  apiToken?: string | undefined;
+  /**
+   * OAuth2 client id, used with `clientSecret` instead of `apiToken`: the
+   * adapter obtains an access token from `<baseUrl>/oauth/token`, keeps it
+   * until 30 seconds before it expires, and sends it as
+   * `Authorization: Bearer ...`. Kept out of messages like a secret.
+   */
+  clientId?: string | undefined;
+  /** OAuth2 client secret, with `clientId`. Secret. */
+  clientSecret?: string | undefined;
   /** Region: `EU` (default), `US` or `CA`. Selects the API host. */
   region?: OnfidoRegion | Lowercase<OnfidoRegion> | undefined;
   /** Overrides the region's base URL (a proxy, or an emulator in tests). Include the version path. */
@@ -63,7 +79,9 @@ export interface OnfidoOptionsInput extends CommonOptionsInput {
 
 const onfidoShape = {
   ...commonOptionsShape,
-  apiToken: nonEmpty,
+  apiToken: nonEmpty.optional(),
+  clientId: nonEmpty.optional(),
+  clientSecret: nonEmpty.optional(),
   region: z.preprocess<
     unknown,
     z.ZodDefault<z.ZodEnum<{ EU: 'EU'; US: 'US'; CA: 'CA' }>>,
@@ -79,10 +97,53 @@ const onfidoShape = {
   workflowId: nonEmpty.optional(),
 };
 
-function requireSiteForClassicChecks(
-  value: { workflowId?: string | undefined; verificationSiteUrl?: string | undefined },
-  ctx: z.RefinementCtx,
-): void {
+interface RefinedOptions {
+  apiToken?: string | undefined;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  workflowId?: string | undefined;
+  verificationSiteUrl?: string | undefined;
+}
+
+/** Exactly one way to authenticate: the API token, or the OAuth2 client id and secret. */
+function requireOneAuthMethod(value: RefinedOptions, ctx: z.RefinementCtx): void {
+  const token = value.apiToken !== undefined;
+  const id = value.clientId !== undefined;
+  const secret = value.clientSecret !== undefined;
+  if (!token && !id && !secret) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['apiToken'],
+      message:
+        'Onfido needs one of two: "apiToken", or "clientId" with "clientSecret" for OAuth2 client credentials',
+      params: { missing: true },
+    });
+    return;
+  }
+  if (token && (id || secret)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [id ? 'clientId' : 'clientSecret'],
+      message: 'set either "apiToken", or "clientId" with "clientSecret", not both',
+    });
+    return;
+  }
+  if (id !== secret) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [id ? 'clientSecret' : 'clientId'],
+      message: `OAuth2 needs "clientId" and "clientSecret" together (or "apiToken" instead)`,
+      params: { missing: true },
+    });
+  }
+}
+
+function refineOptions(value: RefinedOptions, ctx: z.RefinementCtx): void {
+  requireOneAuthMethod(value, ctx);
+  requireSiteForClassicChecks(value, ctx);
+}
+
+function requireSiteForClassicChecks(value: RefinedOptions, ctx: z.RefinementCtx): void {
   if (value.workflowId === undefined && value.verificationSiteUrl === undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -94,14 +155,12 @@ function requireSiteForClassicChecks(
 }
 
 /** Schema of the Onfido options. */
-export const onfidoOptionsSchema = z
-  .strictObject(onfidoShape)
-  .superRefine(requireSiteForClassicChecks);
+export const onfidoOptionsSchema = z.strictObject(onfidoShape).superRefine(refineOptions);
 
 /** Schema of an Onfido config: the options plus `provider: "onfido"`. */
 export const onfidoConfigSchema = z
   .strictObject({ provider: z.literal('onfido'), ...onfidoShape })
-  .superRefine(requireSiteForClassicChecks);
+  .superRefine(refineOptions);
 
 /** Validated Onfido options (the schema's output). */
 export type OnfidoOptions = z.output<typeof onfidoOptionsSchema>;

@@ -22,22 +22,28 @@ import { parseOnfidoWebhook } from './webhook';
  * Creates the Onfido provider (API v3.6).
  *
  * Classic checks (default): `startVerification` creates the applicant, which
- * **requires `person.firstName` and `person.lastName`** (Onfido refuses an
- * applicant without them; the adapter throws `InvalidInputError` before any
- * request rather than invent a name), and an SDK token for the verification
+ * **requires `person.firstName`, `person.lastName` and
+ * `person.countryOfResidence`**, and for a US resident `consents.biometric`
+ * (Onfido refuses an applicant without a name, and a check without a location
+ * or a US resident's consent; the adapter throws `InvalidInputError` before any
+ * request rather than invent them), and an SDK token for the verification
  * site; `completeCapture` starts the check; `getResult` maps the check's reports.
  *
  * Onfido Studio (`workflowId` set): `startVerification` also starts a workflow
  * run and links to its hosted page; `completeCapture` does nothing; `getResult`
  * maps the run's status.
  *
+ * Authentication: `apiToken`, or `clientId` with `clientSecret` for OAuth2
+ * client credentials (the access token is obtained, kept and refreshed here).
+ *
  * @example
  * ```ts
  * const idv = onfido({ apiToken, region: 'EU', verificationSiteUrl: 'https://verify.example.com/', webhookToken });
  * const { session, customerUrl } = await idv.startVerification({
  *   identityReference: 'identity-42',
- *   person: { firstName: 'Ada', lastName: 'Lovelace' },
+ *   person: { firstName: 'Ada', lastName: 'Lovelace', countryOfResidence: 'GBR' },
  * });
+ * // or with OAuth2: onfido({ clientId, clientSecret, region: 'EU', verificationSiteUrl, webhookToken })
  * ```
  */
 export function onfido(options: OnfidoOptionsInput): IdentityVerificationProvider {

@@ -27,6 +27,15 @@ export const onfidoInput: Equal<OnfidoOptionsInput, z.input<typeof onfidoOptions
 export const onfidoOutput: Equal<OnfidoOptions, z.output<typeof onfidoOptionsSchema>> = true;
 export const jumioInput: Equal<JumioOptionsInput, z.input<typeof jumioOptionsSchema>> = true;
 export const jumioOutput: Equal<JumioOptions, z.output<typeof jumioOptionsSchema>> = true;
+/** Onfido authenticates with the API token or OAuth2 client credentials: all three optional, one method checked at run time. */
+export const onfidoAuth: Equal<
+  Pick<OnfidoOptionsInput, 'apiToken' | 'clientId' | 'clientSecret'>,
+  {
+    apiToken?: string | undefined;
+    clientId?: string | undefined;
+    clientSecret?: string | undefined;
+  }
+> = true;
 export const commonInput: Equal<
   CommonOptionsInput,
   z.input<z.ZodObject<typeof commonOptionsShape>>

@@ -10,6 +10,7 @@ import { type FaultQueue, matchRoute } from 'idv-providers/emulator-kit';
 import { ONFIDO_BASE_URLS, type OnfidoRegion } from 'idv-providers/onfido';
 import { http, type RequestHandler } from 'msw';
 import type { OnfidoEngine } from './engine';
+import { accessTokenValid, type OAuthSettings, tokenEndpoint } from './oauth';
 import type { Route } from './router';
 import { checkRoutes } from './routes-checks';
 import { fileRoutes } from './routes-files';
@@ -36,10 +37,13 @@ export interface HandlerSettings {
   faults: FaultQueue;
   log: RequestLogEntry[];
   apiToken: string;
+  /** The OAuth2 client credentials the token endpoint accepts. */
+  oauth: OAuthSettings;
   workflowIds: ReadonlySet<string>;
 }
 
 const AUTH = /^Token token="?([^"]*)"?$/;
+const BEARER = /^Bearer (\S+)$/;
 
 /** The realms served: the three regional hosts, and `custom` for a given base URL. */
 export function servedRealms(custom: string | undefined): RealmInfo[] {
@@ -65,10 +69,22 @@ export function createHandlers(settings: HandlerSettings): RequestHandler[] {
   ];
 
   async function dispatch(request: Request, url: URL, realm: RealmInfo): Promise<Response> {
-    const token = AUTH.exec(request.headers.get('authorization') ?? '')?.[1];
-    if (token !== settings.apiToken) return unauthorized();
     const method = request.method.toUpperCase();
-    const found = matchRoute(routes, method, url.pathname.slice(realm.basePath.length) || '/');
+    const path = url.pathname.slice(realm.basePath.length) || '/';
+    // The token endpoint authenticates by the credentials in its body.
+    if (path === '/oauth/token') {
+      return method === 'POST'
+        ? tokenEndpoint(request, settings.engine, settings.oauth)
+        : unknownRoute(method, url.pathname);
+    }
+    const header = request.headers.get('authorization') ?? '';
+    const token = AUTH.exec(header)?.[1];
+    const bearer = BEARER.exec(header)?.[1];
+    const accepted =
+      token === settings.apiToken ||
+      (bearer !== undefined && accessTokenValid(settings.engine, bearer));
+    if (!accepted) return unauthorized();
+    const found = matchRoute(routes, method, path);
     if (found === undefined) return unknownRoute(method, url.pathname);
     return found.route.handle({
       request,

@@ -66,6 +66,12 @@ export const ONFIDO_EMULATED_WORKFLOW_ID = '7a1f4c2e-5b7d-4e3a-9c1f-0d2e3f4a5b6c
 export interface OnfidoEmulatorOptions {
   /** The API token the emulator accepts. Default: a random sandbox-style token. */
   apiToken?: string | undefined;
+  /** The OAuth2 client id its token endpoint accepts. Default: a random one. */
+  clientId?: string | undefined;
+  /** The OAuth2 client secret its token endpoint accepts. Default: a random one. */
+  clientSecret?: string | undefined;
+  /** `expires_in` of the access tokens it issues, seconds. Default 3600. */
+  accessTokenLifetimeSeconds?: number | undefined;
   /** The region `config()` selects. Default `EU`. All three regional hosts are served either way. */
   region?: OnfidoRegion | undefined;
   /** An extra base URL to serve (a proxy or test host, version path included); `config()` then uses it. */
@@ -110,6 +116,14 @@ export interface OnfidoEmulator extends ProviderEmulator {
   readonly provider: 'onfido';
   /** The API token it accepts. */
   readonly apiToken: string;
+  /** The OAuth2 client id its token endpoint (`POST /oauth/token`) accepts. */
+  readonly clientId: string;
+  /** The OAuth2 client secret its token endpoint accepts. */
+  readonly clientSecret: string;
+  /** A config that authenticates with OAuth2 client credentials instead of the API token. */
+  oauthConfig(overrides?: Record<string, unknown>): ReturnType<ProviderEmulator['config']>;
+  /** Every OAuth2 access token issued so far, oldest first. */
+  issuedAccessTokens(): string[];
   /** The token of the webhook registered up front. */
   readonly webhookToken: string;
   /** The URL of the webhook registered up front. */
@@ -156,6 +170,8 @@ export interface OnfidoEmulator extends ProviderEmulator {
 /** Creates an Onfido emulator. Install `emulator.handlers` in an MSW server. */
 export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): OnfidoEmulator {
   const apiToken = options.apiToken ?? `api_sandbox.${randomBytes(24).toString('base64url')}`;
+  const clientId = options.clientId ?? `client_${randomBytes(12).toString('hex')}`;
+  const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
   const region = options.region ?? 'EU';
   const clock = options.clock ?? createTestClock();
   const allRealms = servedRealms(options.baseUrl);
@@ -199,6 +215,11 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
     faults,
     log,
     apiToken,
+    oauth: {
+      clientId,
+      clientSecret,
+      lifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3600,
+    },
     workflowIds,
   });
 
@@ -210,6 +231,9 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
     webhookUrl,
     workflowId: [...workflowIds][0] ?? ONFIDO_EMULATED_WORKFLOW_ID,
     clock,
+
+    clientId,
+    clientSecret,
 
     config(overrides = {}) {
       return {
@@ -223,6 +247,22 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
         ...overrides,
       };
     },
+
+    oauthConfig(overrides = {}) {
+      return {
+        provider: 'onfido',
+        clientId,
+        clientSecret,
+        region,
+        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+        verificationSiteUrl,
+        webhookToken,
+        clock: clock as Clock,
+        ...overrides,
+      };
+    },
+
+    issuedAccessTokens: () => [...engine.state.accessTokens.keys()],
 
     setVerdict(subjectId: string, verdict: EmulatorVerdict) {
       const recipe = REASON_RECIPES[verdict.reason];

@@ -134,6 +134,8 @@ export class EmulatorState {
   readonly runs = new Map<string, WorkflowRunRecord>();
   readonly webhooks = new Map<string, WebhookRecord>();
   readonly outcomes = new Map<string, ChosenOutcome>();
+  /** OAuth2 access tokens issued, with when they expire (epoch ms). */
+  readonly accessTokens = new Map<string, number>();
 
   clear(): void {
     this.applicants.clear();
@@ -143,6 +145,7 @@ export class EmulatorState {
     this.runs.clear();
     this.webhooks.clear();
     this.outcomes.clear();
+    this.accessTokens.clear();
   }
 
   /** A record of `map` by id, only if it belongs to `realm`. */
