@@ -1,11 +1,13 @@
 /**
  * Streams a document from a provider: the URL must be on one of the provider's
- * own hosts, a redirect may only lead to another of them, and the body may not
- * grow past the configured size. Nothing is buffered whole.
+ * own hosts, a redirect may only lead to another of them, the body may not
+ * grow past the configured size, and a body that stops arriving fails the
+ * stream with a `NetworkError` once it has been idle for the idle timeout.
+ * Nothing is buffered whole.
  *
  * @module
  */
-import { Transform, type TransformCallback } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import {
   type DocumentDownload,
   type DocumentInfo,
@@ -29,6 +31,68 @@ export interface DownloadOptions {
   signal?: AbortSignal | undefined;
   /** Redirects followed at most (each to an allowed origin). Default 3. */
   maxRedirects?: number | undefined;
+  /**
+   * How long the body may go without a byte while the reader wants more,
+   * milliseconds; then the stream fails with a `NetworkError`. Default: the
+   * request timeout the HTTP client set on the connection (its `timeoutMs`),
+   * else {@link DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS}. Time the reader spends not
+   * reading does not count.
+   */
+  idleTimeoutMs?: number | undefined;
+}
+
+/** Idle timeout of a download body when neither the caller nor the connection names one (30 s). */
+export const DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS = 30_000;
+
+/** The idle timeout the HTTP client set on the response's socket (axios sets its `timeout` there). */
+function socketTimeout(body: Readable): number | undefined {
+  const timeout = (body as Readable & { socket?: { timeout?: unknown } | null }).socket?.timeout;
+  return typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0
+    ? timeout
+    : undefined;
+}
+
+/**
+ * Fails `limit` with a `NetworkError` when `source` delivers nothing for
+ * `idleMs` while it is flowing (a source paused because the reader is not
+ * reading is not idle).
+ */
+function watchIdle(
+  source: Readable,
+  limit: ByteLimit,
+  idleMs: number,
+  describe: { provider: string; documentId: string },
+): void {
+  let last = Date.now();
+  const touch = () => {
+    last = Date.now();
+  };
+  source.on('data', touch);
+  const timer = setInterval(
+    () => {
+      if (source.isPaused() || source.readableFlowing === false) {
+        touch();
+        return;
+      }
+      if (Date.now() - last < idleMs) return;
+      clearInterval(timer);
+      limit.destroy(
+        new NetworkError(
+          `[idv] [${describe.provider}] download of ${describe.documentId} stalled: no data for ${idleMs} ms`,
+          { provider: describe.provider, systemCode: 'ETIMEDOUT' },
+        ),
+      );
+    },
+    Math.max(5, Math.min(1000, Math.floor(idleMs / 4))),
+  );
+  timer.unref?.();
+  const stop = () => {
+    clearInterval(timer);
+    source.off('data', touch);
+  };
+  limit.once('close', stop);
+  source.once('end', stop);
+  source.once('close', stop);
 }
 
 function originOf(url: string): string | undefined {
@@ -165,6 +229,9 @@ export async function downloadStream(
     limit.on('close', () => {
       if (!answer.body.destroyed) answer.body.destroy();
     });
+    const idleMs =
+      options.idleTimeoutMs ?? socketTimeout(answer.body) ?? DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS;
+    watchIdle(answer.body, limit, idleMs, { provider, documentId: document.id });
     const body = answer.body.pipe(limit);
     const extension = ownEntry(EXTENSIONS, contentType) ?? 'bin';
     const fileName = safeFileName(
