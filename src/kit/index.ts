@@ -88,6 +88,7 @@ export {
   type HttpRequest,
   type HttpResponse,
   type HttpStreamResponse,
+  type PacedRequest,
 } from './http/client';
 export { assertAllowedUrl, type DownloadOptions, downloadStream } from './http/download';
 export {
@@ -101,6 +102,7 @@ export {
   readMapping,
 } from './mapping';
 export { type DecideOptions, decideOutcome, type MappedVerdict, orderReasons } from './outcome';
+export { createPacer, type PaceRate, type Pacer } from './pace';
 export {
   type PersonField,
   type PersonFieldMap,

@@ -59,6 +59,26 @@ export interface HttpClientOptions {
    * OAuth2 token refresh).
    */
   onUnauthorized?: ((sent: Readonly<Record<string, string>>) => Promise<boolean>) | undefined;
+  /**
+   * Waits until a request may be sent: a client-side rate limit, such as the
+   * kit's `createPacer`. Called before
+   * every attempt, retries included (the provider counts each), before
+   * {@link authorize}, so a long wait still sends a fresh credential. It should
+   * resolve at once when the request's signal is aborted (the attempt then
+   * fails as cancelled). The retry loop and its policy are unchanged.
+   */
+  pace?: ((request: PacedRequest) => Promise<void>) | undefined;
+}
+
+/** What {@link HttpClientOptions.pace} is told about the attempt it paces. */
+export interface PacedRequest {
+  method: HttpMethod;
+  /** Path relative to the base URL, or an absolute URL, as requested. */
+  url: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** The request's cancellation signal. */
+  signal?: AbortSignal | undefined;
 }
 
 /** One request. */
@@ -238,6 +258,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       let failure: unknown;
       let auth: Record<string, string> = {};
       try {
+        if (options.pace !== undefined) {
+          await options.pace({
+            method: request.method,
+            url: request.url,
+            attempt: attempts,
+            signal: request.signal,
+          });
+        }
         auth = options.authorize === undefined ? {} : await options.authorize();
         const isForm = request.body instanceof URLSearchParams;
         response = await instance.request({
