@@ -60,14 +60,22 @@ export function declaredLength(value: string | null | undefined): number | undef
   return /^\d+$/.test(text) ? Number(text) : Number.NaN;
 }
 
-/** Reads a Web `ReadableStream` body within `limit` bytes, cancelling it once over. */
+/**
+ * Reads a Web `ReadableStream` body within `limit` bytes, cancelling it once
+ * over, or when `signal` aborts (a deadline passed).
+ */
 export async function readWebBody(
   body: ReadableStream<Uint8Array> | null,
   limit: number,
+  signal?: AbortSignal,
 ): Promise<BodyReadResult> {
   const collector = new BoundedCollector(limit);
   if (body === null) return { ok: true, bytes: collector.bytes() };
   const reader = body.getReader();
+  const cancel = () => {
+    reader.cancel().catch(() => {});
+  };
+  signal?.addEventListener('abort', cancel, { once: true });
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -78,6 +86,7 @@ export async function readWebBody(
       }
     }
   } finally {
+    signal?.removeEventListener('abort', cancel);
     reader.releaseLock();
   }
 }

@@ -7,20 +7,30 @@
  * | Situation | Status | Stored |
  * |---|---|---|
  * | verified, recorded now | 200 `{"received":true,"duplicate":false,"id":…}` | yes |
- * | verified, same `dedupeKey` already recorded | 200 `{"received":true,"duplicate":true,"id":…}` | no (already) |
+ * | verified, same `dedupeKey` already recorded (or kept after a purge) | 200 `{"received":true,"duplicate":true,"id":…}` | no (already) |
+ * | verified, the key of a `dead` event | 200 `{…,"duplicate":true,"requeued":true}` | queued again |
+ * | verified, a queued event for the same session not yet attempted | 200 `{…,"coalesced":true}` | merged into it |
+ * | verified, older than `maxEventAgeMs` (when set) | 200 `{"received":true,"stale":true}` | no |
  * | method other than POST | 405 (with `Allow: POST`) | no |
  * | `Content-Length` over the limit (refused before reading) or body passes it | 413 | no |
- * | `Content-Length` not a number, or the body could not be read | 400 | no |
- * | missing, malformed or wrong signature | 401 | no |
+ * | `Content-Length` not a number (or not a string), or the body could not be read | 400 | no |
+ * | the body did not arrive within `bodyTimeoutMs` | 408 | no |
+ * | missing, malformed (any header value that is not a string) or wrong signature | 401 | no |
  * | sender address not allowed (Jumio source check) | 403 | no |
  * | any other verification failure (malformed body, unknown event shape) | 400 | no |
+ * | the sender passed its `senderLimit` (unsigned providers) | 429 (with `Retry-After`) | no |
  * | the store failed | 503 (the provider retries) | no |
  * | the provider's `verifyWebhook` threw something other than a `WebhookVerificationError` | 500 | no |
  *
  * Verification is the provider's: Onfido's webhooks are signed, so a forged one
- * is refused here. Jumio's callbacks are not signed; a well-formed callback
- * from an allowed sender is recorded, and one that names ids Jumio does not
- * know fails when the processor fetches its result, and ends as a dead letter.
+ * is refused here. Jumio's callbacks are not signed: by default a callback is
+ * accepted only from Jumio's published addresses (`verifyCallbackSource`),
+ * judged on the socket address or, behind proxies named in `trustProxy`, the
+ * rightmost `X-Forwarded-For` hop that is not one of them. What a sender can
+ * make the processor do is bounded: a per-sender limit (`senderLimit`),
+ * claims shared out by sender, callbacks for one session merged while queued,
+ * a 404 for the result ends the event after one fetch, and the host's handler
+ * runs once per verdict whatever statuses the callbacks claim.
  *
  * Events that need no action (`actionable: false`, such as Onfido's
  * `check.started`) are recorded as `skipped`: they are de-duplicated and kept
@@ -32,9 +42,16 @@
 import type { Clock } from '../config/common';
 import { ConfigError, isIdvError, WebhookVerificationError } from '../errors';
 import type { IdentityVerificationProvider, IncomingWebhook } from '../provider';
-import { headerValue } from '../shared/headers';
 import { type BodyReadResult, DEFAULT_MAX_BODY_BYTES, declaredLength, readWebBody } from './body';
+import {
+  clientAddress,
+  compileTrustProxy,
+  joinedHeader,
+  type TrustProxy,
+  textHeader,
+} from './client-address';
 import type { WebhookProcessor } from './processor';
+import { createSenderGate, DEFAULT_UNSIGNED_SENDER_LIMIT, type SenderLimit } from './sender-limit';
 import type { EventStore, StoredEvent } from './store';
 
 /** A delivery as any HTTP framework can describe it; see {@link WebhookHandler.receive}. */
@@ -43,8 +60,13 @@ export interface RawDelivery {
   method: string;
   /** Request headers (names matched case-insensitively). */
   headers: IncomingWebhook['headers'];
-  /** The sender's address, for providers that check it (Jumio). */
+  /**
+   * The address of the direct peer (the socket's). Behind proxies named in
+   * `trustProxy`, the sender's address is read from `X-Forwarded-For`.
+   */
   remoteAddress?: string | undefined;
+  /** Overrides the handler's `trustProxy` for this delivery (the node adapter passes its own). */
+  trustProxy?: TrustProxy | undefined;
   /**
    * Reads the body within `limit` bytes, giving up once it passes the limit.
    * Called at most once, and only after a declared `Content-Length` was found
@@ -73,12 +95,27 @@ export type IntakeOutcome =
       event: StoredEvent;
       /** `true` when the dedupe key was already recorded. */
       duplicate: boolean;
+      /** `true` when it was the key of a dead event, now queued again. */
+      requeued: boolean;
+      /** `true` when it was merged into a queued event for the same session. */
+      coalesced: boolean;
+      /** The sender's address as judged (after any trusted proxy). */
+      sender: string | undefined;
+    }
+  | {
+      /** The event was verified and answered 200, but not recorded: older than `maxEventAgeMs`. */
+      result: 'ignored';
+      status: 200;
+      reason: 'stale_event';
     }
   | {
       /** The request was refused and nothing was stored. */
       result: 'refused';
-      status: 400 | 401 | 403 | 405 | 413;
-      /** Short token: `method_not_allowed`, `payload_too_large`, or the verification error's `reason`. */
+      status: 400 | 401 | 403 | 405 | 408 | 413 | 429;
+      /**
+       * Short token: `method_not_allowed`, `payload_too_large`, `body_timeout`,
+       * `rate_limited`, or the verification error's `reason`.
+       */
       reason: string;
       /** The verification error, when verification refused it. */
       error?: WebhookVerificationError | undefined;
@@ -107,6 +144,39 @@ export interface WebhookHandlerOptions {
   processor?: Nudgeable | undefined;
   /** Largest body accepted, bytes. Default 1 MiB. */
   maxBodyBytes?: number | undefined;
+  /**
+   * How long the body may take to arrive, milliseconds; then 408. Default
+   * 10 000. (The node adapter applies its own `bodyTimeoutMs` on the socket.)
+   */
+  bodyTimeoutMs?: number | undefined;
+  /**
+   * Proxies in front of this route whose `X-Forwarded-For` is believed (see
+   * {@link TrustProxy}): `['127.0.0.1']` for an NGINX on the same host,
+   * `['10.0.0.0/8']` for a load balancer in your network. The sender is the
+   * rightmost hop that is not one of them, and only when the request came
+   * from one of them. Default: none, the socket address is the sender.
+   */
+  trustProxy?: TrustProxy | undefined;
+  /**
+   * Events one sender may record: `{ burst, perSecond }`, or `false` for no
+   * limit. Default `{ burst: 100, perSecond: 20 }` for providers whose
+   * callbacks are not signed (Jumio), none for signed ones (Onfido). Counts
+   * only verified events; a sender over it is answered 429 with `Retry-After`.
+   */
+  senderLimit?: SenderLimit | false | undefined;
+  /**
+   * Merge an event into a queued event for the same session that has not been
+   * attempted yet (the processor fetches the latest result anyway), instead of
+   * recording one event per callback. Default `true`.
+   */
+  coalesce?: boolean | undefined;
+  /**
+   * Answer 200 but record nothing for an event whose provider time
+   * (`occurredAt`, e.g. Onfido's `completed_at_iso8601`, inside the signed
+   * body) is older than this, milliseconds. A captured webhook replayed later
+   * is then ignored even after its key was forgotten. Default: no limit.
+   */
+  maxEventAgeMs?: number | undefined;
   /** Time source for `receivedAt`. Default the system clock. */
   clock?: Pick<Clock, 'now'> | undefined;
   /** Called once per request with what happened (never throws into the request). */
@@ -138,13 +208,40 @@ const SENDER_REASONS: ReadonlySet<string> = new Set(['unknown_sender']);
 
 /**
  * The status a refused webhook gets: 401 when its signature is missing,
- * malformed or wrong; 403 when its sender address is not allowed; 400 for
- * everything else (a malformed or unexpected body).
+ * malformed or wrong; 403 when its sender address is not allowed; 413 when
+ * the provider found the body too large; 400 for everything else (a malformed
+ * or unexpected body).
  */
-export function verificationStatus(error: WebhookVerificationError): 400 | 401 | 403 {
+export function verificationStatus(error: WebhookVerificationError): 400 | 401 | 403 | 413 {
   if (SIGNATURE_REASONS.has(error.reason) || error.reason.endsWith('_signature')) return 401;
   if (SENDER_REASONS.has(error.reason)) return 403;
+  if (error.reason === 'payload_too_large') return 413;
   return 400;
+}
+
+/** The error a body read rejects with when its deadline passes. */
+export class BodyTimeoutError extends Error {
+  override name = 'BodyTimeoutError' as const;
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new BodyTimeoutError(`the body did not arrive within ${ms} ms`)),
+      ms,
+    );
+    timer.unref?.();
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function answer(status: number, body: Record<string, unknown>, extra: Record<string, string> = {}) {
@@ -184,6 +281,30 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       option: 'maxBodyBytes',
     });
   }
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  if (!Number.isFinite(bodyTimeoutMs) || bodyTimeoutMs <= 0) {
+    throw new ConfigError('[idv] [intake] option "bodyTimeoutMs" must be a positive number', {
+      option: 'bodyTimeoutMs',
+    });
+  }
+  const maxEventAgeMs = options.maxEventAgeMs;
+  if (maxEventAgeMs !== undefined && (!Number.isFinite(maxEventAgeMs) || maxEventAgeMs <= 0)) {
+    throw new ConfigError('[idv] [intake] option "maxEventAgeMs" must be a positive number', {
+      option: 'maxEventAgeMs',
+    });
+  }
+  const trusted = compileTrustProxy(options.trustProxy);
+  const signed = provider.capabilities?.signedWebhooks !== false;
+  const limit =
+    options.senderLimit === undefined
+      ? signed
+        ? undefined
+        : DEFAULT_UNSIGNED_SENDER_LIMIT
+      : options.senderLimit === false
+        ? undefined
+        : options.senderLimit;
+  const gate = limit === undefined ? undefined : createSenderGate(limit);
+  const coalesce = options.coalesce ?? true;
   const now = options.clock === undefined ? () => Date.now() : () => options.clock!.now();
 
   const report = (outcome: IntakeOutcome): void => {
@@ -194,36 +315,56 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     }
   };
   const refuse = (
-    status: 400 | 401 | 403 | 405 | 413,
+    status: 400 | 401 | 403 | 405 | 408 | 413 | 429,
     reason: string,
     error?: WebhookVerificationError,
+    extra: Record<string, string> = {},
   ): IntakeAnswer => {
     report({ result: 'refused', status, reason, ...(error === undefined ? {} : { error }) });
-    const extra: Record<string, string> = {};
-    if (status === 405) extra['allow'] = 'POST';
-    return answer(status, { error: reason }, extra);
+    const headers: Record<string, string> = { ...extra };
+    if (status === 405) headers['allow'] = 'POST';
+    return answer(status, { error: reason }, headers);
+  };
+
+  const senderOf = (delivery: RawDelivery): string | undefined => {
+    const peer = typeof delivery.remoteAddress === 'string' ? delivery.remoteAddress : undefined;
+    const check =
+      delivery.trustProxy === undefined ? trusted : compileTrustProxy(delivery.trustProxy);
+    const forwarded = joinedHeader(delivery.headers, 'x-forwarded-for');
+    return clientAddress(peer, typeof forwarded === 'string' ? forwarded : undefined, check);
   };
 
   const receive = async (delivery: RawDelivery): Promise<IntakeAnswer> => {
-    if (delivery.method.toUpperCase() !== 'POST') return refuse(405, 'method_not_allowed');
-    const length = declaredLength(headerValue(delivery.headers, 'content-length'));
+    if (typeof delivery.method !== 'string' || delivery.method.toUpperCase() !== 'POST') {
+      return refuse(405, 'method_not_allowed');
+    }
+    const lengthHeader = textHeader(delivery.headers, 'content-length');
+    if (lengthHeader === null) return refuse(400, 'invalid_content_length');
+    const length = declaredLength(lengthHeader);
     if (Number.isNaN(length)) return refuse(400, 'invalid_content_length');
     if (length !== undefined && length > maxBodyBytes) return refuse(413, 'payload_too_large');
 
     let read: BodyReadResult;
     try {
-      read = await delivery.readBody(maxBodyBytes);
-    } catch {
+      read = await withDeadline(delivery.readBody(maxBodyBytes), bodyTimeoutMs);
+    } catch (error) {
+      if (
+        error instanceof BodyTimeoutError ||
+        (error as { name?: unknown })?.name === 'BodyTimeoutError'
+      ) {
+        return refuse(408, 'body_timeout');
+      }
       return refuse(400, 'body_unreadable');
     }
     if (!read.ok) return refuse(413, 'payload_too_large');
 
+    const sender = senderOf(delivery);
     let event: Awaited<ReturnType<IdentityVerificationProvider['verifyWebhook']>>;
     try {
       event = await provider.verifyWebhook({
         body: read.bytes,
         headers: delivery.headers,
-        ...(delivery.remoteAddress === undefined ? {} : { remoteAddress: delivery.remoteAddress }),
+        ...(sender === undefined ? {} : { remoteAddress: sender }),
       });
     } catch (error) {
       if (isVerificationError(error)) {
@@ -233,32 +374,63 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       return answer(500, { error: 'internal_error' });
     }
 
+    const receivedAt = now();
+    if (maxEventAgeMs !== undefined && event.occurredAt !== undefined) {
+      const occurred = Date.parse(event.occurredAt);
+      if (Number.isFinite(occurred) && receivedAt - occurred > maxEventAgeMs) {
+        report({ result: 'ignored', status: 200, reason: 'stale_event' });
+        return answer(200, { received: true, stale: true });
+      }
+    }
+    if (gate !== undefined) {
+      const allowed = gate(sender ?? 'unknown', receivedAt);
+      if (!allowed.ok) {
+        return refuse(429, 'rate_limited', undefined, {
+          'retry-after': String(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))),
+        });
+      }
+    }
+
     let recorded: Awaited<ReturnType<EventStore['insertIfAbsent']>>;
     try {
       recorded = await store.insertIfAbsent({
         event,
         state: event.actionable ? 'queued' : 'skipped',
-        now: now(),
+        now: receivedAt,
+        ...(sender === undefined ? {} : { source: sender }),
+        coalesce,
       });
     } catch (error) {
       report({ result: 'failed', status: 503, error });
       return answer(503, { error: 'store_unavailable' }, { 'retry-after': '5' });
     }
 
-    if (recorded.inserted && recorded.event.state === 'queued') {
+    const requeued = recorded.requeued === true;
+    const coalesced = recorded.coalesced === true;
+    if ((recorded.inserted || requeued) && recorded.event.state === 'queued') {
       try {
         options.processor?.nudge();
       } catch {
         // The poll picks the event up anyway.
       }
     }
+    const duplicate = !recorded.inserted && !coalesced;
     report({
       result: 'recorded',
       status: 200,
       event: recorded.event,
-      duplicate: !recorded.inserted,
+      duplicate,
+      requeued,
+      coalesced,
+      sender,
     });
-    return answer(200, { received: true, duplicate: !recorded.inserted, id: recorded.event.id });
+    return answer(200, {
+      received: true,
+      duplicate,
+      id: recorded.event.id,
+      ...(requeued ? { requeued: true } : {}),
+      ...(coalesced ? { coalesced: true } : {}),
+    });
   };
 
   const handler = async (
@@ -266,16 +438,19 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     context: { remoteAddress?: string | undefined } = {},
   ): Promise<Response> => {
     let consumed = false;
+    const reading = new AbortController();
     const result = await receive({
       method: request.method,
       headers: request.headers,
       remoteAddress: context.remoteAddress,
       readBody: (limit) => {
         consumed = true;
-        return readWebBody(request.body, limit);
+        return readWebBody(request.body, limit, reading.signal);
       },
     });
     if (!consumed) await request.body?.cancel().catch(() => {});
+    // A body still arriving when its deadline passed is not read any further.
+    else if (result.status === 408) reading.abort();
     return new Response(JSON.stringify(result.body), {
       status: result.status,
       headers: result.headers,

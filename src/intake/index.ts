@@ -6,6 +6,7 @@
  * @module
  */
 export { type BodyReadResult, DEFAULT_MAX_BODY_BYTES } from './body';
+export type { TrustProxy } from './client-address';
 export {
   createWebhookHandler,
   type IntakeAnswer,
@@ -29,6 +30,7 @@ export {
   type ResultHandler,
   type WebhookProcessor,
 } from './processor';
+export type { SenderLimit } from './sender-limit';
 export type {
   SqliteDatabase,
   SqliteDatabaseConstructor,

@@ -5,6 +5,12 @@
  * `Content-Length` over the limit is refused before reading, and a chunked body
  * is given up at the limit (the connection is then closed rather than drained).
  *
+ * Slow senders are bounded: a body must arrive within `bodyTimeoutMs` (10 s;
+ * else 408 and the connection is closed), and at most `maxConcurrentBodies`
+ * (64) requests are read at once (more are answered 503 at once and closed).
+ * Node's own `server.headersTimeout` (60 s) and `server.requestTimeout` (300 s)
+ * still govern the headers: lower them on the server (see the README).
+ *
  * Mount it before any body parser. When a parser already ran, a raw body it left
  * as a `Buffer` or string in `req.body` (Express's `express.raw()` or
  * `express.text()`) is used; a body parsed into an object cannot be verified and
@@ -15,15 +21,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError } from '../errors';
 import { type BodyReadResult, BoundedCollector } from './body';
-import type { IntakeAnswer, WebhookHandler } from './handler';
+import { compileTrustProxy, type TrustProxy } from './client-address';
+import { BodyTimeoutError, type IntakeAnswer, type WebhookHandler } from './handler';
 
 /** Options of {@link toNodeListener}. */
 export interface NodeListenerOptions {
   /**
-   * The sender's address. Default `req.socket.remoteAddress`. Behind a proxy you
-   * trust, return the address it reports (e.g. from `X-Forwarded-For`).
+   * Proxies in front of the server whose `X-Forwarded-For` is believed, e.g.
+   * `['127.0.0.1']` for an NGINX on the same host or `['10.0.0.0/8']` for a
+   * load balancer (see `TrustProxy`). The sender is the rightmost hop that is
+   * not one of them, and only when the socket's peer is one of them. Replaces
+   * the handler's `trustProxy`. Default: the handler's (none: the socket address).
+   */
+  trustProxy?: TrustProxy | undefined;
+  /**
+   * The address of the direct peer. Default `req.socket.remoteAddress`.
+   * `X-Forwarded-For` is then read as `trustProxy` says.
    */
   remoteAddress?: ((req: IncomingMessage) => string | undefined) | undefined;
+  /** How long a request body may take to arrive, milliseconds; then 408 and the connection is closed. Default 10 000. */
+  bodyTimeoutMs?: number | undefined;
+  /** Requests whose body is read at once; more are answered 503 at once (and closed). Default 64. */
+  maxConcurrentBodies?: number | undefined;
   /** Told about a failure that was answered 500 (never throws into the request). */
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -35,11 +54,27 @@ export type NodeListener = (
   next?: (error?: unknown) => void,
 ) => void;
 
-/** Reads a node request body within `limit` bytes, pausing it once over. */
-export function readNodeBody(req: IncomingMessage, limit: number): Promise<BodyReadResult> {
+/**
+ * Reads a node request body within `limit` bytes, pausing it once over; gives
+ * up with a `BodyTimeoutError` when it has not ended after `timeoutMs`.
+ */
+export function readNodeBody(
+  req: IncomingMessage,
+  limit: number,
+  timeoutMs = Number.POSITIVE_INFINITY,
+): Promise<BodyReadResult> {
   return new Promise((resolve, reject) => {
     const collector = new BoundedCollector(limit);
+    const timer = Number.isFinite(timeoutMs)
+      ? setTimeout(() => {
+          cleanup();
+          req.pause();
+          reject(new BodyTimeoutError(`the body did not arrive within ${timeoutMs} ms`));
+        }, timeoutMs)
+      : undefined;
+    timer?.unref?.();
     const cleanup = () => {
+      if (timer !== undefined) clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
@@ -106,6 +141,20 @@ export function toNodeListener(
   options: NodeListenerOptions = {},
 ): NodeListener {
   const addressOf = options.remoteAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress);
+  if (options.trustProxy !== undefined) compileTrustProxy(options.trustProxy);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  const maxConcurrentBodies = options.maxConcurrentBodies ?? 64;
+  for (const [name, value] of [
+    ['bodyTimeoutMs', bodyTimeoutMs],
+    ['maxConcurrentBodies', maxConcurrentBodies],
+  ] as const) {
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new ConfigError(`[idv] [intake] option "${name}" must be a positive number`, {
+        option: name,
+      });
+    }
+  }
+  let reading = 0;
   const fail = (res: ServerResponse, error: unknown, token: string) => {
     try {
       options.onError?.(error);
@@ -122,6 +171,21 @@ export function toNodeListener(
   return (req, res) => {
     const body = parsedBody(req);
     let finished = body.present;
+    if (!body.present && reading >= maxConcurrentBodies) {
+      // Slow senders already hold every reading slot: refuse at once rather than queue.
+      write(
+        res,
+        {
+          status: 503,
+          headers: { 'content-type': 'application/json', 'retry-after': '5' },
+          body: { error: 'too_many_pending_bodies' },
+        },
+        true,
+      );
+      res.once('finish', () => req.socket?.destroy());
+      return;
+    }
+    let timedOut = false;
     const run = async () => {
       if (body.present && body.raw === undefined) {
         fail(
@@ -138,6 +202,7 @@ export function toNodeListener(
         method: req.method ?? 'GET',
         headers: req.headers,
         remoteAddress: addressOf(req),
+        ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
         readBody: async (limit) => {
           if (body.raw !== undefined) {
             const collector = new BoundedCollector(limit);
@@ -145,12 +210,22 @@ export function toNodeListener(
               ? { ok: true, bytes: body.raw }
               : { ok: false, reason: 'too_large' };
           }
-          const read = await readNodeBody(req, limit);
-          finished = read.ok;
-          return read;
+          reading += 1;
+          try {
+            const read = await readNodeBody(req, limit, bodyTimeoutMs);
+            finished = read.ok;
+            return read;
+          } catch (error) {
+            if (error instanceof BodyTimeoutError) timedOut = true;
+            throw error;
+          } finally {
+            reading -= 1;
+          }
         },
       });
       write(res, result, !finished);
+      // A sender too slow to finish its body does not keep the connection either.
+      if (timedOut || result.status === 408) res.once('finish', () => req.socket?.destroy());
     };
     run().catch((error: unknown) => fail(res, error, 'internal_error'));
   };
