@@ -11,14 +11,37 @@ import type {
   VerificationResult,
 } from '../provider';
 import type { BackoffOptions } from '../shared/retry';
-import type { EventStore, StateCounts, StoredEvent } from './store';
+import type { EventStore, FinishedState, StateCounts, StoredEvent } from './store';
 
 /** What the host's handler receives for one event. */
 export interface ResultDelivery {
-  /** The store's id of the event: the key to make the handler idempotent on. */
+  /** The store's id of the event. */
   eventId: string;
   /** Which attempt this is, from 1. More than 1 means an earlier attempt failed or was cut short. */
   attempt: number;
+  /**
+   * The same for every delivery of one verdict: provider, subject and attempt
+   * ids, status, reasons and completion time. The key to make the handler
+   * idempotent on (for example, a unique column): two events about one
+   * session that fetched the same verdict have the same `resultKey`. The
+   * processor itself skips an event whose verdict was already delivered.
+   */
+  resultKey: string;
+  /**
+   * A fencing token: larger for every later claim of this event, so of two
+   * workers running it (one paused past its lease), the later has the larger
+   * token. Store it with what the handler writes and refuse a write with a
+   * smaller one.
+   */
+  fencingToken: number;
+  /** The lease this attempt holds. */
+  leaseToken: string;
+  /**
+   * `true` while this attempt still holds the event's lease (and renews it).
+   * Call it right before an irreversible step; `false` means another worker
+   * may now run the same event.
+   */
+  isCurrent(): Promise<boolean>;
   /** The recorded event. */
   event: StoredEvent;
   /** The normalised, final result (never `pending`). */
@@ -29,7 +52,12 @@ export interface ResultDelivery {
    * destroyed afterwards.
    */
   documents: DocumentDownload[];
-  /** Aborted when the event's lease is lost (another worker may now take it). */
+  /**
+   * Aborted when the event's lease is lost (another worker may now take it),
+   * when the handler runs past `handlerTimeoutMs`, and when `stop()` gives up
+   * waiting. The processor stops waiting for the handler then: the attempt is
+   * recorded as failed and retried.
+   */
   signal: AbortSignal;
 }
 
@@ -44,9 +72,23 @@ export interface ProcessorOptions {
   providers: IdentityVerificationProvider | readonly IdentityVerificationProvider[];
   /** The host's handler. */
   handler: ResultHandler;
-  /** Attempts before an event is dead-lettered. Default 8. */
+  /**
+   * How long a failing event is retried before it is dead-lettered,
+   * milliseconds. Default 72 hours: longer than the providers' own redelivery
+   * windows, which neither documents (docs/provider-facts.md#o-wh-10,
+   * #j-cb-7), so an outage of hours or a weekend dead-letters nothing. The
+   * window is counted in attempts (see `maxAttempts`), so it starts again
+   * after a re-drive or a redelivery of a dead event.
+   */
+  retryWindowMs?: number | undefined;
+  /**
+   * Attempts before an event is dead-lettered. Default: as many as the
+   * `backoff` takes to span `retryWindowMs` at its shortest waits (156 with
+   * the defaults). Also bounds how often an event that crashes the process
+   * is tried.
+   */
   maxAttempts?: number | undefined;
-  /** Backoff after a failure. Default base 1 s, cap 5 min. */
+  /** Backoff after a failure. Default base 1 s, cap 1 hour. */
   backoff?: BackoffOptions | undefined;
   /** Backoff between checks of a pending result. Default base 30 s, cap 15 min. */
   pendingBackoff?: BackoffOptions | undefined;
@@ -61,6 +103,24 @@ export interface ProcessorOptions {
   /** Download documents and selfies for the handler. Default `true`. */
   downloadDocuments?: boolean | undefined;
   /**
+   * Longest a handler may run, milliseconds. Default 120 000. Past it, the
+   * handler's `signal` is aborted, its document streams are destroyed, and
+   * the attempt counts as failed (the event is retried).
+   */
+  handlerTimeoutMs?: number | undefined;
+  /**
+   * How long `stop()` waits for events in progress, milliseconds. Default
+   * 10 000. Then their handlers' signals are aborted, and `stop()` returns at
+   * most one second later; the events are retried (by this or another worker).
+   */
+  stopTimeoutMs?: number | undefined;
+  /**
+   * Whether {@link WebhookProcessor.start} keeps the process alive while it
+   * polls. Default `true`, so a worker whose entry point only calls `start()`
+   * keeps processing; `false` lets the process exit once nothing else holds it.
+   */
+  keepAlive?: boolean | undefined;
+  /**
    * Time (`now`) and jitter (`random`). Default the system clock. Polling and
    * lease renewal use real timers; `sleep` is not used.
    */
@@ -71,8 +131,10 @@ export interface ProcessorOptions {
 
 /** What one {@link WebhookProcessor.drain} did. */
 export interface DrainSummary {
-  /** Events whose handler resolved. */
+  /** Events whose handler resolved, or whose verdict an earlier event had already delivered. */
   completed: number;
+  /** Events whose session the provider does not know (a 404 for the result): ended as `skipped`, not retried. */
+  rejected: number;
   /** Failed attempts that were requeued. */
   retried: number;
   /** Pending results that were requeued. */
@@ -83,9 +145,13 @@ export interface DrainSummary {
 
 /** The processor. */
 export interface WebhookProcessor {
-  /** Starts polling the store in this process. Idempotent. */
+  /** Starts polling the store in this process (keeping the process alive, unless `keepAlive: false`). Idempotent. */
   start(): void;
-  /** Stops polling: claims no new batch, and waits for the events in progress to finish. */
+  /**
+   * Stops polling: claims no new batch, and waits for the events in progress
+   * to finish, for at most `stopTimeoutMs`; then aborts their handlers'
+   * signals and returns within one more second.
+   */
   stop(): Promise<void>;
   /** Asks for a processing round soon (the intake calls it after recording an event). */
   nudge(): void;
@@ -97,4 +163,15 @@ export interface WebhookProcessor {
   redrive(id: string): Promise<boolean>;
   /** How many events are in each state. */
   counts(): Promise<StateCounts>;
+  /**
+   * Deletes finished events (`done`, `skipped`, `dead`, or the `states` named)
+   * that finished more than `olderThan` milliseconds ago, keeping their dedupe
+   * keys (a redelivery is still a duplicate) unless `forgetKeysOlderThan` says
+   * to free keys older than that. Returns how many events were deleted.
+   */
+  purge(options: {
+    olderThan: number;
+    states?: readonly FinishedState[] | undefined;
+    forgetKeysOlderThan?: number | undefined;
+  }): Promise<number>;
 }

@@ -132,6 +132,7 @@ describe('crash after the 2xx answer (SQLite store, real processes)', () => {
     running.push(restarted);
     expect(await restarted.next('completed')).toEqual({
       completed: 1,
+      rejected: 0,
       retried: 0,
       deferred: 0,
       deadLettered: 0,
@@ -186,6 +187,81 @@ describe('crash after the 2xx answer (SQLite store, real processes)', () => {
     expect(await processor.drain()).toMatchObject({ completed: 0 });
     expect(handled.map((d) => [d.eventId, d.attempt])).toEqual([[id, 2]]);
     expect((await store.get(id))?.state).toBe('done');
+    await store.close();
+  });
+});
+
+describe('a worker whose entry point only calls processor.start() (real processes)', () => {
+  let dir: string;
+  let remove: () => Promise<void>;
+  let db: string;
+  let out: string;
+  const running: Worker[] = [];
+
+  beforeEach(async () => {
+    ({ dir, remove } = await tempDir());
+    db = join(dir, 'events.sqlite');
+    out = join(dir, 'handled.txt');
+  });
+  afterEach(async () => {
+    for (const w of running.splice(0)) {
+      if (w.child.exitCode === null && w.child.signalCode === null) await kill(w);
+    }
+    await remove();
+  });
+
+  /** Three events, due 1.5 s from now (a retry's backoff): the first poll finds nothing due. */
+  async function queueLater(): Promise<string[]> {
+    const store = await createSqliteStore({ path: db });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { event } = await store.insertIfAbsent({
+        event: {
+          provider: 'fake',
+          type: 'check.completed',
+          dedupeKey: `fake:check.completed:later-${i}`,
+          session: { provider: 'fake', attemptId: `chk-later-${i}` },
+          actionable: true,
+        },
+        state: 'queued',
+        now: Date.now() + 1500,
+      });
+      ids.push(event.id);
+    }
+    await store.close();
+    return ids;
+  }
+
+  it('stays alive and processes events that fall due later, then stops gracefully on SIGTERM with code 0', async () => {
+    const ids = await queueLater();
+    const w = startWorker({ mode: 'start', db, out });
+    running.push(w);
+    await w.next('started');
+    for (let waited = 0; waited < 10_000; waited += 100) {
+      const handled = await readFile(out, 'utf8').catch(() => '');
+      if (handled.trim().split('\n').filter(Boolean).length === ids.length) break;
+      expect(w.child.exitCode).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await readFile(out, 'utf8')).trim().split('\n').sort()).toEqual([...ids].sort());
+    w.child.kill('SIGTERM');
+    expect(await w.next('stopped')).toEqual({ stopped: 'SIGTERM' });
+    expect(await w.exited).toEqual({ code: 0, signal: null });
+    const store = await createSqliteStore({ path: db });
+    expect(await store.counts()).toMatchObject({ done: 3, queued: 0, processing: 0 });
+    await store.close();
+  });
+
+  it('with keepAlive: false, lets the process exit when nothing else holds it', async () => {
+    await queueLater();
+    const w = startWorker({ mode: 'start', db, out, keepAlive: false });
+    running.push(w);
+    await w.next('started');
+    const started = Date.now();
+    expect(await w.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(1500);
+    const store = await createSqliteStore({ path: db });
+    expect((await store.counts()).queued).toBe(3);
     await store.close();
   });
 });

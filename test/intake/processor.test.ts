@@ -75,7 +75,13 @@ describe.each(stores)('processor on the %s store', (_name, open) => {
         for (const doc of delivery.documents) contents.push(await text(doc.body));
       },
     }).drain();
-    expect(summary).toEqual({ completed: 1, retried: 0, deferred: 0, deadLettered: 0 });
+    expect(summary).toEqual({
+      completed: 1,
+      rejected: 0,
+      retried: 0,
+      deferred: 0,
+      deadLettered: 0,
+    });
     expect(deliveries).toHaveLength(1);
     const [delivery] = deliveries;
     expect(delivery?.eventId).toBe(id);
