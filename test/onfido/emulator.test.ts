@@ -164,11 +164,14 @@ describe('checks and reports', () => {
     ]);
     for (const [key, entry] of Object.entries(breakdown)) {
       expect(entry.result).toBe(key === 'data_validation' ? 'consider' : 'clear');
-      expect(typeof entry.breakdown).toBe('object');
+      // police_record carries its result only (docs/provider-facts.md#o-bd-2, #o-bd-5).
+      if (key === 'police_record') expect(entry.breakdown).toBeUndefined();
+      else expect(typeof entry.breakdown).toBe('object');
     }
     expect(document['properties']).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace' });
     expect(face).toMatchObject({ result: 'clear' });
-    expect(face).not.toHaveProperty('sub_result');
+    // The sandbox sends sub_result: null on a face report (docs/provider-facts.md#o-rep-5).
+    expect(face).toHaveProperty('sub_result', null);
     expect(Object.keys(face['breakdown'] as object).sort()).toEqual([
       'face_comparison',
       'image_integrity',

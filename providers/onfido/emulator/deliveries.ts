@@ -7,42 +7,58 @@
  * @module
  */
 import { createHmac } from 'node:crypto';
+import type {
+  WebhookEventObjectStatus,
+  WebhookEventPayload,
+  WebhookEventPayloadObject,
+} from '@onfido/api';
 import type { EmulatorDelivery } from 'idv-providers/emulator-kit';
+import type { SpecValues } from './reference';
 import type { WebhookRecord } from './state';
+import type { RunResourceView } from './views';
+import type { WebhookAction, WebhookResourceType } from './webhook-events';
 
 /** What an event is about. */
 export interface EventObject {
-  resourceType: string;
-  action: string;
+  resourceType: WebhookResourceType;
+  action: WebhookAction;
   id: string;
-  status: string;
+  status: SpecValues<WebhookEventObjectStatus>;
   /** ISO 8601: when the object started (`started_at_iso8601`). */
   startedAt?: string | undefined;
   /** ISO 8601: when the object completed (`completed_at_iso8601`). */
   completedAt?: string | undefined;
   href: string;
-  /** Studio events carry the run as `resource`. */
-  resource?: Record<string, unknown> | undefined;
+  /** Studio events carry the run as `resource` (never its SDK token). */
+  resource?: RunResourceView | undefined;
 }
 
 /** True when a webhook subscribes to an action (no `events` means all). */
-export function subscribes(webhook: WebhookRecord, action: string): boolean {
+export function subscribes(webhook: WebhookRecord, action: WebhookAction): boolean {
   return webhook.enabled && (webhook.events === null || webhook.events.includes(action));
 }
 
+/** A webhook event body (docs/provider-facts.md#o-wh-4), `resource` with the nulls the API sends. */
+type EventBody = {
+  payload: Omit<WebhookEventPayload, 'resource'> & { resource?: RunResourceView };
+};
+
 /** The delivery of an event to one webhook. */
 export function buildDelivery(webhook: WebhookRecord, event: EventObject): EmulatorDelivery {
-  const object: Record<string, unknown> = { id: event.id, status: event.status };
-  if (event.startedAt !== undefined) object['started_at_iso8601'] = event.startedAt;
-  if (event.completedAt !== undefined) object['completed_at_iso8601'] = event.completedAt;
-  object['href'] = event.href;
-  const payload: Record<string, unknown> = {
+  const object: WebhookEventPayloadObject = {
+    id: event.id,
+    status: event.status,
+    ...(event.startedAt === undefined ? {} : { started_at_iso8601: event.startedAt }),
+    ...(event.completedAt === undefined ? {} : { completed_at_iso8601: event.completedAt }),
+    href: event.href,
+  };
+  const payload: EventBody['payload'] = {
     resource_type: event.resourceType,
     action: event.action,
     object,
+    ...(event.resource === undefined ? {} : { resource: event.resource }),
   };
-  if (event.resource !== undefined) payload['resource'] = event.resource;
-  const body = JSON.stringify({ payload });
+  const body = JSON.stringify({ payload } satisfies EventBody);
   const signature = createHmac('sha256', webhook.token).update(body, 'utf8').digest('hex');
   return {
     url: webhook.url,

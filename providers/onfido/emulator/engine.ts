@@ -5,6 +5,7 @@
  * @module
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { WorkflowRunStatus } from '@onfido/api';
 import type { ExtractedPerson } from 'idv-providers';
 import {
   type AdvanceableClock,
@@ -13,16 +14,19 @@ import {
 } from 'idv-providers/emulator-kit';
 import { buildDelivery, type EventObject, subscribes } from './deliveries';
 import { generatedFile } from './files';
+import { chosenValue, type SpecValues } from './reference';
 import { checkResultOf, completeReport, samplePerson } from './reports';
 import {
   type ApplicantRecord,
   type CheckRecord,
   EmulatorState,
   type FileRecord,
+  type ReportRecord,
   type WorkflowRunRecord,
 } from './state';
 import { familyOf, type OnfidoOutcome, workflowStatusOf } from './verdicts';
-import { type RealmInfo, runView } from './views';
+import { type RealmInfo, runResourceView } from './views';
+import type { WebhookAction } from './webhook-events';
 
 /** How long an SDK token or a workflow run link lives. */
 export const LINK_LIFETIME_MS = 90 * 60 * 1000;
@@ -216,6 +220,17 @@ export class OnfidoEngine {
       ...(sandbox === undefined ? {} : { sandbox }),
       ...(workflowRunId === undefined ? {} : { workflowRunId }),
     };
+    // The media each report reads: the applicant's files when the check starts.
+    const media: ReportRecord['media'] = {};
+    for (const kind of [
+      'documents',
+      'live_photos',
+      'live_videos',
+      'motion_captures',
+      'id_photos',
+    ] as const) {
+      media[kind] = this.state.filesOf(realm.name, applicant.id, kind).map((f) => f.id);
+    }
     for (const name of reportNames) {
       const id = randomUUID();
       check.reportIds.push(id);
@@ -229,6 +244,7 @@ export class OnfidoEngine {
         subResult: null,
         breakdown: {},
         properties: {},
+        media,
         createdAt: this.now(),
       });
     }
@@ -347,7 +363,7 @@ export class OnfidoEngine {
       const check = this.createCheck(realm, applicant, names, undefined, run.id);
       this.completeCheck(realm, check);
     }
-    run.status = workflowStatusOf(outcome);
+    run.status = chosenValue<SpecValues<WorkflowRunStatus>>(workflowStatusOf(outcome));
     run.reasons = [...(outcome.workflowReasons ?? [])];
     run.updatedAt = this.now();
     this.emit(realm, {
@@ -357,11 +373,11 @@ export class OnfidoEngine {
       status: run.status,
       completedAt: new Date(run.updatedAt).toISOString(),
       href: `${realm.baseUrl}/workflow_runs/${run.id}`,
-      resource: runView(run),
+      resource: runResourceView(run),
     });
   }
 
-  #checkEvent(realm: RealmInfo, check: CheckRecord, action: string): EventObject {
+  #checkEvent(realm: RealmInfo, check: CheckRecord, action: WebhookAction): EventObject {
     return {
       resourceType: 'check',
       action,

@@ -4,7 +4,9 @@
  *
  * @module
  */
+import type { CheckResultEnum, ReportResult, ReportStatus, ReportSubResult } from '@onfido/api';
 import type { ExtractedPerson } from 'idv-providers';
+import { chosenValue, type SpecValues } from './reference';
 import type { ApplicantRecord, ReportRecord } from './state';
 import {
   familyOf,
@@ -60,17 +62,22 @@ function subBreakdown(names: readonly string[], flagged: boolean): Record<string
   return out;
 }
 
-/** A report's breakdown: every standard key, clear unless the outcome flags it, plus any extra flagged key. */
-function breakdownFor(family: string, outcome: OnfidoReportOutcome): Record<string, unknown> {
-  const standard = STANDARD_BREAKDOWNS[family] ?? {};
+/**
+ * A report's breakdown: every key of its kind (its own table, else its
+ * family's), clear unless the outcome flags it, plus any extra flagged key.
+ */
+function breakdownFor(name: string, outcome: OnfidoReportOutcome): Record<string, unknown> {
+  const standard = STANDARD_BREAKDOWNS[name] ?? STANDARD_BREAKDOWNS[familyOf(name)] ?? {};
   const flagged = new Set(outcome.consider ?? []);
   const out: Record<string, unknown> = {};
   for (const [key, subs] of Object.entries(standard)) {
     const isFlagged = flagged.has(key);
-    out[key] = {
-      result: isFlagged ? 'consider' : 'clear',
-      breakdown: subBreakdown(subs, isFlagged),
-    };
+    // Keys without sub-breakdowns carry their result only (police_record,
+    // watchlist and known faces keys: docs/provider-facts.md#o-bd-5, #o-bd-11, #o-bd-14).
+    out[key] =
+      subs.length === 0
+        ? { result: isFlagged ? 'consider' : 'clear' }
+        : { result: isFlagged ? 'consider' : 'clear', breakdown: subBreakdown(subs, isFlagged) };
   }
   for (const key of flagged) {
     if (!(key in out)) out[key] = { result: 'consider', breakdown: {} };
@@ -92,20 +99,33 @@ export function completeReport(
   const family = familyOf(report.name);
   const chosen = outcomeFor(outcome, report.name);
   const result = resultOf(chosen);
-  report.status = chosen.status ?? 'complete';
-  report.result = result;
-  report.breakdown = result === 'unidentified' ? {} : breakdownFor(family, chosen);
+  report.status =
+    chosen.status === undefined ? 'complete' : chosenValue<SpecValues<ReportStatus>>(chosen.status);
+  report.result = chosenValue<SpecValues<ReportResult>>(result);
+  report.breakdown = result === 'unidentified' ? {} : breakdownFor(report.name, chosen);
+  const flagged = result !== 'clear';
   if (family === 'document') {
-    report.subResult =
+    const sub =
       chosen.subResult === undefined ? (result === 'clear' ? 'clear' : null) : chosen.subResult;
+    report.subResult = sub === null ? null : chosenValue<SpecValues<ReportSubResult>>(sub);
     report.properties = result === 'unidentified' ? {} : documentProperties(person);
   } else {
+    // The spec's sub_result is for document reports; the others send null
+    // (docs/provider-facts.md#o-rep-5).
     report.subResult = null;
-    report.properties = {};
+    report.properties = propertiesOf(report.name, flagged);
   }
 }
 
-/** The check's result from its reports: `clear` only if every report is. */
-export function checkResultOf(reports: readonly ReportRecord[]): string {
+/** The `properties` of a report that is not a document report (docs/provider-facts.md#o-bd-9 to #o-bd-14). */
+function propertiesOf(name: string, flagged: boolean): Record<string, unknown> {
+  if (familyOf(name) === 'facial_similarity') return { score: flagged ? 0.21 : 0.93 };
+  if (name === 'known_faces') return { matches: [] };
+  if (name.startsWith('watchlist_')) return { records: [] };
+  return {};
+}
+
+/** The check's result from its reports: `clear` only if every report is (docs/provider-facts.md#o-chk-4). */
+export function checkResultOf(reports: readonly ReportRecord[]): SpecValues<CheckResultEnum> {
   return reports.every((r) => r.result === 'clear') ? 'clear' : 'consider';
 }

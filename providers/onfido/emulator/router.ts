@@ -59,6 +59,14 @@ export function pathRecord<T extends { realm: string }>(
   return ctx.engine.state.find(map, ctx.realm.name, ctx.params[0] as string);
 }
 
+/**
+ * How a 404 names what is missing: `Applicant with id=<id>`, the path's id
+ * (docs/provider-facts.md#o-err-2).
+ */
+export function named(ctx: RouteContext, resource: string): string {
+  return `${resource} with id=${ctx.params[0] ?? ''}`;
+}
+
 /** A non-empty string field, or `undefined`. */
 export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { HttpResponse } from 'msw';
-import { applicantParam, jsonBody, pathRecord, type Route, route, text } from './router';
+import { applicantParam, jsonBody, named, pathRecord, type Route, route, text } from './router';
 import type { ApplicantRecord, ReportRecord } from './state';
 import { REPORT_NAMES, sandboxOutcome } from './verdicts';
 import {
@@ -129,7 +129,8 @@ const createApplicant = route('POST', '/applicants', async (ctx) => {
  */
 const updateApplicant = route('PUT', '/applicants/:id', async (ctx) => {
   const applicant = pathRecord(ctx, ctx.engine.state.applicants);
-  if (applicant === undefined) return findOr404(undefined, 'applicant', () => new Response());
+  if (applicant === undefined)
+    return findOr404(undefined, named(ctx, 'Applicant'), () => new Response());
   const body = await jsonBody(ctx.request);
   if (body instanceof Response) return body;
   const problems: Record<string, string[]> = {};
@@ -150,7 +151,7 @@ const updateApplicant = route('PUT', '/applicants/:id', async (ctx) => {
 
 /** `GET /applicants/{id}/consents`: a bare array (docs/provider-facts.md#o-app-1). */
 const applicantConsents = route('GET', '/applicants/:id/consents', (ctx) =>
-  findOr404(pathRecord(ctx, ctx.engine.state.applicants), 'applicant', (applicant) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.applicants), named(ctx, 'Applicant'), (applicant) =>
     HttpResponse.json(consentsView(applicant)),
   ),
 );
@@ -172,7 +173,7 @@ const listApplicants = route('GET', '/applicants', (ctx) => {
 });
 
 const getApplicant = route('GET', '/applicants/:id', (ctx) =>
-  findOr404(pathRecord(ctx, ctx.engine.state.applicants), 'applicant', (applicant) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.applicants), named(ctx, 'Applicant'), (applicant) =>
     HttpResponse.json(applicantView(applicant, ctx.realm)),
   ),
 );
@@ -281,14 +282,14 @@ const listChecks = route('GET', '/checks', (ctx) => {
 });
 
 const getCheck = route('GET', '/checks/:id', (ctx) =>
-  findOr404(pathRecord(ctx, ctx.engine.state.checks), 'check', (check) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.checks), named(ctx, 'Check'), (check) =>
     HttpResponse.json(checkView(check, ctx.realm)),
   ),
 );
 
 /** `POST /checks/{id}/resume` → 204 (docs/provider-facts.md#o-chk-6): a paused check runs on. */
 const resumeCheck = route('POST', '/checks/:id/resume', (ctx) =>
-  findOr404(pathRecord(ctx, ctx.engine.state.checks), 'check', (check) => {
+  findOr404(pathRecord(ctx, ctx.engine.state.checks), named(ctx, 'Check'), (check) => {
     // The spec gives no answer for a check that is not paused; the emulator
     // refuses it as a validation error.
     if (check.status !== 'paused') return validationError({ status: ['the check is not paused'] });
@@ -301,7 +302,7 @@ const listReports = route('GET', '/reports', (ctx) => {
   const checkId = ctx.url.searchParams.get('check_id');
   if (checkId === null || checkId === '') return validationError({ check_id: ["can't be blank"] });
   const check = ctx.engine.state.find(ctx.engine.state.checks, ctx.realm.name, checkId);
-  return findOr404(check, 'check', (found) => {
+  return findOr404(check, `Check with id=${checkId}`, (found) => {
     const reports = found.reportIds
       .map((id) => ctx.engine.state.reports.get(id))
       .filter((r): r is ReportRecord => r !== undefined);
@@ -310,7 +311,7 @@ const listReports = route('GET', '/reports', (ctx) => {
 });
 
 const getReport = route('GET', '/reports/:id', (ctx) =>
-  findOr404(pathRecord(ctx, ctx.engine.state.reports), 'report', (report) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.reports), named(ctx, 'Report'), (report) =>
     HttpResponse.json(reportView(report, ctx.realm)),
   ),
 );

@@ -5,30 +5,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpResponse } from 'msw';
-import { applicantParam, jsonBody, pathRecord, type Route, route, text } from './router';
+import { applicantParam, jsonBody, named, pathRecord, type Route, route, text } from './router';
+import type { WebhookRecord } from './state';
 import { findOr404, runView, validationError, webhookView } from './views';
-
-/** Event names a webhook may subscribe to (API v3.6). */
-export const WEBHOOK_EVENTS: ReadonlySet<string> = new Set([
-  'audit_log.created',
-  'watchlist_monitor.matches_updated',
-  'workflow_run.completed',
-  'workflow_task.started',
-  'workflow_task.completed',
-  'check.started',
-  'check.reopened',
-  'check.withdrawn',
-  'check.completed',
-  'check.form_completed',
-  'report.withdrawn',
-  'report.resumed',
-  'report.cancelled',
-  'report.awaiting_approval',
-  'report.completed',
-  'workflow_timeline_file.created',
-  'workflow_signed_evidence_file.created',
-  'workflow_run_evidence_folder.created',
-]);
+import { WEBHOOK_EVENTS, type WebhookAction } from './webhook-events';
 
 /** A webhook signing token as Onfido issues them. */
 export function newWebhookToken(): string {
@@ -79,7 +59,7 @@ export function studioRoutes(knownWorkflows: ReadonlySet<string>): readonly Rout
   });
 
   const getRun = route('GET', '/workflow_runs/:id', (ctx) =>
-    findOr404(pathRecord(ctx, ctx.engine.state.runs), 'workflow run', (run) =>
+    findOr404(pathRecord(ctx, ctx.engine.state.runs), named(ctx, 'WorkflowRun'), (run) =>
       HttpResponse.json(runView(run)),
     ),
   );
@@ -116,13 +96,16 @@ const createWebhook = route('POST', '/webhooks', async (ctx) => {
   ) {
     return validationError({ environments: ['must be sandbox and/or live'] });
   }
-  const webhook = {
+  const webhook: WebhookRecord = {
     realm: ctx.realm.name,
     id: randomUUID(),
     url: url as string,
     token: newWebhookToken(),
-    events: events === undefined ? null : [...(events as string[])],
-    environments: environments === undefined ? null : [...(environments as string[])],
+    events: events === undefined ? null : [...(events as WebhookAction[])],
+    // A sandbox webhook created without environments answers ["sandbox"]
+    // (docs/provider-facts.md#o-wh-3).
+    environments:
+      environments === undefined ? ['sandbox'] : [...(environments as Array<'sandbox' | 'live'>)],
     enabled: body['enabled'] !== false,
   };
   ctx.engine.state.webhooks.set(webhook.id, webhook);
@@ -135,13 +118,13 @@ const listWebhooks = route('GET', '/webhooks', (ctx) => {
 });
 
 const getWebhook = route('GET', '/webhooks/:id', (ctx) =>
-  findOr404(pathRecord(ctx, ctx.engine.state.webhooks), 'webhook', (hook) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.webhooks), named(ctx, 'Webhook'), (hook) =>
     HttpResponse.json(webhookView(hook, ctx.realm)),
   ),
 );
 
 const deleteWebhook = route('DELETE', '/webhooks/:id', (ctx) =>
-  findOr404(pathRecord(ctx, ctx.engine.state.webhooks), 'webhook', (hook) => {
+  findOr404(pathRecord(ctx, ctx.engine.state.webhooks), named(ctx, 'Webhook'), (hook) => {
     ctx.engine.state.webhooks.delete(hook.id);
     return new HttpResponse(null, { status: 204 });
   }),

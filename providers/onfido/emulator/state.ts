@@ -5,8 +5,18 @@
  *
  * @module
  */
+import type {
+  CheckResultEnum,
+  CheckStatus,
+  ReportResult,
+  ReportStatus,
+  ReportSubResult,
+  WebhookEventType,
+  WorkflowRunStatus,
+} from '@onfido/api';
 import type { ExtractedPerson } from 'idv-providers';
 import type { GeneratedFile } from './files';
+import type { SpecValues } from './reference';
 import type { OnfidoOutcome } from './verdicts';
 
 /** An applicant. */
@@ -61,8 +71,8 @@ export interface CheckRecord {
   realm: string;
   id: string;
   applicantId: string;
-  status: string;
-  result: string | null;
+  status: SpecValues<CheckStatus>;
+  result: SpecValues<CheckResultEnum> | null;
   reportNames: string[];
   reportIds: string[];
   createdAt: number;
@@ -80,11 +90,14 @@ export interface ReportRecord {
   id: string;
   checkId: string;
   name: string;
-  status: string;
-  result: string | null;
-  subResult: string | null;
+  /** A value a test chose may lie outside the spec (see `chosenValue`). */
+  status: SpecValues<ReportStatus>;
+  result: SpecValues<ReportResult> | null;
+  subResult: SpecValues<ReportSubResult> | null;
   breakdown: Record<string, unknown>;
   properties: Record<string, unknown>;
+  /** The ids of the media it reads, by collection (docs/provider-facts.md#o-rep-8). */
+  media: Partial<Record<FileRecord['kind'], string[]>>;
   createdAt: number;
 }
 
@@ -94,7 +107,7 @@ export interface WorkflowRunRecord {
   id: string;
   applicantId: string;
   workflowId: string;
-  status: string;
+  status: SpecValues<WorkflowRunStatus>;
   reasons: string[];
   sdkToken: string;
   linkUrl: string;
@@ -114,8 +127,9 @@ export interface WebhookRecord {
   id: string;
   url: string;
   token: string;
-  events: string[] | null;
-  environments: string[] | null;
+  events: SpecValues<WebhookEventType>[] | null;
+  /** `sandbox` and/or `live` (docs/provider-facts.md#o-wh-1). */
+  environments: Array<'sandbox' | 'live'>;
   enabled: boolean;
 }
 

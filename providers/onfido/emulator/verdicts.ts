@@ -9,7 +9,20 @@
  *
  * @module
  */
+import type {
+  DocumentBreakdown,
+  FacialSimilarityMotionBreakdown,
+  FacialSimilarityPhotoBreakdown,
+  FacialSimilarityPhotoFullyAutoBreakdown,
+  FacialSimilarityVideoBreakdown,
+  KnownFacesBreakdown,
+  ReportName,
+  WatchlistAmlBreakdown,
+  WatchlistEnhancedBreakdown,
+  WatchlistStandardBreakdown,
+} from '@onfido/api';
 import type { ExtractedPerson, ReasonCode } from 'idv-providers';
+import type { BreakdownTable, Complete, EverySubKey, SpecValues } from './reference';
 
 /** How one report comes out. */
 export interface OnfidoReportOutcome {
@@ -73,28 +86,137 @@ export const REASON_RECIPES: Readonly<Partial<Record<ReasonCode, OnfidoOutcome>>
   EXPIRED: { expired: true },
 };
 
-/** The breakdown keys (and their sub-breakdowns) Onfido sends per report family. */
-export const STANDARD_BREAKDOWNS: Readonly<Record<string, Readonly<Record<string, string[]>>>> = {
-  document: {
-    age_validation: ['minimum_accepted_age'],
-    compromised_document: ['document_database', 'repeat_attempts'],
-    data_comparison: ['date_of_birth', 'document_numbers', 'first_name', 'last_name'],
-    data_consistency: ['date_of_birth', 'document_numbers', 'document_type', 'nationality'],
-    data_validation: ['date_of_birth', 'document_expiration', 'document_numbers', 'mrz'],
-    image_integrity: ['colour_picture', 'conclusive_document_quality', 'image_quality'],
-    issuing_authority: ['nfc_active_authentication', 'nfc_passive_authentication'],
-    police_record: [],
-    visual_authenticity: ['digital_tampering', 'fonts', 'picture_face_integrity', 'template'],
-  },
-  facial_similarity: {
-    face_comparison: ['face_match'],
-    image_integrity: ['face_detected', 'source_integrity'],
-    visual_authenticity: ['spoofing_detection'],
-  },
-  known_faces: {
-    image_integrity: ['conclusive_image_quality'],
-    previously_seen_faces: [],
-  },
+/** The document breakdown: every key and sub-breakdown of the spec (docs/provider-facts.md#o-bd-1, #o-bd-2). */
+const DOCUMENT_BREAKDOWN = {
+  data_comparison: [
+    'issuing_country',
+    'gender',
+    'date_of_expiry',
+    'last_name',
+    'document_type',
+    'document_numbers',
+    'first_name',
+    'date_of_birth',
+  ],
+  data_validation: [
+    'gender',
+    'date_of_birth',
+    'document_numbers',
+    'document_expiration',
+    'expiry_date',
+    'mrz',
+    'barcode',
+  ],
+  image_integrity: [
+    'image_quality',
+    'supported_document',
+    'colour_picture',
+    'conclusive_document_quality',
+  ],
+  visual_authenticity: [
+    'fonts',
+    'picture_face_integrity',
+    'template',
+    'security_features',
+    'original_document_present',
+    'digital_tampering',
+    'other',
+    'face_detection',
+  ],
+  data_consistency: [
+    'date_of_expiry',
+    'document_numbers',
+    'issuing_country',
+    'document_type',
+    'date_of_birth',
+    'gender',
+    'first_name',
+    'nationality',
+    'last_name',
+    'multiple_data_sources_present',
+  ],
+  police_record: [],
+  compromised_document: ['document_database', 'repeat_attempts'],
+  age_validation: ['minimum_accepted_age'],
+  issuing_authority: ['nfc_active_authentication', 'nfc_passive_authentication'],
+} as const satisfies BreakdownTable<DocumentBreakdown>;
+export const DOCUMENT_BREAKDOWN_COMPLETE: EverySubKey<
+  DocumentBreakdown,
+  typeof DOCUMENT_BREAKDOWN
+> = true;
+
+/** Facial similarity photo and photo fully auto (docs/provider-facts.md#o-bd-9). */
+const FACE_PHOTO_BREAKDOWN = {
+  face_comparison: ['face_match'],
+  image_integrity: ['face_detected', 'source_integrity'],
+  visual_authenticity: ['spoofing_detection'],
+} as const satisfies BreakdownTable<FacialSimilarityPhotoBreakdown> &
+  BreakdownTable<FacialSimilarityPhotoFullyAutoBreakdown>;
+export const FACE_PHOTO_BREAKDOWN_COMPLETE: EverySubKey<
+  FacialSimilarityPhotoBreakdown,
+  typeof FACE_PHOTO_BREAKDOWN
+> = true;
+
+/** Facial similarity video and motion: `liveness_detected` too (docs/provider-facts.md#o-bd-10). */
+const FACE_VIDEO_BREAKDOWN = {
+  face_comparison: ['face_match'],
+  image_integrity: ['face_detected', 'source_integrity'],
+  visual_authenticity: ['liveness_detected', 'spoofing_detection'],
+} as const satisfies BreakdownTable<FacialSimilarityVideoBreakdown> &
+  BreakdownTable<FacialSimilarityMotionBreakdown>;
+export const FACE_VIDEO_BREAKDOWN_COMPLETE: EverySubKey<
+  FacialSimilarityMotionBreakdown,
+  typeof FACE_VIDEO_BREAKDOWN
+> = true;
+
+/** Known faces: results only (docs/provider-facts.md#o-bd-14). */
+const KNOWN_FACES_BREAKDOWN = {
+  previously_seen_faces: [],
+  image_integrity: [],
+} as const satisfies BreakdownTable<KnownFacesBreakdown>;
+
+/** Watchlist standard, PEPs only and sanctions only: results only (docs/provider-facts.md#o-bd-11). */
+const WATCHLIST_STANDARD_BREAKDOWN = {
+  sanction: [],
+  politically_exposed_person: [],
+  legal_and_regulatory_warnings: [],
+} as const satisfies BreakdownTable<WatchlistStandardBreakdown>;
+
+/** Watchlist enhanced (docs/provider-facts.md#o-bd-12). */
+const WATCHLIST_ENHANCED_BREAKDOWN = {
+  politically_exposed_person: [],
+  sanction: [],
+  adverse_media: [],
+  monitored_lists: [],
+} as const satisfies BreakdownTable<WatchlistEnhancedBreakdown>;
+
+/** Watchlist AML (docs/provider-facts.md#o-bd-13). */
+const WATCHLIST_AML_BREAKDOWN = {
+  sanction: [],
+  politically_exposed_person: [],
+  legal_and_regulatory_warnings: [],
+  adverse_media: [],
+} as const satisfies BreakdownTable<WatchlistAmlBreakdown>;
+
+/**
+ * The breakdown keys (and their sub-breakdowns) Onfido sends, by report
+ * family (`document`, `facial_similarity` for the photo kinds) or by exact
+ * report name. Every table is checked against the official client's types,
+ * key for key.
+ */
+export const STANDARD_BREAKDOWNS: Readonly<
+  Record<string, Readonly<Record<string, readonly string[]>>>
+> = {
+  document: DOCUMENT_BREAKDOWN,
+  facial_similarity: FACE_PHOTO_BREAKDOWN,
+  facial_similarity_video: FACE_VIDEO_BREAKDOWN,
+  facial_similarity_motion: FACE_VIDEO_BREAKDOWN,
+  known_faces: KNOWN_FACES_BREAKDOWN,
+  watchlist_standard: WATCHLIST_STANDARD_BREAKDOWN,
+  watchlist_peps_only: WATCHLIST_STANDARD_BREAKDOWN,
+  watchlist_sanctions_only: WATCHLIST_STANDARD_BREAKDOWN,
+  watchlist_enhanced: WATCHLIST_ENHANCED_BREAKDOWN,
+  watchlist_aml: WATCHLIST_AML_BREAKDOWN,
 };
 
 /** Document report names (read as the `document` family). */
@@ -114,9 +236,14 @@ export function familyOf(name: string): string {
   return name;
 }
 
-/** Every report name Onfido API v3.6 accepts in `report_names`. */
-export const REPORT_NAMES: ReadonlySet<string> = new Set([
-  ...DOCUMENT_NAMES,
+/** Every report name (docs/provider-facts.md#o-rep-1), checked against the client's `ReportName`. */
+const REPORT_NAME_LIST = [
+  'document',
+  'document_video',
+  'document_video_with_address_information',
+  'document_with_address_information',
+  'document_with_driving_licence_information',
+  'document_with_driver_verification',
   'facial_similarity_photo',
   'facial_similarity_photo_fully_auto',
   'facial_similarity_video',
@@ -132,7 +259,14 @@ export const REPORT_NAMES: ReadonlySet<string> = new Set([
   'us_driving_licence',
   'device_intelligence',
   'india_pan',
-]);
+] as const satisfies readonly SpecValues<ReportName>[];
+export const REPORT_NAMES_COMPLETE: Complete<
+  SpecValues<ReportName>,
+  (typeof REPORT_NAME_LIST)[number]
+> = true;
+
+/** Every report name Onfido API v3.6 accepts in `report_names`. */
+export const REPORT_NAMES: ReadonlySet<string> = new Set(REPORT_NAME_LIST);
 
 /** Default breakdown for a sandbox `sub_result` given without a reason. */
 const SANDBOX_BREAKDOWN: Readonly<Record<string, string>> = {

@@ -4,8 +4,35 @@
  *
  * @module
  */
+
+import type {
+  Applicant,
+  ApplicantConsent,
+  ApplicantConsentName,
+  Check,
+  CountryCodes,
+  Document,
+  DocumentReport,
+  DocumentSideEnum,
+  DocumentTypes,
+  FacialSimilarityPhotoReport,
+  IdPhoto,
+  LivePhoto,
+  LiveVideo,
+  ModelError,
+  MotionCapture,
+  ReportName,
+  Webhook,
+  WebhookEventPayloadResource,
+  WebhookEventResourceStatus,
+  WorkflowRun,
+  WorkflowRunError,
+  WorkflowRunLink,
+  WorkflowRunLinkLanguageEnum,
+} from '@onfido/api';
 import { createFindOr404, type FaultAnswers, type FindOr404 } from 'idv-providers/emulator-kit';
 import { HttpResponse } from 'msw';
+import { type Complete, chosenValue, type SentWithNull, type SpecValues } from './reference';
 import type {
   ApplicantRecord,
   CheckRecord,
@@ -14,6 +41,8 @@ import type {
   WebhookRecord,
   WorkflowRunRecord,
 } from './state';
+import { familyOf } from './verdicts';
+import { WEBHOOK_EVENT_LIST } from './webhook-events';
 
 /** Where a realm lives: its base URL and the path part of it (`/v3.6`). */
 export interface RealmInfo {
@@ -24,7 +53,16 @@ export interface RealmInfo {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function applicantView(a: ApplicantRecord, realm: RealmInfo): Record<string, unknown> {
+/**
+ * An applicant as the sandbox answers it: `null` for what was not given
+ * (docs/provider-facts.md#o-app-3), `location` included (#o-app-6).
+ */
+export type ApplicantView = SentWithNull<
+  Applicant,
+  'delete_at' | 'dob' | 'email' | 'phone_number' | 'address' | 'location'
+>;
+
+export function applicantView(a: ApplicantRecord, realm: RealmInfo): ApplicantView {
   return {
     id: a.id,
     created_at: iso(a.createdAt),
@@ -36,6 +74,7 @@ export function applicantView(a: ApplicantRecord, realm: RealmInfo): Record<stri
     email: a.email ?? null,
     dob: a.dob ?? null,
     phone_number: a.phoneNumber ?? null,
+    id_numbers: [],
     address: null,
     location:
       a.location === undefined
@@ -44,14 +83,27 @@ export function applicantView(a: ApplicantRecord, realm: RealmInfo): Record<stri
             ...(a.location.ipAddress === undefined ? {} : { ip_address: a.location.ipAddress }),
             ...(a.location.countryOfResidence === undefined
               ? {}
-              : { country_of_residence: a.location.countryOfResidence }),
+              : {
+                  country_of_residence: chosenValue<CountryCodes>(a.location.countryOfResidence),
+                }),
           },
   };
 }
 
+/** Consent names (docs/provider-facts.md#o-app-7). */
+const CONSENT_NAMES = [
+  'privacy_notices_read',
+  'ssn_verification',
+  'phone_number_verification',
+] as const satisfies readonly SpecValues<ApplicantConsentName>[];
+export const CONSENT_NAMES_COMPLETE: Complete<
+  SpecValues<ApplicantConsentName>,
+  (typeof CONSENT_NAMES)[number]
+> = true;
+
 /** `GET /applicants/{id}/consents`: every consent name, granted or not. */
-export function consentsView(a: ApplicantRecord): Array<Record<string, unknown>> {
-  return ['privacy_notices_read', 'ssn_verification', 'phone_number_verification'].map((name) => {
+export function consentsView(a: ApplicantRecord): ApplicantConsent[] {
+  return CONSENT_NAMES.map((name) => {
     const given = a.consents.get(name);
     return {
       name,
@@ -61,7 +113,17 @@ export function consentsView(a: ApplicantRecord): Array<Record<string, unknown>>
   });
 }
 
-export function checkView(c: CheckRecord, realm: RealmInfo): Record<string, unknown> {
+/**
+ * A check as the sandbox answers it: `result`, `form_uri`, `redirect_uri`
+ * and `privacy_notices_read_consent_given` may be `null`
+ * (docs/provider-facts.md#o-chk-2).
+ */
+export type CheckView = SentWithNull<
+  Check,
+  'result' | 'form_uri' | 'redirect_uri' | 'privacy_notices_read_consent_given'
+>;
+
+export function checkView(c: CheckRecord, realm: RealmInfo): CheckView {
   return {
     id: c.id,
     created_at: iso(c.createdAt),
@@ -74,31 +136,82 @@ export function checkView(c: CheckRecord, realm: RealmInfo): Record<string, unkn
     results_uri: `https://dashboard.onfido.com/checks/${c.id}`,
     form_uri: null,
     redirect_uri: null,
+    privacy_notices_read_consent_given: null,
     tags: [],
+    webhook_ids: [],
     paused: c.status === 'paused',
     sandbox: true,
     version: '3.6',
   };
 }
 
-export function reportView(r: ReportRecord, realm: RealmInfo): Record<string, unknown> {
-  const view: Record<string, unknown> = {
+/** The fields every report kind shares (docs/provider-facts.md#o-rep-2); `sub_result` may be null (#o-rep-5). */
+type ReportSharedView = SentWithNull<
+  Pick<
+    DocumentReport,
+    'id' | 'created_at' | 'href' | 'status' | 'result' | 'sub_result' | 'check_id'
+  >,
+  'result' | 'sub_result'
+> & { name: SpecValues<ReportName> };
+
+/** The media arrays of the facial similarity kinds (docs/provider-facts.md#o-rep-8). */
+type FaceMediaView = Required<
+  Pick<
+    FacialSimilarityPhotoReport,
+    'documents' | 'live_photos' | 'live_videos' | 'motion_captures' | 'id_photos'
+  >
+>;
+
+/**
+ * A report as the API sends it: the shared fields, the media arrays of its
+ * kind, and `breakdown` and `properties` (built from the breakdown tables of
+ * `verdicts.ts`, which are checked against the client's breakdown types). A
+ * report that is not complete sends them as `[]` (docs/provider-facts.md#o-open-8).
+ */
+export type ReportView = ReportSharedView &
+  Partial<FaceMediaView> & {
+    breakdown: Record<string, unknown> | [];
+    properties: Record<string, unknown> | [];
+  };
+
+const FACE_MEDIA: readonly (keyof FaceMediaView)[] = [
+  'documents',
+  'live_photos',
+  'live_videos',
+  'motion_captures',
+  'id_photos',
+];
+
+export function reportView(r: ReportRecord, realm: RealmInfo): ReportView {
+  const empty = r.status === 'awaiting_data' || r.status === 'cancelled';
+  const view: ReportView = {
     id: r.id,
     created_at: iso(r.createdAt),
     href: `${realm.basePath}/reports/${r.id}`,
-    name: r.name,
+    name: chosenValue<SpecValues<ReportName>>(r.name),
     status: r.status,
     result: r.result,
-    breakdown: r.breakdown,
-    properties: r.properties,
+    sub_result: r.subResult,
     check_id: r.checkId,
-    documents: [],
+    breakdown: empty ? [] : r.breakdown,
+    properties: empty ? [] : r.properties,
   };
-  if (r.name.startsWith('document')) view['sub_result'] = r.subResult;
+  // Media arrays by kind: documents for document kinds, all five for the
+  // facial similarity kinds, none for the others (docs/provider-facts.md#o-rep-8).
+  const kind = familyOf(r.name);
+  if (kind === 'document') view.documents = (r.media.documents ?? []).map((id) => ({ id }));
+  if (kind === 'facial_similarity') {
+    for (const key of FACE_MEDIA) view[key] = (r.media[key] ?? []).map((id) => ({ id }));
+  }
   return view;
 }
 
-export function fileView(f: FileRecord, realm: RealmInfo): Record<string, unknown> {
+/** A document (docs/provider-facts.md#o-doc-2): `side` and `issuing_country` may be null. */
+export type DocumentView = SentWithNull<Document, 'side' | 'issuing_country'>;
+/** A medium of the face (docs/provider-facts.md#o-med-2). */
+export type MediaView = LivePhoto & LiveVideo & MotionCapture & IdPhoto;
+
+export function fileView(f: FileRecord, realm: RealmInfo): DocumentView | MediaView {
   const href = `${realm.basePath}/${f.kind}/${f.id}`;
   const common = {
     id: f.id,
@@ -109,17 +222,44 @@ export function fileView(f: FileRecord, realm: RealmInfo): Record<string, unknow
     file_type: f.fileType,
     file_size: f.size,
   };
-  if (f.kind !== 'documents') return common;
+  if (f.kind !== 'documents') return common satisfies MediaView;
   return {
     ...common,
-    type: f.type ?? 'unknown',
-    side: f.side ?? null,
-    issuing_country: f.issuingCountry ?? null,
+    type: chosenValue<DocumentTypes>(f.type ?? 'unknown'),
+    side: f.side === undefined ? null : chosenValue<SpecValues<DocumentSideEnum>>(f.side),
+    issuing_country:
+      f.issuingCountry === undefined ? null : chosenValue<CountryCodes>(f.issuingCountry),
     applicant_id: f.applicantId,
+  } satisfies DocumentView;
+}
+
+/**
+ * A workflow run: `output` and `error` may be null (docs/provider-facts.md#o-wf-4),
+ * `customer_user_id` too when none was given.
+ */
+export type RunView = SentWithNull<WorkflowRun, 'output' | 'error' | 'customer_user_id'>;
+
+function runLink(r: WorkflowRunRecord): WorkflowRunLink {
+  return {
+    url: r.linkUrl,
+    completed_redirect_url: r.completedRedirectUrl ?? null,
+    expired_redirect_url: r.expiredRedirectUrl ?? null,
+    expires_at: iso(r.linkExpiresAt),
+    language:
+      r.language === undefined
+        ? null
+        : chosenValue<SpecValues<WorkflowRunLinkLanguageEnum>>(r.language),
   };
 }
 
-export function runView(r: WorkflowRunRecord): Record<string, unknown> {
+function runError(r: WorkflowRunRecord): WorkflowRunError | null {
+  return r.status === 'error'
+    ? { type: 'task_error', message: 'A task of the workflow failed' }
+    : null;
+}
+
+export function runView(r: WorkflowRunRecord): RunView {
+  const final = !['processing', 'awaiting_input', 'awaiting_client_input'].includes(r.status);
   return {
     id: r.id,
     applicant_id: r.applicantId,
@@ -127,20 +267,11 @@ export function runView(r: WorkflowRunRecord): Record<string, unknown> {
     workflow_version_id: 1,
     dashboard_url: `https://dashboard.onfido.com/results/${r.id}`,
     status: r.status,
-    output: {},
+    output: final ? {} : null,
     reasons: [...r.reasons],
-    error:
-      r.status === 'error'
-        ? { type: 'task_error', message: 'A task of the workflow failed' }
-        : null,
+    error: runError(r),
     sdk_token: r.sdkToken,
-    link: {
-      url: r.linkUrl,
-      completed_redirect_url: r.completedRedirectUrl ?? null,
-      expired_redirect_url: r.expiredRedirectUrl ?? null,
-      expires_at: iso(r.linkExpiresAt),
-      language: r.language ?? null,
-    },
+    link: runLink(r),
     customer_user_id: r.customerUserId ?? null,
     tags: [],
     created_at: iso(r.createdAt),
@@ -148,20 +279,66 @@ export function runView(r: WorkflowRunRecord): Record<string, unknown> {
   };
 }
 
-export function webhookView(w: WebhookRecord, realm: RealmInfo): Record<string, unknown> {
+/**
+ * The run as a webhook event's `resource` (docs/provider-facts.md#o-wh-4): no
+ * SDK token, and `workflow_run_id` beside the id.
+ */
+export type RunResourceView = SentWithNull<
+  WebhookEventPayloadResource,
+  'output' | 'error' | 'customer_user_id'
+>;
+
+export function runResourceView(r: WorkflowRunRecord): RunResourceView {
+  return {
+    id: r.id,
+    applicant_id: r.applicantId,
+    status: chosenValue<SpecValues<WebhookEventResourceStatus>>(r.status),
+    created_at: iso(r.createdAt),
+    updated_at: iso(r.updatedAt),
+    dashboard_url: `https://dashboard.onfido.com/results/${r.id}`,
+    workflow_id: r.workflowId,
+    workflow_run_id: r.id,
+    workflow_version_id: 1,
+    output: {},
+    reasons: [...r.reasons],
+    tags: [],
+    link: runLink(r),
+    error: runError(r),
+    customer_user_id: r.customerUserId ?? null,
+  };
+}
+
+/**
+ * A webhook: `payload_version` 3 and the `oauth_*` fields as the sandbox
+ * answers them (docs/provider-facts.md#o-wh-1, #o-wh-3).
+ */
+export type WebhookView = SentWithNull<
+  Webhook,
+  | 'oauth_server_url'
+  | 'oauth_server_client_id'
+  | 'oauth_server_client_secret'
+  | 'oauth_server_scope'
+>;
+
+export function webhookView(w: WebhookRecord, realm: RealmInfo): WebhookView {
   return {
     id: w.id,
     url: w.url,
     token: w.token,
     href: `${realm.basePath}/webhooks/${w.id}`,
     enabled: w.enabled,
-    events: w.events,
-    environments: w.environments,
-    payload_version: 2,
+    events: w.events ?? [...WEBHOOK_EVENT_LIST],
+    environments: [...w.environments],
+    payload_version: 3,
+    oauth_enabled: false,
+    oauth_server_url: null,
+    oauth_server_client_id: null,
+    oauth_server_client_secret: null,
+    oauth_server_scope: null,
   };
 }
 
-/** An Onfido error answer: `{"error": {"type", "message", "fields"}}`. */
+/** An Onfido error answer: `{"error": {"type", "message", "fields"}}` (docs/provider-facts.md#o-err-1). */
 export function onfidoError(
   status: number,
   type: string,
@@ -169,7 +346,8 @@ export function onfidoError(
   fields: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Response {
-  return HttpResponse.json({ error: { type, message, fields } }, { status, headers });
+  const body: ModelError = { error: { type, message, fields } };
+  return HttpResponse.json(body, { status, headers });
 }
 
 /** 422 `validation_error` with field messages. */
@@ -182,9 +360,9 @@ export function validationError(fields: Record<string, string[]>): Response {
   );
 }
 
-/** 404 for an unknown id. */
+/** 404 for an unknown id, worded as the sandbox words it (docs/provider-facts.md#o-err-2). */
 export function notFound(what = 'resource'): Response {
-  return onfidoError(404, 'resource_not_found', `The requested ${what} could not be found`);
+  return onfidoError(404, 'resource_not_found', `Could not find the following resource: ${what}`);
 }
 
 /** Answers with the record's view, or Onfido's 404 naming what is missing. */
