@@ -20,7 +20,13 @@
  *
  * Jumio changes these lists from time to time. Pass your own list with the
  * `allow` option of {@link isJumioCallbackSource} when they do; the built-in
- * lists are what the provider's `verifyCallbackSource` option checks.
+ * lists are what the provider's `verifyCallbackSource` option (on by default)
+ * checks.
+ *
+ * The address checked must be the one the connection came from: the socket's,
+ * or behind your own proxies the rightmost `X-Forwarded-For` hop they added
+ * (the intake's `trustProxy`), never a header the client can set
+ * (`X-Real-IP`, or the left part of `X-Forwarded-For`).
  *
  * @module
  */
@@ -142,6 +148,6 @@ export function isJumioCallbackSource(
   address: string | undefined,
   options: CallbackSourceOptions = {},
 ): boolean {
-  if (address === undefined || address.trim() === '') return false;
+  if (typeof address !== 'string' || address.trim() === '') return false;
   return jumioCallbackAddresses(options).includes(normaliseAddress(address));
 }

@@ -47,7 +47,7 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 export interface CallbackOptions {
   mode: JumioMode;
   region: JumioRegion;
-  /** Refuse senders that are not Jumio's published callback addresses for the region. */
+  /** Refuse senders that are not Jumio's published callback addresses for the region (default on). */
   verifyCallbackSource: boolean;
 }
 
@@ -74,15 +74,14 @@ function readBody(request: IncomingWebhook): string {
 
 function checkSource(request: IncomingWebhook, options: CallbackOptions): void {
   if (!options.verifyCallbackSource) return;
-  if (request.remoteAddress === undefined || request.remoteAddress.trim() === '') {
+  const address: unknown = request.remoteAddress;
+  if (typeof address !== 'string' || address.trim() === '') {
     throw refuse(
       'unknown_sender',
-      'verifyCallbackSource is on but the request has no remoteAddress',
+      "verifyCallbackSource is on but the request has no remoteAddress (pass the sender's address, or set verifyCallbackSource: false)",
     );
   }
-  if (
-    !isJumioCallbackSource(request.remoteAddress, { region: options.region, mode: options.mode })
-  ) {
+  if (!isJumioCallbackSource(address, { region: options.region, mode: options.mode })) {
     throw refuse(
       'unknown_sender',
       `the sender is not one of Jumio's published callback addresses for ${options.region}`,

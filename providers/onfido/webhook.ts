@@ -35,6 +35,13 @@ export const ONFIDO_ACTIONABLE_EVENTS: ReadonlySet<string> = new Set([
 const HEX = /^[0-9a-fA-F]*$/;
 const SIGNATURE_HEX_LENGTH = 64;
 
+/**
+ * Largest webhook body verified, bytes (1 MiB, the intake's default
+ * `maxBodyBytes`); Onfido's events are a few KiB. A larger body is refused
+ * with `payload_too_large` before any hashing.
+ */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
 function refuse(reason: string, message: string): WebhookVerificationError {
   return new WebhookVerificationError(`[idv] [onfido] webhook refused: ${message}`, {
     provider: 'onfido',
@@ -58,12 +65,18 @@ export function signOnfidoWebhook(body: string | Uint8Array, token: string): str
 
 /**
  * Checks the `X-SHA2-Signature` header of a delivery against its raw body.
- * Throws a `WebhookVerificationError` (never a `RangeError`) whose `reason` is
- * `missing_signature` (absent or empty), `malformed_signature` (not hex, odd
- * length, not 32 bytes) or `bad_signature` (does not match).
+ * Throws a `WebhookVerificationError` (never a `RangeError` or `TypeError`)
+ * whose `reason` is `missing_signature` (absent or empty),
+ * `malformed_signature` (not a string, not hex, odd length, not 32 bytes),
+ * `bad_signature` (does not match) or `payload_too_large` (a body over
+ * {@link MAX_WEBHOOK_BYTES}).
  */
 export function verifyOnfidoSignature(request: IncomingWebhook, token: string): void {
-  const header = headerValue(request.headers, ONFIDO_SIGNATURE_HEADER)?.trim();
+  const raw: unknown = headerValue(request.headers, ONFIDO_SIGNATURE_HEADER);
+  if (raw !== undefined && typeof raw !== 'string') {
+    throw refuse('malformed_signature', `${ONFIDO_SIGNATURE_HEADER} is not a string`);
+  }
+  const header = raw?.trim();
   if (header === undefined || header === '') {
     throw refuse('missing_signature', `no ${ONFIDO_SIGNATURE_HEADER} header`);
   }
@@ -81,6 +94,10 @@ export function verifyOnfidoSignature(request: IncomingWebhook, token: string): 
   }
   // A string is hashed as UTF-8 without a copy; anything else must be raw bytes.
   const body = typeof request.body === 'string' ? request.body : bodyBytes(request.body);
+  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  if (size > MAX_WEBHOOK_BYTES) {
+    throw refuse('payload_too_large', `the body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
+  }
   const expected = createHmac('sha256', token).update(body).digest();
   if (!constantTimeEqual(given, expected)) {
     throw refuse('bad_signature', 'the signature does not match the body');
