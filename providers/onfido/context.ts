@@ -15,7 +15,7 @@ import {
 import { type OnfidoOptions, onfidoBaseUrl } from './definition';
 import { bearerAuth, createOnfidoTokenSource } from './oauth';
 
-/** How long an SDK token (and so the customer's link) lives: 90 minutes. */
+/** How long an SDK token (and so the customer's link) lives: 90 minutes (docs/provider-facts.md#o-sdk-2). */
 export const ONFIDO_SDK_TOKEN_LIFETIME_MS = 90 * 60 * 1000;
 
 /** The adapter's state, shared by its parts. */

@@ -29,7 +29,7 @@ export const ONFIDO_REGIONS = ['EU', 'US', 'CA'] as const;
 /** An Onfido region. */
 export type OnfidoRegion = (typeof ONFIDO_REGIONS)[number];
 
-/** Onfido's API base URL for each region (API v3.6). */
+/** Onfido's API base URL for each region (API v3.6, docs/provider-facts.md#o-auth-2). */
 export const ONFIDO_BASE_URLS: Readonly<Record<OnfidoRegion, string>> = {
   EU: 'https://api.eu.onfido.com/v3.6',
   US: 'https://api.us.onfido.com/v3.6',

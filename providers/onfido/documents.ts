@@ -41,7 +41,11 @@ const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
   webm: 'video/webm',
 };
 
-/** Onfido's `file_type` is a MIME type (`image/jpeg`) or an extension (`png`); either becomes a MIME type. */
+/**
+ * Onfido's `file_type` is a MIME type for the media of the face (`image/png`,
+ * docs/provider-facts.md#o-med-3) and free text, an extension in the sandbox,
+ * for documents (`png`, #o-doc-2); either becomes a MIME type.
+ */
 export function contentTypeOf(fileType: string | null | undefined): string | undefined {
   if (fileType == null || fileType === '') return undefined;
   const value = fileType.trim().toLowerCase();

@@ -50,7 +50,8 @@ type Signal = AbortSignal | undefined;
  *   was made elsewhere.
  *
  * Either way Onfido sends `check.completed` when the check completes; its
- * result replaces this one.
+ * result replaces this one. (What holds a check, and for how long, is not
+ * documented: docs/provider-facts.md#o-open-13.)
  */
 export const HELD_CHECK_STATUSES: ReadonlySet<string> = new Set(['paused', 'awaiting_applicant']);
 
@@ -114,7 +115,8 @@ async function checkResult(
   };
   const statusLabel: ProviderLabel = { source: 'check.status', value: check.status };
   if (check.status === 'withdrawn') {
-    // The check was withdrawn before it finished: the customer has to start over.
+    // The check was withdrawn before it finished (docs/provider-facts.md#o-chk-3):
+    // the customer has to start over.
     return decide(ctx, {
       session: full,
       pending: false,
@@ -151,7 +153,11 @@ async function checkResult(
   });
 }
 
-/** Classic: no check yet. Pending while the link lives, `EXPIRED` once it ran out. */
+/**
+ * Classic: no check yet. Pending while the link lives, `EXPIRED` once it ran
+ * out (90 minutes: docs/provider-facts.md#o-sdk-2). Onfido sends no webhook for
+ * a link never used, so the host asks.
+ */
 async function noCheckYet(
   ctx: OnfidoContext,
   applicantId: string,

@@ -1,9 +1,10 @@
 /**
  * zod schemas of the Onfido API v3.6 answers and webhook events the adapter
  * reads. Only the fields the adapter uses are declared; Onfido adds fields over
- * time, and unknown ones are ignored rather than refused. Free-text enums
- * (statuses, results) are kept as strings so that a value Onfido adds later
- * reaches the mapping (and becomes `UNKNOWN`) instead of failing the parse.
+ * time, and unknown ones are ignored rather than refused. Enums (statuses,
+ * results) are kept as strings so that a value Onfido adds later reaches the
+ * mapping (and becomes `UNKNOWN`) instead of failing the parse: the official
+ * client passes unknown enum values through too (docs/provider-facts.md#o-src-3).
  *
  * @module
  */

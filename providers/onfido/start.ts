@@ -266,8 +266,10 @@ export async function startVerification(
 /**
  * The verification site's *submit*: creates the check (`POST /checks` with the
  * configured `report_names`) and returns the session with the check id as
- * `attemptId`. `POST /checks` is not idempotent, so it is not retried after a
- * 5xx or a broken connection (only after a 429, which Onfido refuses unprocessed).
+ * `attemptId`. `POST /checks` is not known to be idempotent (no idempotency
+ * key exists: docs/provider-facts.md#o-chk-7, #o-open-3), so it is not retried
+ * after a 5xx or a broken connection; only after a 429, taken as refused
+ * unprocessed (docs/provider-facts.md#o-open-2).
  *
  * A session that already has an `attemptId` is returned unchanged, so a
  * repeated submit does not start a second check. In Studio mode the workflow

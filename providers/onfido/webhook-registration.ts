@@ -1,6 +1,7 @@
 /**
  * Registering the host's webhook URL with Onfido (the "register the webhook"
- * step of a deployment), idempotently.
+ * step of a deployment), idempotently (`GET` and `POST /webhooks`:
+ * docs/provider-facts.md#o-wh-1, #o-wh-2).
  *
  * @module
  */

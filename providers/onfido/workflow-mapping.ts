@@ -1,5 +1,6 @@
 /**
- * How an Onfido Studio workflow run becomes reason codes.
+ * How an Onfido Studio workflow run becomes reason codes (the run statuses:
+ * docs/provider-facts.md#o-wf-3).
  *
  * The run's status is the operator's own decision (their workflow's rules), so
  * it sets the outcome's family; the reports the workflow ran, and the run's

@@ -17,7 +17,7 @@ const { emulator } = useOnfidoEmulator();
 
 const WITH_KNOWN_FACES = { reportNames: ['document', 'facial_similarity_photo', 'known_faces'] };
 
-/** The outcome model (outcomes.md): reason → status with auto-registration on, and off. */
+/** The outcome model (README.md, "Outcomes"): reason → status with auto-registration on, and off. */
 const CASES: ReadonlyArray<[ReasonCode, FinalStatus, FinalStatus]> = [
   ['CLEAR', 'registered', 'awaiting_registration'],
   ['SUSPECTED_COMPROMISED_DOCUMENT', 'rejected', 'rejected'],
