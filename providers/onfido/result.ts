@@ -169,7 +169,7 @@ async function noCheckYet(
     schema: applicantSchema,
     signal,
   });
-  const created = Date.parse(applicant.data.created_at);
+  const created = Date.parse(applicant.data.created_at ?? '');
   const expired =
     Number.isFinite(created) && ctx.clock.now() - created >= ONFIDO_SDK_TOKEN_LIFETIME_MS;
   return decide(ctx, {

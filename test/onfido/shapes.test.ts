@@ -9,7 +9,11 @@ import {
   extractPerson,
   mapOnfidoCheck,
   type OnfidoReport,
+  onfidoApplicantSchema,
+  onfidoCheckSchema,
   onfidoReportSchema,
+  onfidoWebhookSchema,
+  onfidoWorkflowRunSchema,
   reportKeys,
 } from 'idv-providers/onfido';
 import { HttpResponse, http } from 'msw';
@@ -97,6 +101,18 @@ describe('report shapes', () => {
       id_photos: [],
     });
     expect(reportKeys(parsed)).toEqual([]);
+  });
+
+  it('reads checks, runs, applicants and webhooks with only the fields the spec requires', () => {
+    expect(onfidoCheckSchema.parse({ id: 'c-1', applicant_id: 'a-1' })).toMatchObject({
+      id: 'c-1',
+      status: 'none',
+    });
+    expect(onfidoWorkflowRunSchema.parse({ id: 'w-1', output: null, error: null })).toMatchObject({
+      status: 'none',
+    });
+    expect(onfidoApplicantSchema.parse({ id: 'a-1' }).created_at).toBeUndefined();
+    expect(onfidoWebhookSchema.parse({ id: 'h-1' }).url).toBe('');
   });
 
   it('still refuses a report without an id or a name', () => {
