@@ -5,6 +5,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import type { RateLimiter } from './rate-limits';
 import type { EmulatorState, RegionKey } from './state';
 
 /** The origins of one emulated region. */
@@ -13,6 +14,8 @@ export interface EmulatedHosts {
   account: string;
   retrieval: string;
   netverify: string;
+  /** The health check (docs/provider-facts.md#j-host-4). */
+  status: string;
 }
 
 /** Shared by every route. */
@@ -28,6 +31,8 @@ export interface EmulatorContext {
   hosts: Readonly<Record<string, EmulatedHosts>>;
   /** The tenant name used in customer links. */
   tenant: string;
+  /** The rate limits (docs/provider-facts.md#j-rl-1). */
+  limiter: RateLimiter;
 }
 
 /** The time as Jumio formats it (UTC, `YYYY-MM-DDThh:mm:ss.SSSZ`, docs/provider-facts.md#j-ret-2). */

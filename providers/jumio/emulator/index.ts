@@ -6,9 +6,11 @@
  * It behaves like Jumio where a client can tell: OAuth2 tokens that expire (or
  * are revoked early with {@link JumioEmulator.expireTokens}), 401 for unknown,
  * expired or wrong-region tokens and wrong client credentials, 403 without a
- * `User-Agent`, 404 for unknown ids, 429 with Jumio's own body, regional data
- * (an account exists only in its region), real PNG bytes for every image part,
- * and callbacks for every finished transaction.
+ * `User-Agent`, 404 for unknown or deleted ids, Jumio's rate limits per tenant
+ * (on by default, on the emulator's clock; `rateLimits: false` turns them off)
+ * answered 429 with Jumio's own body, regional data (an account exists only
+ * in its region), real PNG bytes for every image part, and callbacks for every
+ * finished or expired transaction ({@link JumioEmulator.expire}).
  *
  * @example
  * ```ts
@@ -25,7 +27,9 @@
  * (docs/provider-facts.md): the hosts and paths of every region
  * (docs/provider-facts.md#j-host-2), OAuth2 tokens (docs/provider-facts.md#j-auth-1
  * to #j-auth-3), the account answer (docs/provider-facts.md#j-acc-7), the
- * retrieval answers (docs/provider-facts.md#j-ret-1 to #j-ret-4), the
+ * retrieval answers (docs/provider-facts.md#j-ret-1 to #j-ret-4, #j-ret-6),
+ * deletion (docs/provider-facts.md#j-acc-9), the rate limits
+ * (docs/provider-facts.md#j-rl-1 to #j-rl-4), the
  * capability labels Jumio publishes (./labels.ts) in the shapes of
  * docs/provider-facts.md#j-dec-7, callbacks (docs/provider-facts.md#j-cb-1) and
  * error bodies (docs/provider-facts.md#j-err-1, docs/provider-facts.md#j-rl-3).
@@ -46,10 +50,23 @@ import {
 import type { JumioRegion } from 'idv-providers/jumio';
 import type { RequestHandler } from 'msw';
 import type { EmulatorContext } from './context';
+import { createControlHandlers } from './control';
 import type { Deliver } from './deliveries';
 import { createHandlers, emulatedHosts } from './handlers';
-import { findTarget, finishExecution, finishScan, uploadCaptures } from './journey';
+import {
+  expireExecution,
+  findTarget,
+  finishExecution,
+  finishScan,
+  uploadCaptures,
+} from './journey';
 import { findPublishedLabel } from './labels';
+import {
+  createRateLimiter,
+  type JumioRateLimitSetting,
+  type JumioRateLimits,
+  type RateLimitedRequest,
+} from './rate-limits';
 import { jumioServing } from './serve';
 import {
   type Account,
@@ -58,6 +75,7 @@ import {
   type DecisionType,
   EmulatorState,
   type Execution,
+  type JumioCapture,
   type JumioLabelVerdict,
   type NetverifyVerdict,
   type RecordedRequest,
@@ -71,6 +89,14 @@ export {
   PUBLISHED_LABELS as JUMIO_PUBLISHED_LABELS,
   type PublishedLabel as JumioPublishedLabel,
 } from './labels';
+export {
+  JUMIO_DEFAULT_RATE_LIMITS,
+  type JumioRateLimit,
+  type JumioRateLimitSetting,
+  type JumioRateLimits,
+  type RateClass as JumioRateClass,
+  type RateLimitedRequest as JumioRateLimitedRequest,
+} from './rate-limits';
 export type {
   Account as JumioEmulatedAccount,
   CapabilityJson as JumioEmulatedCapability,
@@ -78,6 +104,7 @@ export type {
   CredentialCategory as JumioCredentialCategory,
   DecisionType as JumioEmulatedDecisionType,
   Execution as JumioEmulatedExecution,
+  JumioCapture,
   JumioLabelVerdict,
   NetverifyVerdict as JumioNetverifyVerdict,
   RecordedRequest as JumioRecordedRequest,
@@ -114,8 +141,23 @@ export interface JumioEmulatorOptions {
         account?: string | undefined;
         retrieval?: string | undefined;
         netverify?: string | undefined;
+        /** The health check (docs/provider-facts.md#j-host-4). */
+        status?: string | undefined;
       }
     | undefined;
+  /**
+   * Jumio's rate limits per tenant (docs/provider-facts.md#j-rl-1 to #j-rl-4):
+   * `true` (default) for the documented defaults, `false` for none, or some
+   * classes' limits changed (`{ account: { burst: 20 } }`, as Jumio Support can
+   * raise them). Buckets fill on the emulator's clock: with the default test
+   * clock they refill only as the test moves it.
+   */
+  rateLimits?: JumioRateLimitSetting | undefined;
+  /**
+   * Where to answer the emulator's own control requests over HTTP (`POST
+   * <url>/expire`, ...; see ./control.ts). The served emulator sets it; none by default.
+   */
+  controlBaseUrl?: string | undefined;
   /** Called with every callback the emulator sends; its answer is recorded as `answeredStatus`. */
   deliver?: Deliver | undefined;
   /** The tenant name in customer links. Default `acme`. */
@@ -171,8 +213,27 @@ export interface JumioEmulator extends ProviderEmulator {
   setCapabilityResult(id: string, result: JumioCapabilityResult): void;
   /** Chooses a KYX verdict by Jumio's own decision and capability labels (any of them, published or not). */
   setLabels(id: string, verdict: JumioLabelVerdict): void;
-  /** Makes a KYX transaction expire instead of being processed. */
+  /** Makes a KYX transaction expire instead of being processed, when the customer journey is played. */
   setExpiry(id: string, status?: 'SESSION_EXPIRED' | 'TOKEN_EXPIRED'): void;
+  /**
+   * Lets a KYX transaction expire now, and sends its callback:
+   * `TOKEN_EXPIRED` (the link ran out) or `SESSION_EXPIRED` (the customer's
+   * session timed out). Default: `TOKEN_EXPIRED` if nothing was captured yet,
+   * else `SESSION_EXPIRED`. Throws for a processed or expired transaction.
+   */
+  expire(session: SessionRef, status?: 'SESSION_EXPIRED' | 'TOKEN_EXPIRED'): Promise<void>;
+  /**
+   * Chooses the parts a KYX transaction's capture yields beyond FRONT, BACK,
+   * FACE and FACEMAP: `FRONT_WITH_FLASH`, `LIVENESS_<n>` frames. `id` is an
+   * account or workflow execution id; set it before the customer uploads.
+   */
+  setCapture(id: string, capture: JumioCapture): void;
+  /** Changes the rate limits (`false` turns them off); every bucket starts full. */
+  setRateLimits(setting: JumioRateLimitSetting): void;
+  /** The rate limits: whether they apply, and each class's limit. */
+  rateLimits(): { enabled: boolean; limits: JumioRateLimits };
+  /** Every request the rate limits answered 429, oldest first. */
+  rateLimited(): RateLimitedRequest[];
   /** Chooses a Netverify verdict by Jumio's own values. */
   setNetverifyVerdict(scanReference: string, verdict: NetverifyVerdict): void;
   /** Plays the customer uploading without Jumio finishing yet (the workflow becomes ACQUIRED). */
@@ -205,16 +266,19 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
   const faults = new FaultQueue(FAULT_ANSWERS);
   const clock = options.clock ?? createTestClock();
   const custom = options.baseUrls;
+  const now = () => clock.now();
+  const limiter = createRateLimiter(now, options.rateLimits ?? true);
   const context: EmulatorContext = {
     state,
     clientId,
     clientSecret,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
-    now: () => clock.now(),
+    now,
     hosts: emulatedHosts(region, custom),
     tenant: options.tenant ?? 'acme',
+    limiter,
   };
-  const handlers: RequestHandler[] = createHandlers(context, faults);
+  const handlers: RequestHandler[] = [];
 
   function setStored(id: string, verdict: Parameters<typeof state.verdicts.set>[1]): void {
     if (!state.accounts.has(id) && !state.executions.has(id) && !state.scans.has(id)) {
@@ -236,7 +300,7 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
     return isScan;
   }
 
-  return {
+  const emulator: JumioEmulator = {
     provider: 'jumio',
     clientId,
     clientSecret,
@@ -316,6 +380,25 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
     },
     setLabels: (id, verdict) => setStored(id, { kind: 'labels', verdict }),
     setExpiry: (id, status = 'SESSION_EXPIRED') => setStored(id, { kind: 'expired', status }),
+    async expire(session, status) {
+      const target = findTarget(context, session);
+      if (target.kind !== 'kyx')
+        throw new Error('[jumio emulator] expire() is for KYX transactions');
+      await expireExecution(context, target.execution, status, options.deliver);
+    },
+    setCapture(id, capture) {
+      if (!state.accounts.has(id) && !state.executions.has(id)) {
+        throw new Error(`[jumio emulator] no account or workflow execution ${JSON.stringify(id)}`);
+      }
+      const frames = capture.livenessFrames;
+      if (frames !== undefined && !(Number.isInteger(frames) && frames >= 0 && frames <= 20)) {
+        throw new Error('[jumio emulator] livenessFrames must be a whole number from 0 to 20');
+      }
+      state.captures.set(id, capture);
+    },
+    setRateLimits: (setting) => limiter.set(setting),
+    rateLimits: () => ({ enabled: limiter.enabled(), limits: limiter.limits() }),
+    rateLimited: () => [...state.rateLimited],
     setNetverifyVerdict: (id, verdict) => setStored(id, { kind: 'netverify', verdict }),
 
     async completeCustomerJourney(session) {
@@ -340,6 +423,7 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
     reset() {
       state.reset();
       faults.clear();
+      limiter.set(options.rateLimits ?? true);
     },
 
     expireTokens() {
@@ -363,6 +447,11 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
       part.href = href;
     },
   };
+  if (options.controlBaseUrl !== undefined) {
+    handlers.push(...createControlHandlers(options.controlBaseUrl, emulator));
+  }
+  handlers.push(...createHandlers(context, faults));
+  return emulator;
 }
 
 /** The Jumio emulator for tools that drive every provider alike (see `EmulatorModule`). */

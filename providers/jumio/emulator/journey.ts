@@ -13,7 +13,7 @@ import { generatePng } from 'idv-providers/emulator-kit';
 import { buildCapabilities } from './capabilities';
 import { type EmulatorContext, timestamp } from './context';
 import { type Deliver, kyxCallback, netverifyCallback, send } from './deliveries';
-import type { Execution, Scan, StoredVerdict } from './state';
+import type { Execution, JumioCapture, Scan, StoredVerdict } from './state';
 import { NETVERIFY_REPRESENTATIVE } from './verdicts';
 
 /** What a session points at in the emulator. */
@@ -46,17 +46,37 @@ function storeImage(context: EmulatorContext, id: string): void {
   });
 }
 
+/**
+ * The classifiers of each credential's parts (docs/provider-facts.md#j-ret-3,
+ * #j-ret-4): FRONT and BACK, with FRONT_WITH_FLASH when chosen; FACE; FACEMAP,
+ * then the liveness frames in the documented sample's order (the first, the
+ * last, then the others: LIVENESS_1, LIVENESS_3, LIVENESS_2 for three).
+ */
+function partsOf(category: string, capture: JumioCapture): string[] {
+  if (category === 'ID')
+    return capture.flash === true ? ['FRONT', 'FRONT_WITH_FLASH', 'BACK'] : ['FRONT', 'BACK'];
+  if (category === 'SELFIE') return ['FACE'];
+  if (category !== 'FACEMAP') return [];
+  const frames = capture.livenessFrames ?? 0;
+  const order =
+    frames === 0
+      ? []
+      : frames === 1
+        ? [1]
+        : [1, frames, ...Array.from({ length: frames - 2 }, (_, i) => i + 2)];
+  return ['FACEMAP', ...order.map((n) => `LIVENESS_${n}`)];
+}
+
 /** Stores the document and selfie the customer captured (the workflow becomes ACQUIRED). */
 export function uploadCaptures(context: EmulatorContext, execution: Execution): void {
   const retrieval = context.hosts[execution.region]?.retrieval ?? '';
-  const partsOf: Readonly<Record<string, readonly string[]>> = {
-    ID: ['FRONT', 'BACK'],
-    SELFIE: ['FACE'],
-    FACEMAP: ['FACEMAP'],
-  };
+  const capture =
+    context.state.captures.get(execution.id) ??
+    context.state.captures.get(execution.accountId) ??
+    {};
   for (const credential of execution.credentials) {
     if (credential.parts.length > 0) continue;
-    credential.parts = (partsOf[credential.category] ?? []).map((classifier) => {
+    credential.parts = partsOf(credential.category, capture).map((classifier) => {
       // A facemap part has no download link (docs/provider-facts.md#j-ret-3).
       if (classifier === 'FACEMAP') return { classifier };
       storeImage(context, `${credential.id}:${classifier}`);
@@ -106,6 +126,33 @@ export async function finishExecution(
     execution.decision = built.decision;
     execution.capabilities = built.capabilities;
   }
+  if (execution.callbackUrl === undefined) return;
+  await send(context, kyxCallback(context, execution), deliver);
+}
+
+/**
+ * Lets a KYX transaction expire now and sends its callback: `TOKEN_EXPIRED`
+ * (the link's token ran out) or `SESSION_EXPIRED` (the customer's session
+ * timed out after the journey began), by default the one that fits its state
+ * (INITIATED: token, ACQUIRED: session; docs/provider-facts.md#j-ret-1,
+ * #j-acc-11). Its decision becomes NOT_EXECUTED with the status as label
+ * (docs/provider-facts.md#j-dec-3). A processed or expired transaction cannot
+ * expire (again).
+ */
+export async function expireExecution(
+  context: EmulatorContext,
+  execution: Execution,
+  status: 'SESSION_EXPIRED' | 'TOKEN_EXPIRED' | undefined,
+  deliver?: Deliver,
+): Promise<void> {
+  if (execution.status !== 'INITIATED' && execution.status !== 'ACQUIRED') {
+    throw new Error(
+      `[jumio emulator] workflow execution ${execution.id} is ${execution.status} and cannot expire`,
+    );
+  }
+  const chosen = status ?? (execution.status === 'INITIATED' ? 'TOKEN_EXPIRED' : 'SESSION_EXPIRED');
+  execution.status = chosen;
+  execution.decision = { type: 'NOT_EXECUTED', details: { label: chosen }, risk: { score: -1 } };
   if (execution.callbackUrl === undefined) return;
   await send(context, kyxCallback(context, execution), deliver);
 }

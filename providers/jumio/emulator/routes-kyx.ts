@@ -1,77 +1,32 @@
 /**
- * The emulated KYX hosts: the OAuth2 token endpoint
- * (docs/provider-facts.md#j-auth-1 to #j-auth-3), the account API that starts
- * transactions (docs/provider-facts.md#j-acc-1, #j-acc-2; the request rules of
- * #j-acc-3 and #j-acc-4; the answer of #j-acc-7), and the retrieval API:
- * status, details and image parts (docs/provider-facts.md#j-ret-1 to #j-ret-4),
- * with 404 for what does not exist (docs/provider-facts.md#j-err-2).
+ * The emulated KYX hosts (the token endpoint is in ./routes-token.ts):
+ * - the account API that starts transactions: `POST /api/v1/accounts` and, for
+ *   an existing account, `PUT /api/v1/accounts/{id}`, a new workflow execution
+ *   (docs/provider-facts.md#j-acc-1, #j-acc-2; the request rules of #j-acc-3
+ *   and #j-acc-4; the answer of #j-acc-7);
+ * - the retrieval API: status, details, steps and image parts
+ *   (docs/provider-facts.md#j-ret-1 to #j-ret-4, #j-ret-6), and deletion of an
+ *   account or of one workflow execution (docs/provider-facts.md#j-acc-9);
+ * - the health check (docs/provider-facts.md#j-host-4);
+ *
+ * with 404 for what does not exist or was deleted (docs/provider-facts.md#j-err-2,
+ * #j-ret-4). No account read (`GET /api/v1/accounts/{id}`) is served: Jumio
+ * documents none (docs/provider-facts.md#j-acc-8, #j-open-9), so it answers
+ * 404 like any path the emulator does not know.
  *
  * @module
  */
 import { randomUUID } from 'node:crypto';
 import { HttpResponse } from 'msw';
 import { type EmulatorContext, linkRegion, randomToken, timestamp } from './context';
-import { basicCredentials, jsonBody, type Route, type RouteContext, route } from './router';
-import type { Account, Execution, RegionKey } from './state';
-import { executionView, findOr404, problem } from './views';
+import { jsonBody, type Route, type RouteContext, route } from './router';
+import type { Account, Execution } from './state';
+import { executionView, findOr404, problem, stepsView } from './views';
 
 /** Characters Jumio refuses in `customerInternalReference` (docs/provider-facts.md#j-acc-3). */
 const FORBIDDEN = /[<>"/;`%{}|]/;
 const LIFETIME = /^(\d+)([mhd])$/;
 const MINUTES: Readonly<Record<string, number>> = { m: 1, h: 60, d: 1440 };
-
-/** `POST /oauth2/token`. */
-async function issueToken({ emulator, region, request }: RouteContext): Promise<Response> {
-  emulator.state.tokenRequests++;
-  const credentials = basicCredentials(request);
-  if (
-    credentials === undefined ||
-    credentials.user !== emulator.clientId ||
-    credentials.password !== emulator.clientSecret
-  ) {
-    return HttpResponse.json(
-      { error: 'invalid_client', error_description: 'Bad client credentials' },
-      { status: 401 },
-    );
-  }
-  const form = new URLSearchParams(await request.text());
-  if (form.get('grant_type') !== 'client_credentials') {
-    return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 });
-  }
-  const token = randomToken(32);
-  emulator.state.tokens.set(token, {
-    token,
-    region,
-    expiresAt: emulator.now() + emulator.tokenLifetimeSeconds * 1000,
-    revoked: false,
-  });
-  return HttpResponse.json({
-    access_token: token,
-    expires_in: emulator.tokenLifetimeSeconds,
-    token_type: 'Bearer',
-  });
-}
-
-/** A 401 answer unless the request carries a live token issued for this region. */
-export function checkBearer(
-  context: EmulatorContext,
-  region: RegionKey,
-  request: Request,
-): Response | undefined {
-  const header = request.headers.get('authorization') ?? '';
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  const issued = match?.[1] === undefined ? undefined : context.state.tokens.get(match[1]);
-  if (
-    issued === undefined ||
-    issued.revoked ||
-    issued.region !== region ||
-    context.now() >= issued.expiresAt
-  ) {
-    // The retrieval API's documented 401 (docs/provider-facts.md#j-err-1).
-    return problem(401, 'The provided credentials are invalid');
-  }
-  return undefined;
-}
 
 function validateAccountBody(body: Record<string, unknown> | undefined): string | undefined {
   if (body === undefined) return 'The request body must be a JSON object';
@@ -178,21 +133,42 @@ function executionOf({ emulator, region, params }: RouteContext): Execution | un
     : undefined;
 }
 
-/** The auth host's routes. */
-export const authRoutes: readonly Route[] = [route('POST', '/oauth2/token', issueToken)];
-
-/** The account host's routes: `POST /api/v1/accounts` and `PUT /api/v1/accounts/{id}`. */
+/**
+ * The account host's routes: `POST /api/v1/accounts` and `PUT
+ * /api/v1/accounts/{id}` (a new workflow execution for the account; 404 for
+ * an unknown or deleted account, docs/provider-facts.md#j-acc-2).
+ */
 export const accountRoutes: readonly Route[] = [
   route('POST', '/api/v1/accounts', (ctx) => startTransaction(ctx, undefined)),
-  route('PUT', '/api/v1/accounts/:id', (ctx) => {
-    const account = ctx.emulator.state.accounts.get(ctx.params[0] as string);
-    return findOr404(account?.region === ctx.region ? account : undefined, 'Account', (found) =>
-      startTransaction(ctx, found),
-    );
-  }),
+  route('PUT', '/api/v1/accounts/:id', (ctx) =>
+    findOr404(accountOf(ctx), 'Account', (found) => startTransaction(ctx, found)),
+  ),
 ];
 
-/** The retrieval host's routes: workflow details, status and credential parts. */
+/** Forgets a workflow execution: its record, its images and its chosen verdict. */
+function forgetExecution(context: EmulatorContext, execution: Execution): void {
+  const { state } = context;
+  state.executions.delete(execution.id);
+  state.verdicts.delete(execution.id);
+  state.captures.delete(execution.id);
+  for (const credential of execution.credentials) {
+    for (const part of credential.parts) state.images.delete(`${credential.id}:${part.classifier}`);
+  }
+}
+
+/** The account the path names, if it is in the region called. */
+function accountOf({ emulator, region, params }: RouteContext): Account | undefined {
+  const found = emulator.state.accounts.get(params[0] as string);
+  return found?.region === region ? found : undefined;
+}
+
+/**
+ * Deletion answers `200 OK` (docs/provider-facts.md#j-acc-9); the body of that
+ * answer is not documented, so it is empty.
+ */
+const deleted = (): Response => new HttpResponse(null, { status: 200 });
+
+/** The retrieval host's routes: status, details, steps, credential parts, and deletion. */
 export const retrievalRoutes: readonly Route[] = [
   route('GET', '/api/v1/accounts/:account/workflow-executions/:execution', (ctx) =>
     findOr404(executionOf(ctx), 'Workflow execution', (found) =>
@@ -215,6 +191,11 @@ export const retrievalRoutes: readonly Route[] = [
       });
     }),
   ),
+  route('GET', '/api/v1/accounts/:account/workflow-executions/:execution/steps', (ctx) =>
+    findOr404(executionOf(ctx), 'Workflow execution', (found) =>
+      HttpResponse.json(stepsView(found)),
+    ),
+  ),
   route('GET', '/api/v1/accounts/:account/credentials/:credential/parts/:classifier', (ctx) => {
     const [accountId, credentialId, classifier] = ctx.params as [string, string, string];
     const account = ctx.emulator.state.accounts.get(accountId);
@@ -234,4 +215,39 @@ export const retrievalRoutes: readonly Route[] = [
         }),
     );
   }),
+  route('DELETE', '/api/v1/accounts/:account', (ctx) =>
+    findOr404(accountOf(ctx), 'Account', (found) => {
+      for (const execution of found.executions) forgetExecution(ctx.emulator, execution);
+      ctx.emulator.state.accounts.delete(found.id);
+      ctx.emulator.state.verdicts.delete(found.id);
+      ctx.emulator.state.captures.delete(found.id);
+      return deleted();
+    }),
+  ),
+  route('DELETE', '/api/v1/accounts/:account/workflow-executions/:execution', (ctx) =>
+    findOr404(executionOf(ctx), 'Workflow execution', (found) => {
+      forgetExecution(ctx.emulator, found);
+      const account = ctx.emulator.state.accounts.get(found.accountId);
+      if (account !== undefined) {
+        account.executions = account.executions.filter((e) => e.id !== found.id);
+      }
+      return deleted();
+    }),
+  ),
+];
+
+/**
+ * The health check's one route, `GET /` (docs/provider-facts.md#j-host-4,
+ * historical): every component `UP`. It asks for no credentials; whether
+ * Jumio's does is not documented.
+ */
+export const statusRoutes: readonly Route[] = [
+  route('GET', '/', () =>
+    HttpResponse.json({
+      status: 'UP',
+      details: Object.fromEntries(
+        ['api', 'callback', 'mobile', 'processing', 'retrieval', 'web'].map((c) => [c, 'UP']),
+      ),
+    }),
+  ),
 ];

@@ -8,6 +8,7 @@
 import type { ExtractedPerson } from 'idv-providers';
 import type { EmulatorDelivery } from 'idv-providers/emulator-kit';
 import type { JumioRegion } from 'idv-providers/jumio';
+import type { RateLimitedRequest } from './rate-limits';
 
 /** Jumio's decision types. */
 export type DecisionType = 'PASSED' | 'REJECTED' | 'WARNING' | 'NOT_EXECUTED';
@@ -88,9 +89,23 @@ export type StoredVerdict =
 /** An issued access token. */
 export interface IssuedToken {
   token: string;
+  /** The client (tenant) it was issued to. */
+  clientId: string;
   region: RegionKey;
   expiresAt: number;
   revoked: boolean;
+}
+
+/**
+ * The parts the customer's capture yields beyond the default `FRONT`, `BACK`
+ * (ID), `FACE` (SELFIE) and `FACEMAP` without a link (docs/provider-facts.md#j-ret-3,
+ * #j-ret-4).
+ */
+export interface JumioCapture {
+  /** Adds `FRONT_WITH_FLASH` to the ID: an extra image captured on mobile with flash. */
+  flash?: boolean | undefined;
+  /** Adds this many `LIVENESS_<n>` frames, each with a link, to the FACEMAP credential. */
+  livenessFrames?: number | undefined;
 }
 
 /** A stored image part. */
@@ -133,6 +148,8 @@ export interface Execution {
   credentials: StoredCredential[];
   decision?: { type: string; details: { label: string }; risk: { score: number } } | undefined;
   capabilities?: Record<string, CapabilityJson[]> | undefined;
+  /** The id of its one workflow step, once processed (docs/provider-facts.md#j-ret-6). */
+  stepId?: string | undefined;
 }
 
 /** One account and its executions, oldest first. */
@@ -165,6 +182,8 @@ export interface RecordedRequest {
   path: string;
   /** Headers, lower-case names. */
   headers: Record<string, string>;
+  /** When it arrived, on the emulator's clock (epoch ms). */
+  at: number;
 }
 
 /** Everything the emulator remembers. */
@@ -175,18 +194,24 @@ export class EmulatorState {
   executions = new Map<string, Execution>();
   scans = new Map<string, Scan>();
   verdicts = new Map<string, StoredVerdict>();
+  /** Capture choices by account or workflow execution id. */
+  captures = new Map<string, JumioCapture>();
   /** Image bytes by document id (`credentialId:CLASSIFIER` or `scanReference:classifier`, as the adapter names them). */
   images = new Map<string, { bytes: Uint8Array; contentType: string }>();
   deliveries: EmulatorDelivery[] = [];
   requests: RecordedRequest[] = [];
+  /** Requests answered 429 by the rate limits (not by injected faults), oldest first. */
+  rateLimited: RateLimitedRequest[] = [];
 
   reset(): void {
+    this.rateLimited = [];
     this.tokens.clear();
     this.tokenRequests = 0;
     this.accounts.clear();
     this.executions.clear();
     this.scans.clear();
     this.verdicts.clear();
+    this.captures.clear();
     this.images.clear();
     this.deliveries = [];
     this.requests = [];

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import { createFindOr404, type FaultAnswers, type FindOr404 } from 'idv-providers/emulator-kit';
 import { HttpResponse } from 'msw';
 import type { Execution, NetverifyVerdict } from './state';
@@ -77,6 +78,32 @@ export function executionView(execution: Execution): Record<string, unknown> {
       })),
     ...(execution.decision === undefined ? {} : { decision: execution.decision }),
     ...(execution.capabilities === undefined ? {} : { capabilities: execution.capabilities }),
+  };
+}
+
+/**
+ * A workflow execution's steps (docs/provider-facts.md#j-ret-6): none before
+ * it is processed, then one step that ran every capability, with the
+ * workflow's decision. The step name `ID_IV` is from the 2022 guide; that the
+ * list comes as `{"steps": [...]}` is the emulator's reading of "answers
+ * `steps[]`".
+ */
+export function stepsView(execution: Execution): Record<string, unknown> {
+  if (execution.capabilities === undefined || execution.decision === undefined) {
+    return { steps: [] };
+  }
+  execution.stepId ??= randomUUID();
+  return {
+    steps: [
+      {
+        id: execution.stepId,
+        name: 'ID_IV',
+        capabilityIds: Object.values(execution.capabilities).flatMap((list) =>
+          list.map((c) => c.id),
+        ),
+        decision: execution.decision,
+      },
+    ],
   };
 }
 
