@@ -37,7 +37,9 @@ const flagName = (provider: string, flag: string): string => `${provider}-${flag
 function flagSpec(servings: readonly ProviderServing[]): FlagSpec {
   const spec: FlagSpec = { ...OWN_FLAGS };
   for (const { name, serving } of servings) {
-    for (const flag of serving.flags) spec[flagName(name, flag.name)] = { type: 'string' };
+    for (const flag of serving.flags) {
+      spec[flagName(name, flag.name)] = { type: flag.boolean === true ? 'boolean' : 'string' };
+    }
   }
   return spec;
 }
@@ -216,6 +218,11 @@ function providerFlags(
       for (const flag of serving.flags) {
         if ((flag.url === true) !== urls) continue;
         const spelled = flagName(name, flag.name);
+        if (flag.boolean === true) {
+          (values[name] as Record<string, string | undefined>)[flag.name] =
+            flags[spelled] === true ? 'true' : undefined;
+          continue;
+        }
         const text = stringFlag(flags, spelled, COMMAND);
         (values[name] as Record<string, string | undefined>)[flag.name] = urls
           ? httpUrlFlag(text, spelled)

@@ -158,7 +158,10 @@ export function emulatorUsage(servings: readonly UsageServing[]): string {
   ).join('\n');
   const providerFlags: OptionHelp[] = servings.flatMap(({ name, serving }) =>
     serving.flags.map(
-      (flag): OptionHelp => [`--${name}-${flag.name} ${flag.value}`, flag.description],
+      (flag): OptionHelp => [
+        `--${name}-${flag.name}${flag.boolean === true || flag.value === '' ? '' : ` ${flag.value}`}`,
+        flag.description,
+      ],
     ),
   );
   const options = optionTable([

@@ -120,6 +120,11 @@ export interface EmulatorFlag {
   description: string | readonly string[];
   /** The value must be an absolute `http(s)` URL (the command line refuses others). */
   url?: boolean | undefined;
+  /**
+   * A switch that takes no value (`--jumio-no-rate-limits`): {@link EmulatorServeOptions.flags}
+   * holds `'true'` under its name when it is given. Its `value` is then `''`.
+   */
+  boolean?: boolean | undefined;
 }
 
 /** One API of a served emulator, under a path of the server's origin. */

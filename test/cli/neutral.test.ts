@@ -493,7 +493,7 @@ describe('a provider the command line has never heard of', () => {
     expect(help.stdout).toContain('Serves the Onfido, Jumio and Acme emulators on one port');
     expect(help.stdout).toContain('  Acme API v1         http://<host>:<port>/acme/v1\n');
     expect(help.stdout).toMatch(
-      /--jumio-client-secret <s> {3}the client secret[^\n]*\n {2}--acme-api-key <k> {10}the API key Acme accepts/,
+      /--jumio-client-secret <s> {3}the client secret[^\n]*\n {2}--jumio-no-rate-limits {6}turn off[^\n]*\n {30}[^\n]*\n {2}--acme-api-key <k> {10}the API key Acme accepts/,
     );
     expect(help.stdout).toContain('provider is "onfido", "jumio" or "acme"):');
     expect(help.stdout.replace(/\s+/g, ' ')).toContain(
@@ -567,6 +567,7 @@ describe("the built-in emulators' serving parts", () => {
     expect(jumioEmulatorEntry.serving?.flags.map((f) => f.name)).toEqual([
       'client-id',
       'client-secret',
+      'no-rate-limits',
     ]);
   });
 

@@ -1,8 +1,10 @@
 /**
  * How the command line's `emulator` command serves the Jumio emulator over
- * HTTP: its auth, account, retrieval and Netverify hosts under `/jumio/...` of
- * the server's origin, with a fixed fake client id and secret by default (so
- * a backend's settings survive a restart).
+ * HTTP: its auth, account, retrieval, status and Netverify hosts under
+ * `/jumio/...` of the server's origin, and its own control requests under
+ * `/jumio/_control` (./control.ts), with a fixed fake client id and secret by
+ * default (so a backend's settings survive a restart). Jumio's rate limits
+ * apply on real time unless `--jumio-no-rate-limits` is given.
  *
  * @module
  */
@@ -22,6 +24,8 @@ const PATHS = {
   account: '/jumio/account',
   retrieval: '/jumio/retrieval',
   netverify: '/jumio/netverify',
+  status: '/jumio/status',
+  control: '/jumio/_control',
 } as const;
 
 /**
@@ -45,11 +49,26 @@ export function jumioServing(
         value: '<s>',
         description: 'the client secret Jumio accepts (default: a fixed fake one)',
       },
+      {
+        name: 'no-rate-limits',
+        value: '',
+        boolean: true,
+        description: [
+          "turn off Jumio's rate limits (default on: tokens 10/s, accounts",
+          '1/s with bursts of 5, retrieval 15/s, each answered 429 above)',
+        ],
+      },
     ],
     mounts: [
       { label: 'Jumio OAuth2', path: PATHS.auth },
       { label: 'Jumio account', path: PATHS.account },
       { label: 'Jumio retrieval', path: PATHS.retrieval },
+      { label: 'Jumio health check', path: PATHS.status },
+      {
+        label: 'Jumio controls',
+        path: PATHS.control,
+        note: '(expire, acquire, capture, rate-limits)',
+      },
       { label: 'Jumio Netverify', path: PATHS.netverify, note: '(legacy mode)' },
     ],
     deliveries: "Jumio's callbackUrl from the account request",
@@ -60,13 +79,18 @@ export function jumioServing(
         account: `${origin}${PATHS.account}`,
         retrieval: `${origin}${PATHS.retrieval}`,
         netverify: `${origin}${PATHS.netverify}`,
+        status: `${origin}${PATHS.status}`,
       };
+      const control = `${origin}${PATHS.control}`;
+      const rateLimits = flags['no-rate-limits'] !== 'true';
       const emulator = create({
         clientId: flags['client-id'] ?? JUMIO_SERVED_CREDENTIALS.clientId,
         clientSecret: flags['client-secret'] ?? JUMIO_SERVED_CREDENTIALS.clientSecret,
         baseUrls: urls,
         clock,
         deliver,
+        rateLimits,
+        controlBaseUrl: control,
       });
       return {
         emulator,
@@ -75,6 +99,9 @@ export function jumioServing(
           accountBaseUrl: urls.account,
           retrievalBaseUrl: urls.retrieval,
           netverifyBaseUrl: urls.netverify,
+          statusUrl: urls.status,
+          controlBaseUrl: control,
+          rateLimits,
           clientId: emulator.clientId,
           clientSecret: emulator.clientSecret,
         },
@@ -82,6 +109,9 @@ export function jumioServing(
           ['auth', urls.auth],
           ['account', urls.account],
           ['retrieval', urls.retrieval],
+          ['health check', urls.status],
+          ['controls', control],
+          ['rate limits', rateLimits ? 'on (--jumio-no-rate-limits turns them off)' : 'off'],
           ['netverify', urls.netverify],
           ['client id', emulator.clientId],
           ['client secret', emulator.clientSecret],
