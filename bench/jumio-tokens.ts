@@ -12,11 +12,23 @@
  * 1,000 starts returned distinct sessions. Reported: medians over ROUNDS
  * rounds of the token requests and of the time until all starts answered.
  *
+ * What is measured is the token cache, not Jumio's rate limits: the emulator
+ * runs with its limits off (1,000 providers of one tenant would be refused
+ * above 10 token requests a second), and the providers' clock is a manual
+ * test clock, so the adapter's pacing (account requests a second apart, as
+ * Jumio allows) takes no real time. `bench/jumio-pacing.ts` measures the
+ * pacing against the limits.
+ *
  * Run: `npx tsx bench/jumio-tokens.ts` (JUMIO_ROUNDS=n, default 3).
  */
 import type { IdentityVerificationProvider, VerificationSession } from 'idv-providers';
 import { jumio } from 'idv-providers/jumio';
-import { createJumioEmulator, type JumioEmulator, serveEmulators } from 'idv-providers/testing';
+import {
+  createJumioEmulator,
+  createTestClock,
+  type JumioEmulator,
+  serveEmulators,
+} from 'idv-providers/testing';
 import { isMain } from './lib/child';
 import { ms, num, table, times } from './lib/format';
 import { type BenchResult, type SummaryRow, section, summaryTable } from './lib/report';
@@ -53,8 +65,9 @@ export async function benchJumioTokens(): Promise<BenchResult> {
         retrieval: `${server.url}/retrieval`,
       };
       const callbackUrl = 'https://idv-host.example/callbacks/jumio';
-      const e = createJumioEmulator({ baseUrls: hosts, callbackUrl });
+      const e = createJumioEmulator({ baseUrls: hosts, callbackUrl, rateLimits: false });
       emulator = e;
+      const clock = createTestClock();
       const provider = (): IdentityVerificationProvider =>
         jumio({
           clientId: e.clientId,
@@ -63,6 +76,7 @@ export async function benchJumioTokens(): Promise<BenchResult> {
           accountBaseUrl: hosts.account,
           retrievalBaseUrl: hosts.retrieval,
           callbackUrl,
+          clock,
         });
       const shared = provider();
       const began = performance.now();

@@ -16,6 +16,7 @@ import {
   type CallOptions,
   type ConnectionCheck,
   createHttpClient,
+  createPacer,
   type DocumentDownload,
   type DocumentInfo,
   decideOutcome,
@@ -24,6 +25,9 @@ import {
   type IncomingWebhook,
   NotFoundError,
   ownEntry,
+  type PacedRequest,
+  type PaceRate,
+  type Pacer,
   type SessionRef,
   type StartVerificationInput,
   systemClock,
@@ -70,6 +74,33 @@ import {
  */
 export const DEFAULT_WORKFLOW_KEY = 10011;
 
+/**
+ * The rates the adapter keeps to, per request class: Jumio's default limits per
+ * tenant (docs/provider-facts.md#j-rl-1): token requests 10 a second
+ * (docs/provider-facts.md#j-rl-2), account requests that start a transaction
+ * (`POST` and `PUT`) 1 a second (docs/provider-facts.md#j-rl-3), retrieval 15 a
+ * second (docs/provider-facts.md#j-rl-4; every call to the retrieval host
+ * counts: status, details and image parts).
+ *
+ * Each provider instance paces its own requests with a token bucket per class
+ * (the kit's `createPacer`) at the documented rate. "N a second" is read as a
+ * bucket of N refilled at N a second (the emulator's reading); the adapter's
+ * own buckets hold about half of that (5 token requests, 8 retrieval calls),
+ * so a single result with its images is fetched without waiting, and the
+ * other half of Jumio's bucket absorbs the network's jitter when a burst runs
+ * at the full rate. Account requests go one at a time, a second apart: Jumio
+ * tolerates "short bursts" above 1 a second but gives no size
+ * (docs/provider-facts.md#j-rl-3), so none is relied on. A retry is sent when
+ * the retry policy says (after a backoff) and counts against its class's
+ * bucket. Two instances with the same client id do not share buckets: a host
+ * running several shares the tenant's limits between them.
+ */
+export const JUMIO_RATE_LIMITS: Readonly<Record<'token' | 'account' | 'retrieval', PaceRate>> = {
+  token: { perSecond: 10, burst: 5 },
+  account: { perSecond: 1, burst: 1 },
+  retrieval: { perSecond: 15, burst: 8 },
+};
+
 const trim = (url: string): string => url.replace(/\/+$/, '');
 
 /** The auth, account and retrieval base URLs for the options (region hosts, or the overrides). */
@@ -108,15 +139,44 @@ export function createKyxProvider(options: JumioOptions): IdentityVerificationPr
     clock,
   };
   const baseSecrets = [options.clientId, options.clientSecret, basic];
+  // A first attempt waits for its slot; a retry goes when the retry policy says
+  // (it already waits for a backoff) but still uses a slot.
+  const paced = (pacer: Pacer) => ({
+    pace: async ({ attempt, signal }: PacedRequest) => {
+      if (attempt === 1) await pacer.take(signal);
+      else pacer.charge();
+    },
+  });
   const tokens = createTokenSource({
-    http: createHttpClient({ ...common, baseUrl: urls.auth, secrets: () => baseSecrets }),
+    http: createHttpClient({
+      ...common,
+      baseUrl: urls.auth,
+      secrets: () => baseSecrets,
+      ...paced(createPacer(JUMIO_RATE_LIMITS.token, clock)),
+    }),
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     clock,
   });
   const secrets = () => [...baseSecrets, ...tokens.secrets()];
-  const account = createBearerClient({ ...common, baseUrl: urls.account, secrets }, tokens);
-  const retrieval = createBearerClient({ ...common, baseUrl: urls.retrieval, secrets }, tokens);
+  const account = createBearerClient(
+    {
+      ...common,
+      baseUrl: urls.account,
+      secrets,
+      ...paced(createPacer(JUMIO_RATE_LIMITS.account, clock)),
+    },
+    tokens,
+  );
+  const retrieval = createBearerClient(
+    {
+      ...common,
+      baseUrl: urls.retrieval,
+      secrets,
+      ...paced(createPacer(JUMIO_RATE_LIMITS.retrieval, clock)),
+    },
+    tokens,
+  );
   const decide = { autoRegistration: options.autoRegistration, policy: options.policy };
 
   function executionPath(accountId: string, workflowExecutionId: string): string {

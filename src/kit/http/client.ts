@@ -61,8 +61,8 @@ export interface HttpClientOptions {
   onUnauthorized?: ((sent: Readonly<Record<string, string>>) => Promise<boolean>) | undefined;
   /**
    * Waits until a request may be sent: a client-side rate limit, such as the
-   * kit's `createPacer`. Called before
-   * every attempt, retries included (the provider counts each), before
+   * kit's `createPacer`. Called before every attempt, retries included (the
+   * provider counts each; `attempt` tells them apart), and before
    * {@link authorize}, so a long wait still sends a fresh credential. It should
    * resolve at once when the request's signal is aborted (the attempt then
    * fails as cancelled). The retry loop and its policy are unchanged.
