@@ -4,11 +4,12 @@
  * details as it finishes, then one summary table (ratio = ours / baseline).
  *
  * A full run also writes `bench/RESULTS.md`: the machine, the command and the
- * whole output. `--only=webhook,import,download,jumio,intake` runs a subset
- * and `--quick` runs every bench briefly; neither writes RESULTS.md.
+ * whole output. `--only=webhook,import,download,jumio,pacing,intake` runs a
+ * subset and `--quick` runs every bench briefly; neither writes RESULTS.md.
  *
  * The benches: `webhook-verify.ts`, `cold-import.ts`, `onfido-download.ts`,
- * `jumio-tokens.ts`, `intake.ts`; each also runs on its own with `npx tsx`.
+ * `jumio-tokens.ts`, `jumio-pacing.ts`, `intake.ts`; each also runs on its own
+ * with `npx tsx`.
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -32,6 +33,8 @@ const QUICK_SETTINGS: Readonly<Record<string, string>> = {
   IMPORT_RUNS: '3',
   DOWNLOAD_REPS: '1',
   JUMIO_ROUNDS: '1',
+  JUMIO_PACING_STARTS: '5',
+  JUMIO_PACING_RESULTS: '10',
   INTAKE_ROUNDS: '1',
 };
 
@@ -45,6 +48,7 @@ const BENCHES: ReadonlyArray<{ key: string; run: () => Promise<BenchResult> }> =
     run: async () => (await import('./onfido-download')).benchOnfidoDownload(QUICK ? 4 : 50),
   },
   { key: 'jumio', run: async () => (await import('./jumio-tokens')).benchJumioTokens() },
+  { key: 'pacing', run: async () => (await import('./jumio-pacing')).benchJumioPacing() },
   { key: 'intake', run: async () => (await import('./intake')).benchIntake() },
 ];
 
