@@ -31,6 +31,8 @@ interface CustomerRow {
   email: string | undefined;
   phone: string | undefined;
   dateOfBirth: string | undefined;
+  countryOfResidence: string | undefined;
+  biometricConsent: boolean | undefined;
   locale: string | undefined;
   applicantId: string | undefined;
   checkId: string | undefined;
@@ -64,7 +66,10 @@ export async function startFor(
         email: row.email,
         phoneNumber: row.phone,
         dateOfBirth: row.dateOfBirth,
+        countryOfResidence: row.countryOfResidence,
       },
+      ipAddress: row.remoteAddress,
+      consents: { biometric: row.biometricConsent },
       locale: row.locale,
       existingSubjectId: row.applicantId,
       userReference: undefined,
