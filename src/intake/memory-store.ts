@@ -30,6 +30,8 @@ interface Row extends StoredEvent {
   fence: number;
   sessionKey: string;
   seq: number;
+  /** How many events its sender already had waiting when it arrived (0 without a sender). */
+  senderRank: number;
 }
 
 /** A key kept after its record was purged. */
@@ -42,7 +44,14 @@ interface KeptKey {
 }
 
 function copy(row: Row): StoredEvent {
-  const { leaseToken: _token, fence: _fence, sessionKey: _key, seq: _seq, ...event } = row;
+  const {
+    leaseToken: _token,
+    fence: _fence,
+    sessionKey: _key,
+    seq: _seq,
+    senderRank: _rank,
+    ...event
+  } = row;
   return { ...event, session: { ...row.session } };
 }
 
@@ -93,6 +102,15 @@ export function createMemoryStore(): MemoryEventStore {
   const byKey = new Map<string, string>();
   const kept = new Map<string, KeptKey>();
   const bySession = new Map<string, Set<string>>();
+  const bySource = new Map<string, Set<string>>();
+  const backlogOf = (source: string): number => {
+    let n = 0;
+    for (const id of bySource.get(source) ?? []) {
+      const state = rows.get(id)?.state;
+      if (state === 'queued' || state === 'processing') n += 1;
+    }
+    return n;
+  };
   const results = new Map<string, { eventId: string; at: number }>();
   let seq = 0;
 
@@ -169,12 +187,18 @@ export function createMemoryStore(): MemoryEventStore {
         fence: 0,
         sessionKey: key,
         seq: seq++,
+        senderRank: source === undefined || state !== 'queued' ? 0 : backlogOf(source),
       };
       rows.set(row.id, row);
       byKey.set(row.dedupeKey, row.id);
       const siblings = bySession.get(key) ?? new Set<string>();
       siblings.add(row.id);
       bySession.set(key, siblings);
+      if (source !== undefined) {
+        const sent = bySource.get(source) ?? new Set<string>();
+        sent.add(row.id);
+        bySource.set(source, sent);
+      }
       return { inserted: true, event: copy(row) };
     },
 
@@ -186,16 +210,9 @@ export function createMemoryStore(): MemoryEventStore {
             (row.state === 'processing' && (row.leaseUntil ?? 0) <= now),
         )
         .sort(byDue);
-      // Each sender's events ranked in due order; every sender's first before anyone's second.
-      const rank = new Map<Row, number>();
-      const perSender = new Map<string | undefined, number>();
-      for (const row of due) {
-        const n = perSender.get(row.source) ?? 0;
-        perSender.set(row.source, n + 1);
-        rank.set(row, n);
-      }
+      // Every sender's first waiting event before anyone's second (see EventStore.claim).
       const chosen = due
-        .sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || byDue(a, b))
+        .sort((a, b) => a.senderRank - b.senderRank || byDue(a, b))
         .slice(0, Math.max(0, limit));
       return chosen.map((row) => {
         const leaseToken = randomUUID();
@@ -311,6 +328,10 @@ export function createMemoryStore(): MemoryEventStore {
         byKey.delete(row.dedupeKey);
         bySession.get(row.sessionKey)?.delete(row.id);
         if (bySession.get(row.sessionKey)?.size === 0) bySession.delete(row.sessionKey);
+        if (row.source !== undefined) {
+          bySource.get(row.source)?.delete(row.id);
+          if (bySource.get(row.source)?.size === 0) bySource.delete(row.source);
+        }
         const finishedAt = row.finishedAt ?? 0;
         kept.set(row.dedupeKey, {
           id: row.id,

@@ -29,6 +29,7 @@ export interface Row {
   source: string | null;
   session_key: string | null;
   fence: number;
+  sender_rank: number;
 }
 
 /** A dedupe key kept after its record was purged. */
@@ -92,6 +93,7 @@ export type Statements = Record<
   | 'byId'
   | 'byKey'
   | 'keptKey'
+  | 'senderBacklog'
   | 'coalescible'
   | 'requeueDead'
   | 'claimable'
@@ -161,11 +163,13 @@ export const ADDED_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['source', 'TEXT'],
   ['session_key', 'TEXT'],
   ['fence', 'INTEGER NOT NULL DEFAULT 0'],
+  ['sender_rank', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
 /** Indexes on the added columns (created after the columns exist). */
 export function addedIndexes(table: string): string {
-  return `CREATE INDEX IF NOT EXISTS ${table}_session ON ${table} (session_key, state);`;
+  return `CREATE INDEX IF NOT EXISTS ${table}_session ON ${table} (session_key, state);
+    CREATE INDEX IF NOT EXISTS ${table}_source ON ${table} (source, state);`;
 }
 
 /** Every statement the store runs, prepared once. */
@@ -175,12 +179,15 @@ export function prepareAll(db: SqliteDatabase, t: string): Statements {
   return {
     insert: prepare(
       `INSERT INTO ${t} (id, provider, type, dedupe_key, session, actionable, occurred_at, state,
-         received_at, updated_at, next_attempt_at, finished_at, source, session_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+         received_at, updated_at, next_attempt_at, finished_at, source, session_key, sender_rank)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
     ),
     byId: prepare(`SELECT * FROM ${t} WHERE id = ?`),
     byKey: prepare(`SELECT * FROM ${t} WHERE dedupe_key = ?`),
     keptKey: prepare(`SELECT * FROM ${t}_keys WHERE dedupe_key = ?`),
+    senderBacklog: prepare(
+      `SELECT COUNT(*) AS n FROM ${t} WHERE source = ? AND state IN ('queued', 'processing')`,
+    ),
     coalescible: prepare(
       `SELECT * FROM ${t} WHERE session_key = ? AND state = 'queued' AND attempts = 0
          AND pending_checks = 0 ORDER BY rowid LIMIT 1`,
@@ -192,20 +199,13 @@ export function prepareAll(db: SqliteDatabase, t: string): Statements {
     // Claiming is two statements in one write transaction (see the store's `claim`): the due
     // events in due order, then their update. RETURNING alone would lose an expired lease's due
     // time (it shows the rows after the update) and gives the rows in no set order.
-    // Shared out by sender: each source's due events ranked in due order, every source's first
-    // before any source's second (events without a source are one sender).
+    // Shared out by sender: an event's sender_rank is how many events its sender already had
+    // waiting when it arrived, so every sender's first waiting event comes before anyone's second.
     claimable: prepare(
-      `SELECT id FROM (
-         SELECT id, due, received_at, r,
-           ROW_NUMBER() OVER (PARTITION BY source ORDER BY due, received_at, r) AS n
-         FROM (
-           SELECT id, source, received_at, rowid AS r,
-             CASE state WHEN 'processing' THEN lease_until ELSE next_attempt_at END AS due
-           FROM ${t}
-           WHERE (state = 'queued' AND next_attempt_at <= ?) OR (state = 'processing' AND lease_until <= ?)
-         )
-       )
-       ORDER BY n, due, received_at, r
+      `SELECT id FROM ${t}
+       WHERE (state = 'queued' AND next_attempt_at <= ?) OR (state = 'processing' AND lease_until <= ?)
+       ORDER BY sender_rank,
+         CASE state WHEN 'processing' THEN lease_until ELSE next_attempt_at END, received_at, rowid
        LIMIT ?`,
     ),
     claim: prepare(

@@ -303,6 +303,10 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     const id = randomUUID();
     const session = JSON.stringify(event.session);
     const finishedAt = state === 'skipped' ? now : null;
+    const rank =
+      source === undefined || state !== 'queued'
+        ? 0
+        : (sql.senderBacklog.get(source) as { n: number }).n;
     const inserted =
       sql.insert.run(
         id,
@@ -319,6 +323,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
         finishedAt,
         source ?? null,
         key,
+        rank,
       ).changes > 0;
     if (inserted) {
       const row: Row = {
@@ -342,6 +347,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
         source: source ?? null,
         session_key: key,
         fence: 0,
+        sender_rank: rank,
       };
       return { inserted, event: toEvent(row) };
     }

@@ -186,11 +186,12 @@ export interface EventStore {
    * then in the order they were recorded. So a queued event due before a lease
    * ran out comes before the leased event, whatever their `nextAttemptAt`.
    *
-   * Work is shared out by sender first: each sender's (`source`) due events are
-   * ranked in due order, and claims take every sender's first event before any
-   * sender's second, and so on (in due order within a rank). Events without a
-   * `source` count as one sender. So one sender's backlog of 300 events does
-   * not hold up another sender's one.
+   * Work is shared out by sender first: an event with a `source` is ranked by
+   * how many events that sender already had `queued` or `processing` when it
+   * was recorded, and claims take lower ranks first (in due order within a
+   * rank). So every sender's first waiting event comes before any sender's
+   * second, and one sender's backlog of 300 events does not hold up another
+   * sender's one. Events without a `source` have rank 0.
    */
   claim(options: ClaimOptions): Promise<ClaimedEvent[]>;
   /** Moves a lease's end to `leaseUntil`. `false` when the lease is no longer held. */
