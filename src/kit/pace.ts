@@ -8,7 +8,11 @@
  * served: only the first in line sleeps, for exactly the time its token needs,
  * then the next one looks at the clock again. So a manual test clock (whose
  * `sleep` moves time forward at once) advances exactly as far as the bucket
- * needs, and a real clock never has a crowd of timers firing together.
+ * needs, and a real clock never has a crowd of timers firing together. (A
+ * manual clock does not wait for the requests in flight, though: a server on
+ * the same manual clock sees them arrive after the clock has jumped, all at
+ * once. Pacing against an emulator's limits needs a clock that runs with real
+ * time, however much faster.)
  *
  * The default `burst` of 1 spaces requests `1000 / perSecond` ms apart: no
  * half-open second ever holds more than `perSecond` of them, whichever way the
@@ -16,10 +20,20 @@
  * and whatever burst allowance the provider has is left to absorb the
  * network's jitter.
  *
- * Hook a pacer into an HTTP client with its `pace` option:
- * `pace: (r) => (r.attempt === 1 ? pacer.take(r.signal) : pacer.charge())`
- * paces each request's first attempt and counts its retries, which wait as the
- * retry policy says (a 429's `Retry-After`, or a backoff).
+ * Hook a pacer into an HTTP client with its `pace` option; this one paces each
+ * request's first attempt and counts its retries, which wait as the retry
+ * policy says (a 429's `Retry-After`, or a backoff):
+ *
+ * ```ts
+ * const pacer = createPacer({ perSecond: 15, burst: 8 }, clock);
+ * const http = createHttpClient({
+ *   ...settings,
+ *   pace: async ({ attempt, signal }) => {
+ *     if (attempt === 1) await pacer.take(signal);
+ *     else pacer.charge();
+ *   },
+ * });
+ * ```
  *
  * @module
  */
