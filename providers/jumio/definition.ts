@@ -101,6 +101,13 @@ export interface JumioOptionsInput extends CommonOptionsInput {
   locale?: string | undefined;
   /** How long the customer link lives, in minutes (5 to 86 400, that is 5m to 60d; default 30; docs/provider-facts.md#j-acc-4). */
   tokenLifetimeMinutes?: number | undefined;
+  /**
+   * Pace requests to Jumio's documented per-tenant rates (token 10/s, account
+   * creation 1/s, retrieval 15/s; docs/provider-facts.md#j-rl-2), so a burst
+   * waits its turn instead of ending in 429s. Default `true`; turn it off when
+   * Jumio has raised your tenant's limits.
+   */
+  pacing?: boolean | undefined;
   /** Refuse callbacks whose sender is not one of Jumio's published addresses for the region. Default `false`. */
   verifyCallbackSource?: boolean | undefined;
 }
@@ -124,6 +131,7 @@ const jumioShape = {
     .regex(/^[a-z]{2}([-_][A-Z]{2})?$/, { message: 'expected a locale such as "en" or "en-GB"' })
     .optional(),
   tokenLifetimeMinutes: z.number().int().min(5).max(86_400).default(30),
+  pacing: z.boolean().default(true),
   verifyCallbackSource: z.boolean().default(false),
 };
 

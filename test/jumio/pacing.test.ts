@@ -147,6 +147,26 @@ describe('the Jumio adapter within the limits (rate limits on)', () => {
     return { emulator, idv };
   }
 
+  it('with pacing off (limits Jumio raised), a burst goes at once and meets the emulated limit', {
+    timeout: 30_000,
+  }, async () => {
+    const clock = fastClock(ACCOUNT_SPEED);
+    const emulator: JumioEmulator = createJumioEmulator({ clock });
+    server = setupServer(...emulator.handlers);
+    server.listen({ onUnhandledRequest: 'error' });
+    const idv = await createProvider(emulator.config({ clock, pacing: false, maxRetries: 0 }));
+    const settled = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        idv.startVerification({ identityReference: `raw-${i}` }),
+      ),
+    );
+    // Nothing waits its turn: the emulated 1-a-second limit (bursts of 5) refuses the rest.
+    expect(rejections(settled).rateLimited.length).toBeGreaterThanOrEqual(4);
+    expect(emulator.rateLimited().filter((r) => r.rateClass === 'account').length).toBe(
+      rejections(settled).rateLimited.length,
+    );
+  });
+
   it('starts 50 verifications at once: all answered, at 1 a second, no 429 unretried', {
     timeout: 30_000,
   }, async () => {
