@@ -108,7 +108,13 @@ export interface JumioOptionsInput extends CommonOptionsInput {
    * Jumio has raised your tenant's limits.
    */
   pacing?: boolean | undefined;
-  /** Refuse callbacks whose sender is not one of Jumio's published addresses for the region. Default `false`. */
+  /**
+   * Refuse callbacks whose sender is not one of Jumio's published addresses for
+   * the region (docs/provider-facts.md#j-cb-5; Jumio signs no callback,
+   * #j-cb-4). Default `true`. Behind a proxy, tell the intake which proxies to
+   * believe (`trustProxy`); set `false` only where something else vouches for
+   * the sender.
+   */
   verifyCallbackSource?: boolean | undefined;
 }
 
@@ -132,7 +138,7 @@ const jumioShape = {
     .optional(),
   tokenLifetimeMinutes: z.number().int().min(5).max(86_400).default(30),
   pacing: z.boolean().default(true),
-  verifyCallbackSource: z.boolean().default(false),
+  verifyCallbackSource: z.boolean().default(true),
 };
 
 /** Schema of the Jumio options. */

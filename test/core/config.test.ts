@@ -46,7 +46,7 @@ describe('parseConfig: valid configs and defaults', () => {
       mode: 'kyx',
       region: 'amer-1',
       tokenLifetimeMinutes: 30,
-      verifyCallbackSource: false,
+      verifyCallbackSource: true,
     });
   });
 

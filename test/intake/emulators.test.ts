@@ -31,6 +31,8 @@ import {
 
 /** Where emulator deliveries go: the handler of the test that is running. */
 let route: WebhookHandler | undefined;
+/** One of Jumio's published amer-1 callback addresses (docs/provider-facts.md#j-cb-5): where Jumio's callbacks come from. */
+const JUMIO_SENDER = '34.202.241.227';
 const deliver = async (delivery: EmulatorDelivery): Promise<number | undefined> => {
   if (route === undefined) return 500;
   const response = await route(
@@ -39,6 +41,7 @@ const deliver = async (delivery: EmulatorDelivery): Promise<number | undefined> 
       headers: delivery.headers,
       body: delivery.body,
     }),
+    { remoteAddress: delivery.url.includes('/callbacks/jumio') ? JUMIO_SENDER : '198.51.100.20' },
   );
   return response.status;
 };

@@ -17,6 +17,14 @@ const { emulator, server } = useJumioEmulator({
   },
 });
 
+/**
+ * The emulator's config with the sender check off: these tests hand the
+ * emulator's callbacks to verifyWebhook without a sender address. The check,
+ * on by default, has tests of its own below.
+ */
+const config = (overrides: Record<string, unknown> = {}) =>
+  emulator.config({ verifyCallbackSource: false, ...overrides });
+
 const ACCOUNT = '0d1b85cb-6693-40f3-a78a-ed1db2b1f565';
 const EXECUTION = '239ad0f7-6d1a-4157-bba4-cebdc56851af';
 
@@ -41,7 +49,7 @@ function callback(status: unknown, extra: Record<string, unknown> = {}): Incomin
 }
 
 async function refused(request: IncomingWebhook, overrides: Record<string, unknown> = {}) {
-  const idv = await createProvider(emulator.config(overrides));
+  const idv = await createProvider(config(overrides));
   const error = await caught(idv.verifyWebhook(request));
   expect(error).toBeInstanceOf(WebhookVerificationError);
   return error as WebhookVerificationError;
@@ -55,7 +63,7 @@ describe('callbacks Jumio sends', () => {
   ] as const)(
     'a %s callback names the session; the fetched result is %s',
     async (status, reason, outcome) => {
-      const idv = await createProvider(emulator.config());
+      const idv = await createProvider(config());
       const { session } = await idv.startVerification({
         identityReference: 'identity-cb',
         userReference: 'user-cb',
@@ -84,7 +92,7 @@ describe('callbacks Jumio sends', () => {
   );
 
   it('accepts the raw body as bytes and gives the same key for a repeated delivery', async () => {
-    const idv = await createProvider(emulator.config());
+    const idv = await createProvider(config());
     const request = callback('PROCESSED');
     const first = await idv.verifyWebhook(request);
     const again = await idv.verifyWebhook({
@@ -95,7 +103,7 @@ describe('callbacks Jumio sends', () => {
   });
 
   it('treats progress callbacks as not actionable', async () => {
-    const idv = await createProvider(emulator.config());
+    const idv = await createProvider(config());
     for (const status of ['INITIATED', 'ACQUIRED']) {
       const event = await idv.verifyWebhook(callback(status));
       expect(event.actionable).toBe(false);
@@ -104,7 +112,7 @@ describe('callbacks Jumio sends', () => {
   });
 
   it('accepts an unknown status as actionable, and the fetched result fails closed to UNKNOWN', async () => {
-    const idv = await createProvider(emulator.config());
+    const idv = await createProvider(config());
     const { session } = await idv.startVerification({ identityReference: 'identity-new-status' });
     const event = await idv.verifyWebhook(callback('ARCHIVED'));
     expect(event).toMatchObject({ type: 'ARCHIVED', actionable: true });
@@ -118,7 +126,7 @@ describe('callbacks Jumio sends', () => {
       ),
     );
     for (const autoRegistration of [true, false]) {
-      const auto = await createProvider(emulator.config({ autoRegistration }));
+      const auto = await createProvider(config({ autoRegistration }));
       const result = await auto.getResult(session);
       expect(result).toMatchObject({
         reason: 'UNKNOWN',
@@ -130,7 +138,7 @@ describe('callbacks Jumio sends', () => {
   });
 
   it('reads only ids and status: a verdict smuggled into the body changes nothing', async () => {
-    const idv = await createProvider(emulator.config());
+    const idv = await createProvider(config());
     const event = await idv.verifyWebhook(
       callback('PROCESSED', {
         decision: { type: 'PASSED' },
@@ -244,8 +252,23 @@ describe('callback sender allow-list', () => {
     }
   });
 
-  it('does not check the sender by default', async () => {
-    const idv = await createProvider(emulator.config());
+  it('checks the sender by default, and verifyCallbackSource: false turns the check off', async () => {
+    const { verifyCallbackSource: _off, ...emulated } = config() as Record<string, unknown>;
+    const guarded = await createProvider(emulated as Parameters<typeof createProvider>[0]);
+    for (const remoteAddress of ['198.51.100.1', undefined]) {
+      const error = await caught(
+        guarded.verifyWebhook({
+          ...callback('PROCESSED'),
+          ...(remoteAddress === undefined ? {} : { remoteAddress }),
+        }),
+      );
+      expect((error as WebhookVerificationError).reason).toBe('unknown_sender');
+    }
+    expect(
+      (await guarded.verifyWebhook({ ...callback('PROCESSED'), remoteAddress: '34.202.241.227' }))
+        .type,
+    ).toBe('PROCESSED');
+    const idv = await createProvider(config({ verifyCallbackSource: false }));
     const event = await idv.verifyWebhook({
       ...callback('PROCESSED'),
       remoteAddress: '198.51.100.1',
