@@ -125,6 +125,7 @@ describe('emulator: a backend in another process drives both providers over HTTP
       IDV_JUMIO_NETVERIFY_BASE_URL: `${url}/jumio/netverify`,
       IDV_JUMIO_CLIENT_ID: 'idv-emulator-jumio-client-id',
       IDV_JUMIO_CLIENT_SECRET: 'idv-emulator-jumio-client-secret',
+      IDV_JUMIO_VERIFY_CALLBACK_SOURCE: 'off',
     });
     expect(emulator.stdout.text).toContain(`webhook        ${receiver.url}/onfidowh`);
     expect(emulator.stdout.text).toContain(`Control endpoints: ${url}/_emulator`);

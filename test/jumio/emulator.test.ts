@@ -176,6 +176,7 @@ describe('emulator bookkeeping', () => {
       clientSecret: emulator.clientSecret,
       region: 'emea-1',
       callbackUrl: 'https://idv-host.example/callbacks/jumio',
+      verifyCallbackSource: false,
     });
   });
 

@@ -322,6 +322,9 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
         clientSecret,
         region,
         callbackUrl,
+        // The emulator's callbacks come from the test's own address, never from
+        // Jumio's published ones (docs/provider-facts.md#j-cb-5).
+        verifyCallbackSource: false,
         ...hostsOverride,
         ...overrides,
       } as IdvConfig;

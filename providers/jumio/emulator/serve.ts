@@ -123,6 +123,8 @@ export function jumioServing(
           ['netverifyBaseUrl', urls.netverify],
           ['clientId', emulator.clientId],
           ['clientSecret', emulator.clientSecret],
+          // Its callbacks come from this machine, not from Jumio's published addresses.
+          ['verifyCallbackSource', 'off'],
         ],
         note: `Jumio calls back the callbackUrl of each transaction (${envVarName('jumio', 'callbackUrl')})`,
       };
