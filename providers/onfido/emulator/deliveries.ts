@@ -31,6 +31,8 @@ export interface EventObject {
   href: string;
   /** Studio events carry the run as `resource` (never its SDK token). */
   resource?: RunResourceView | undefined;
+  /** The only webhooks it goes to (a check's `webhook_ids`); empty or absent: all. */
+  webhookIds?: readonly string[] | undefined;
 }
 
 /** True when a webhook subscribes to an action (no `events` means all). */

@@ -12,6 +12,7 @@ import { http, type RequestHandler } from 'msw';
 import type { OnfidoEngine } from './engine';
 import { accessTokenValid, type OAuthSettings, tokenEndpoint } from './oauth';
 import type { Route } from './router';
+import { applicantRoutes } from './routes-applicants';
 import { checkRoutes } from './routes-checks';
 import { fileRoutes } from './routes-files';
 import { studioRoutes, webhookRoutes } from './routes-studio';
@@ -39,22 +40,33 @@ export interface HandlerSettings {
   apiToken: string;
   /** The OAuth2 client credentials the token endpoint accepts. */
   oauth: OAuthSettings;
-  workflowIds: ReadonlySet<string>;
+  /**
+   * More base URLs answering for the `custom` realm (the same records): the
+   * served emulator answers at its origin's `/v3.6` too, where the resources'
+   * relative `href`s point.
+   */
+  aliasBaseUrls?: readonly string[] | undefined;
 }
 
 const AUTH = /^Token token="?([^"]*)"?$/;
 const BEARER = /^Bearer (\S+)$/;
+
+/** The path every `href` starts with, as on the API (docs/provider-facts.md#o-rep-9). */
+export const API_HREF_PATH = '/v3.6';
+
+const pathOf = (baseUrl: string): string => new URL(baseUrl).pathname.replace(/\/+$/, '');
 
 /** The realms served: the three regional hosts, and `custom` for a given base URL. */
 export function servedRealms(custom: string | undefined): RealmInfo[] {
   const out: RealmInfo[] = (Object.keys(ONFIDO_BASE_URLS) as OnfidoRegion[]).map((name) => ({
     name,
     baseUrl: ONFIDO_BASE_URLS[name],
-    basePath: new URL(ONFIDO_BASE_URLS[name]).pathname,
+    basePath: pathOf(ONFIDO_BASE_URLS[name]),
+    hrefPath: API_HREF_PATH,
   }));
   if (custom !== undefined) {
     const baseUrl = custom.replace(/\/+$/, '');
-    out.push({ name: 'custom', baseUrl, basePath: new URL(baseUrl).pathname.replace(/\/+$/, '') });
+    out.push({ name: 'custom', baseUrl, basePath: pathOf(baseUrl), hrefPath: API_HREF_PATH });
   }
   return out;
 }
@@ -62,15 +74,21 @@ export function servedRealms(custom: string | undefined): RealmInfo[] {
 /** Builds the handlers. */
 export function createHandlers(settings: HandlerSettings): RequestHandler[] {
   const routes: Route[] = [
+    ...applicantRoutes,
     ...checkRoutes,
     ...fileRoutes,
-    ...studioRoutes(settings.workflowIds),
+    ...studioRoutes,
     ...webhookRoutes,
   ];
 
-  async function dispatch(request: Request, url: URL, realm: RealmInfo): Promise<Response> {
+  async function dispatch(
+    request: Request,
+    url: URL,
+    realm: RealmInfo,
+    basePath: string,
+  ): Promise<Response> {
     const method = request.method.toUpperCase();
-    const path = url.pathname.slice(realm.basePath.length) || '/';
+    const path = url.pathname.slice(basePath.length) || '/';
     // The token endpoint authenticates by the credentials in its body.
     if (path === '/oauth/token') {
       return method === 'POST'
@@ -84,6 +102,7 @@ export function createHandlers(settings: HandlerSettings): RequestHandler[] {
       token === settings.apiToken ||
       (bearer !== undefined && accessTokenValid(settings.engine, bearer));
     if (!accepted) return unauthorized();
+    settings.engine.purgeExpired();
     const found = matchRoute(routes, method, path);
     if (found === undefined) return unknownRoute(method, url.pathname);
     return found.route.handle({
@@ -95,8 +114,21 @@ export function createHandlers(settings: HandlerSettings): RequestHandler[] {
     });
   }
 
-  return settings.realms.map((realm) =>
-    http.all(`${realm.baseUrl}/*`, async ({ request }) => {
+  const custom = settings.realms.find((r) => r.name === 'custom');
+  const mounts = [
+    ...settings.realms.map((realm) => ({
+      baseUrl: realm.baseUrl,
+      basePath: realm.basePath,
+      realm,
+    })),
+    ...(custom === undefined ? [] : (settings.aliasBaseUrls ?? [])).map((alias) => ({
+      baseUrl: alias.replace(/\/+$/, ''),
+      basePath: pathOf(alias),
+      realm: custom as RealmInfo,
+    })),
+  ];
+  return mounts.map(({ baseUrl, basePath, realm }) =>
+    http.all(`${baseUrl}/*`, async ({ request }) => {
       const url = new URL(request.url);
       const method = request.method.toUpperCase();
       const entry: RequestLogEntry = {
@@ -108,7 +140,7 @@ export function createHandlers(settings: HandlerSettings): RequestHandler[] {
       };
       settings.log.push(entry);
       const answer = await settings.faults.answer(method, url.pathname, () =>
-        dispatch(request, url, realm),
+        dispatch(request, url, realm, basePath),
       );
       entry.status = answer.status;
       return answer;

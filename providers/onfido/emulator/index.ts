@@ -16,6 +16,17 @@
  * The sandbox-only `consider` / `sub_result` fields of `POST /checks` are
  * honoured too and take precedence.
  *
+ * **The surface a backend touches.** Besides the calls the adapter makes, it
+ * answers what a backend calls with Onfido's own client: applicants updated,
+ * deleted into an archive for `applicantDeletionDelayMs` and restored, their
+ * consents; documents uploaded as NFC chip data and the chip's face; ID
+ * photos; live videos and motion captures with their frames (recorded ones
+ * with stable ids: `sampleMedia`, {@link ONFIDO_SAMPLE_MEDIA}); a check's PDF;
+ * reports paused for approval ({@link OnfidoEmulator.holdReport}), resumed
+ * or cancelled; webhooks updated and resent; Studio workflows declared with
+ * their steps (`workflows`). Every `href` reads as the API's (`/v3.6/...`)
+ * wherever the emulator is mounted.
+ *
  * @example
  * ```ts
  * const emulator = createOnfidoEmulator();
@@ -44,10 +55,10 @@ import type { RequestHandler } from 'msw';
 import { LINK_LIFETIME_MS, OnfidoEngine } from './engine';
 import { sha256Hex } from './files';
 import { createHandlers, type RequestLogEntry, servedRealms } from './handlers';
-import { customerJourney } from './journey';
+import { customerJourney, seedSampleMedia } from './journey';
 import { newWebhookToken } from './routes-studio';
 import { onfidoServing } from './serve';
-import { type OnfidoOutcome, REASON_RECIPES } from './verdicts';
+import { type OnfidoOutcome, REASON_RECIPES, REPORT_NAMES } from './verdicts';
 import { FAULT_ANSWERS, type RealmInfo } from './views';
 
 export type { AdvanceableClock as OnfidoEmulatorClock } from 'idv-providers/emulator-kit';
@@ -61,6 +72,47 @@ export {
 
 /** The workflow id the emulator knows unless told others. */
 export const ONFIDO_EMULATED_WORKFLOW_ID = '7a1f4c2e-5b7d-4e3a-9c1f-0d2e3f4a5b6c';
+
+/** The reports a declared workflow runs when its steps are not given. */
+export const ONFIDO_DEFAULT_WORKFLOW_STEPS: readonly string[] = [
+  'document',
+  'facial_similarity_photo',
+];
+
+/**
+ * Recorded media an emulator created with `sampleMedia: true` (and the one
+ * the command line serves) holds from the start and again after `reset()`,
+ * with stable ids a test can name, as Onfido's sandbox has a
+ * sample applicant with its live videos and motion captures (which only
+ * Onfido's SDKs upload, docs/provider-facts.md#o-med-1). They belong to the
+ * home realm (the region `config()` selects, or the custom base URL).
+ */
+export const ONFIDO_SAMPLE_MEDIA = {
+  applicantId: '5a3c1e70-2b4d-4f6a-8c9e-0a1b2c3d4e5f',
+  liveVideoIds: ['6b4d2f81-3c5e-4a7b-9d0f-1b2c3d4e5f60', '6b4d2f81-3c5e-4a7b-9d0f-1b2c3d4e5f61'],
+  motionCaptureIds: [
+    '7c5e3092-4d6f-4b8c-8e1a-2c3d4e5f6071',
+    '7c5e3092-4d6f-4b8c-8e1a-2c3d4e5f6072',
+  ],
+} as const;
+
+/** How long a deleted applicant can be restored unless told otherwise: 20 days. */
+export const ONFIDO_DEFAULT_DELETION_DELAY_MS = 20 * 24 * 60 * 60 * 1000;
+
+/**
+ * A Studio workflow the emulator knows: its id (a uuid, as the API's
+ * `workflow_id`: docs/provider-facts.md#o-wf-1) and its steps, the reports
+ * it runs (`document`, `facial_similarity_motion`, `watchlist_standard`,
+ * ...: the spec's report names, docs/provider-facts.md#o-rep-1). The face
+ * steps also decide what the customer's journey captures: a motion capture
+ * for `facial_similarity_motion`, a live video for `facial_similarity_video`,
+ * else a live photo.
+ */
+export interface OnfidoEmulatedWorkflow {
+  id: string;
+  /** Default {@link ONFIDO_DEFAULT_WORKFLOW_STEPS}. */
+  steps?: readonly string[] | undefined;
+}
 
 /** Settings of {@link createOnfidoEmulator}. */
 export interface OnfidoEmulatorOptions {
@@ -90,10 +142,32 @@ export interface OnfidoEmulatorOptions {
   autoCompleteChecks?: boolean | undefined;
   /** Called with every webhook delivery; answer the HTTP status the host gave. */
   deliver?: (delivery: EmulatorDelivery) => Promise<number | undefined>;
-  /** Workflow ids that exist for `POST /workflow_runs`. Default `[ONFIDO_EMULATED_WORKFLOW_ID]`. */
+  /**
+   * The Studio workflows that exist for `POST /workflow_runs`, with their
+   * steps. Default: `workflowIds`, each running `workflowReports`.
+   */
+  workflows?: readonly OnfidoEmulatedWorkflow[] | undefined;
+  /** Workflow ids that exist, when `workflows` is not given. Default `[ONFIDO_EMULATED_WORKFLOW_ID]`. */
   workflowIds?: readonly string[] | undefined;
-  /** Reports a Studio workflow runs. Default document and facial similarity photo. */
+  /** The steps of the `workflowIds` workflows. Default {@link ONFIDO_DEFAULT_WORKFLOW_STEPS}. */
   workflowReports?: readonly string[] | undefined;
+  /**
+   * How long a deleted applicant stays restorable before it and all its
+   * records are gone: an account setting at Onfido, which recommends at
+   * least 20 days (docs/provider-facts.md#o-app-11). Default 20 days.
+   */
+  applicantDeletionDelayMs?: number | undefined;
+  /**
+   * Hold the recorded media of {@link ONFIDO_SAMPLE_MEDIA}. Default `false`
+   * (`true` in the emulator the command line serves).
+   */
+  sampleMedia?: boolean | undefined;
+  /**
+   * More base URLs that answer for the same records as `baseUrl` (the served
+   * emulator also answers at its origin's `/v3.6`, where the resources'
+   * relative hrefs point).
+   */
+  aliasBaseUrls?: readonly string[] | undefined;
   /**
    * How long a workflow run's link lives when `POST /workflow_runs` sets no
    * `link.expires_at` (Onfido's default is not documented:
@@ -151,6 +225,23 @@ export interface OnfidoEmulator extends ProviderEmulator {
    * running when this is called.
    */
   holdCheck(checkId: string, status: 'paused' | 'awaiting_applicant'): void;
+  /**
+   * Pauses a report of a running check for approval (`awaiting_approval`,
+   * `report.awaiting_approval` sent) until `POST /reports/{id}/resume` or
+   * `/cancel`; the check waits for it. Use `autoCompleteChecks: false`, or
+   * reopen the check first.
+   */
+  holdReport(reportId: string): Promise<void>;
+  /** Declares a Studio workflow (or changes the steps of one); see {@link OnfidoEmulatedWorkflow}. */
+  declareWorkflow(workflow: OnfidoEmulatedWorkflow): void;
+  /** The workflows that exist, with their steps. */
+  workflows(): Array<{ id: string; steps: string[] }>;
+  /**
+   * Adds a document read by NFC, as uploading its chip data does
+   * (docs/provider-facts.md#o-doc-5): it has a face (`GET /documents/{id}/nfc_face`)
+   * and its document reports carry `properties.nfc`. Returns its id.
+   */
+  addNfcDocument(applicantId: string): string;
   /** Registers a large document of `size` generated bytes for an applicant; returns its id. */
   addLargeDocument(applicantId: string, size: number): string;
   /**
@@ -168,6 +259,8 @@ export interface OnfidoEmulator extends ProviderEmulator {
   checks(applicantId: string): EmulatedCheck[];
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Creates an Onfido emulator. Install `emulator.handlers` in an MSW server. */
 export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): OnfidoEmulator {
   const apiToken = options.apiToken ?? `api_sandbox.${randomBytes(24).toString('base64url')}`;
@@ -184,14 +277,30 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
   const webhookUrl = options.webhookUrl ?? 'https://backend.example.com/identity-check/onfidowh';
   const webhookId = randomUUID();
   const webhookToken = newWebhookToken();
-  const workflowIds = new Set(options.workflowIds ?? [ONFIDO_EMULATED_WORKFLOW_ID]);
   const engine = new OnfidoEngine({
     clock,
     autoComplete: options.autoCompleteChecks ?? true,
     deliver: options.deliver,
-    workflowReports: options.workflowReports ?? ['document', 'facial_similarity_photo'],
     workflowLinkLifetimeMs: options.workflowLinkLifetimeMs ?? LINK_LIFETIME_MS,
+    deletionDelayMs: options.applicantDeletionDelayMs ?? ONFIDO_DEFAULT_DELETION_DELAY_MS,
   });
+  const declareWorkflow = (workflow: OnfidoEmulatedWorkflow): void => {
+    const steps = [...(workflow.steps ?? ONFIDO_DEFAULT_WORKFLOW_STEPS)];
+    const unknown = steps.filter((step) => !REPORT_NAMES.has(step));
+    if (!UUID.test(workflow.id) || steps.length === 0 || unknown.length > 0) {
+      throw new Error(
+        `[onfido emulator] a workflow needs a uuid and report names as steps: ${JSON.stringify(workflow)}`,
+      );
+    }
+    engine.state.workflows.set(workflow.id, { id: workflow.id, steps });
+  };
+  const declared =
+    options.workflows ??
+    (options.workflowIds ?? [ONFIDO_EMULATED_WORKFLOW_ID]).map((id) => ({
+      id,
+      steps: options.workflowReports,
+    }));
+  for (const workflow of declared) declareWorkflow(workflow);
   const faults = new FaultQueue(FAULT_ANSWERS);
   const log: RequestLogEntry[] = [];
   const realmByName = new Map(allRealms.map((r) => [r.name, r]));
@@ -206,7 +315,11 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
       events: null,
       environments: ['sandbox'],
       enabled: true,
+      name: null,
+      payloadVersion: 3,
+      oauth: { enabled: false, serverUrl: null, clientId: null, clientSecret: null, scope: null },
     });
+    if (options.sampleMedia === true) seedSampleMedia(engine, home, ONFIDO_SAMPLE_MEDIA);
   };
   registerHomeWebhook();
 
@@ -221,7 +334,7 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
       clientSecret,
       lifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3600,
     },
-    workflowIds,
+    aliasBaseUrls: options.aliasBaseUrls,
   });
 
   return {
@@ -230,7 +343,7 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
     apiToken,
     webhookToken,
     webhookUrl,
-    workflowId: [...workflowIds][0] ?? ONFIDO_EMULATED_WORKFLOW_ID,
+    workflowId: declared[0]?.id ?? ONFIDO_EMULATED_WORKFLOW_ID,
     clock,
 
     clientId,
@@ -323,6 +436,35 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
         throw new Error(`[onfido emulator] no running check ${checkId} to hold`);
       }
       engine.holdCheck(check, status);
+    },
+
+    async holdReport(reportId) {
+      const report = engine.state.reports.get(reportId);
+      const check = report === undefined ? undefined : engine.state.checks.get(report.checkId);
+      const running = check?.status === 'in_progress' || check?.status === 'reopened';
+      if (report === undefined || check === undefined || !running) {
+        throw new Error(`[onfido emulator] no report ${reportId} of a running check to hold`);
+      }
+      engine.holdReport(realmOf(report.realm), report);
+      await engine.settle();
+    },
+
+    declareWorkflow,
+
+    workflows: () =>
+      [...engine.state.workflows.values()].map((w) => ({ id: w.id, steps: [...w.steps] })),
+
+    addNfcDocument(applicantId) {
+      const applicant = engine.state.applicants.get(applicantId);
+      if (applicant === undefined) throw new Error(`[onfido emulator] no applicant ${applicantId}`);
+      return engine.addFile(applicant.realm, applicantId, 'documents', {
+        type: 'passport',
+        fileName: 'nfc_data.json',
+        fileType: 'json',
+        mime: 'application/json',
+        bytes: Buffer.from(JSON.stringify({ sod: [119, 130, 5, 95], dg1: [97], dg2: [117] })),
+        nfc: true,
+      }).id;
     },
 
     addMedia(applicantId, kind) {

@@ -8,8 +8,16 @@
  */
 import type { SessionRef } from 'idv-providers';
 import { LINK_LIFETIME_MS, type OnfidoEngine } from './engine';
-import type { ApplicantRecord, WorkflowRunRecord } from './state';
+import type { ApplicantRecord, FileRecord, WorkflowRunRecord } from './state';
+import { familyOf } from './verdicts';
 import type { RealmInfo } from './views';
+
+/** The ids of the recorded media every emulator holds (see `ONFIDO_SAMPLE_MEDIA`). */
+export interface SampleMediaIds {
+  applicantId: string;
+  liveVideoIds: readonly string[];
+  motionCaptureIds: readonly string[];
+}
 
 function applicantOf(engine: OnfidoEngine, session: SessionRef): ApplicantRecord {
   const { state } = engine;
@@ -62,18 +70,57 @@ export function customerJourney(
   }
 
   const country = person.issuingCountry ?? 'GBR';
-  for (const side of ['front', 'back']) {
-    engine.addFile(realm.name, applicant.id, 'documents', {
-      type: 'driving_licence',
-      side,
-      issuingCountry: country,
-    });
+  const steps = run?.steps ?? ['document', 'facial_similarity_photo'];
+  const families = new Set(steps.map(familyOf));
+  if (families.has('document') || families.has('facial_similarity')) {
+    for (const side of ['front', 'back']) {
+      engine.addFile(realm.name, applicant.id, 'documents', {
+        type: 'driving_licence',
+        side,
+        issuingCountry: country,
+      });
+    }
   }
-  engine.addFile(realm.name, applicant.id, 'live_photos', {});
+  engine.addFile(realm.name, applicant.id, faceCapture(steps), {});
 
   if (run !== undefined) {
     run.status = 'processing';
     run.updatedAt = engine.now();
     if (engine.settings.autoComplete) engine.completeRun(realm, run);
+  }
+}
+
+/**
+ * What the SDK captures of the face for a workflow's steps: a motion capture
+ * for `facial_similarity_motion`, a live video for `facial_similarity_video`,
+ * else a live photo (docs/provider-facts.md#o-med-1).
+ */
+function faceCapture(steps: readonly string[]): FileRecord['kind'] {
+  if (steps.includes('facial_similarity_motion')) return 'motion_captures';
+  if (steps.includes('facial_similarity_video')) return 'live_videos';
+  return 'live_photos';
+}
+
+/**
+ * Records the sample applicant and its live videos and motion captures, with
+ * their stable ids, as captured a month before the emulator's present.
+ */
+export function seedSampleMedia(engine: OnfidoEngine, realm: RealmInfo, ids: SampleMediaIds): void {
+  const recordedAt = engine.now() - 30 * 24 * 60 * 60 * 1000;
+  const applicant = engine.createApplicant(
+    realm,
+    {
+      firstName: 'Sample',
+      lastName: 'Applicant',
+      location: { countryOfResidence: 'GBR' },
+    },
+    [],
+    { id: ids.applicantId, createdAt: recordedAt },
+  );
+  for (const id of ids.liveVideoIds) {
+    engine.addFile(realm.name, applicant.id, 'live_videos', { id, createdAt: recordedAt });
+  }
+  for (const id of ids.motionCaptureIds) {
+    engine.addFile(realm.name, applicant.id, 'motion_captures', { id, createdAt: recordedAt });
   }
 }

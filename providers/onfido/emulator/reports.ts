@@ -4,10 +4,19 @@
  *
  * @module
  */
-import type { CheckResultEnum, ReportResult, ReportStatus, ReportSubResult } from '@onfido/api';
+import type {
+  CheckResultEnum,
+  DocumentProperties,
+  DocumentPropertiesNfc,
+  DocumentPropertiesWithDrivingLicenceInformation,
+  DocumentWithDriverVerificationReportAllOfProperties,
+  ReportResult,
+  ReportStatus,
+  ReportSubResult,
+} from '@onfido/api';
 import type { ExtractedPerson } from 'idv-providers';
 import { chosenValue, type SpecValues } from './reference';
-import type { ApplicantRecord, ReportRecord } from './state';
+import type { AddressRecord, ApplicantRecord, ReportRecord } from './state';
 import {
   familyOf,
   type OnfidoOutcome,
@@ -34,6 +43,14 @@ export function samplePerson(applicant: ApplicantRecord): ExtractedPerson {
   };
 }
 
+/** What a document report reads besides the person. */
+export interface ReportInputs {
+  /** The applicant's address, for the address kinds. */
+  address?: AddressRecord | undefined;
+  /** A document of the check was uploaded as NFC chip data (docs/provider-facts.md#o-doc-5). */
+  nfc: boolean;
+}
+
 /** A document report's `properties` for a person. */
 export function documentProperties(person: ExtractedPerson): Record<string, unknown> {
   const props: Record<string, unknown> = {};
@@ -47,6 +64,88 @@ export function documentProperties(person: ExtractedPerson): Record<string, unkn
   }
   if (person.nationality !== undefined) props['nationality'] = person.nationality;
   if (person.issuingCountry !== undefined) props['issuing_country'] = person.issuingCountry;
+  return props;
+}
+
+/** What the chip of an NFC document holds (docs/provider-facts.md#o-bd-7, #o-doc-5). */
+function nfcProperties(person: ExtractedPerson): DocumentPropertiesNfc {
+  const fullName = [person.firstName, person.lastName].filter((n) => n !== undefined).join(' ');
+  return {
+    ...(person.documentType === undefined ? {} : { document_type: person.documentType }),
+    ...(person.issuingCountry === undefined ? {} : { issuing_country: person.issuingCountry }),
+    ...(fullName === '' ? {} : { full_name: fullName }),
+    ...(person.documentNumber === undefined ? {} : { document_number: person.documentNumber }),
+    ...(person.nationality === undefined ? {} : { nationality: person.nationality }),
+    ...(person.dateOfBirth === undefined ? {} : { date_of_birth: person.dateOfBirth }),
+    ...(person.documentExpiry === undefined ? {} : { date_of_expiry: person.documentExpiry }),
+  };
+}
+
+/** The address a document shows: the applicant's, else a sample one. */
+function addressProperties(address: AddressRecord | undefined): DocumentProperties {
+  const given = address ?? {
+    building_number: '221B',
+    street: 'Baker Street',
+    town: 'London',
+    postcode: 'NW1 6XE',
+    country: 'GBR',
+  };
+  const street = [given.flat_number, given.building_number, given.building_name, given.street]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' ');
+  const line = [street || given.line1, given.town, given.state, given.postcode]
+    .filter((part) => part !== undefined && part !== '')
+    .join(', ');
+  return {
+    address: line,
+    address_lines: {
+      street_address: street || given.line1 || '',
+      city: given.town ?? '',
+      ...(given.state === undefined ? {} : { state: given.state }),
+      postal_code: given.postcode,
+      country: given.country,
+      country_code: given.country,
+    },
+  };
+}
+
+/** Licence categories on a driving licence, obtained and expiring around the document's dates. */
+function licenceDates(person: ExtractedPerson): { obtainment_date: string; expiry_date: string } {
+  return { obtainment_date: '2010-06-01', expiry_date: person.documentExpiry ?? '2031-09-30' };
+}
+
+/**
+ * The `properties` a document kind adds (docs/provider-facts.md#o-bd-7, #o-bd-8):
+ * the address for the address kinds, the licence categories for the driving
+ * licence kinds, the chip's data when a document was read by NFC.
+ */
+function kindProperties(
+  name: string,
+  person: ExtractedPerson,
+  inputs: ReportInputs,
+): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  if (name.endsWith('with_address_information'))
+    Object.assign(props, addressProperties(inputs.address));
+  if (name === 'document_with_driving_licence_information') {
+    const licence: DocumentPropertiesWithDrivingLicenceInformation = {
+      driving_licence_information: [{ category: 'B', codes: '', ...licenceDates(person) }],
+    };
+    Object.assign(props, licence);
+  }
+  if (name === 'document_with_driver_verification') {
+    const driver: DocumentWithDriverVerificationReportAllOfProperties = {
+      drivers_licence: true,
+      restricted_licence: false,
+      raw_licence_category: 'Class C',
+      raw_vehicle_classes: 'C',
+      manual_transmission_restriction: false,
+      vehicle_class_details: [{ category: 'C', codes: '', ...licenceDates(person) }],
+      passenger_vehicle: { is_qualified: true, ...licenceDates(person) },
+    };
+    Object.assign(props, driver);
+  }
+  if (inputs.nfc) props['nfc'] = nfcProperties(person);
   return props;
 }
 
@@ -95,6 +194,7 @@ export function completeReport(
   report: ReportRecord,
   outcome: OnfidoOutcome,
   person: ExtractedPerson,
+  inputs: ReportInputs = { nfc: false },
 ): void {
   const family = familyOf(report.name);
   const chosen = outcomeFor(outcome, report.name);
@@ -108,7 +208,10 @@ export function completeReport(
     const sub =
       chosen.subResult === undefined ? (result === 'clear' ? 'clear' : null) : chosen.subResult;
     report.subResult = sub === null ? null : chosenValue<SpecValues<ReportSubResult>>(sub);
-    report.properties = result === 'unidentified' ? {} : documentProperties(person);
+    report.properties =
+      result === 'unidentified'
+        ? {}
+        : { ...documentProperties(person), ...kindProperties(report.name, person, inputs) };
   } else {
     // The spec's sub_result is for document reports; the others send null
     // (docs/provider-facts.md#o-rep-5).

@@ -1,182 +1,26 @@
 /**
- * Routes for applicants, SDK tokens, checks and reports.
+ * Routes for SDK tokens, checks and reports, and the health check.
  *
  * @module
  */
-import { isIP } from 'node:net';
 import { HttpResponse } from 'msw';
-import { applicantParam, jsonBody, named, pathRecord, type Route, route, text } from './router';
-import type { ApplicantRecord, ReportRecord } from './state';
-import { REPORT_NAMES, sandboxOutcome } from './verdicts';
+import type { CheckSettings } from './engine';
+import { samplePdf } from './media';
 import {
-  applicantView,
-  checkView,
-  consentsView,
-  findOr404,
-  reportView,
-  validationError,
-} from './views';
-
-/** The spec's name pattern `^[^!#$%*=<>;{}"]*$` (docs/provider-facts.md#o-app-4), as the characters it refuses. */
-const FORBIDDEN_NAME_CHARACTERS = /[!#$%*=<>;{}"]/;
-
-function nameProblem(value: unknown): string[] | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return ["can't be blank"];
-  if (FORBIDDEN_NAME_CHARACTERS.test(value)) return ['contains invalid characters'];
-  return undefined;
-}
-
-/** Consent names (docs/provider-facts.md#o-app-7). */
-const CONSENT_NAMES: ReadonlySet<string> = new Set([
-  'privacy_notices_read',
-  'ssn_verification',
-  'phone_number_verification',
-]);
+  applicantParam,
+  jsonBody,
+  named,
+  pathRecord,
+  type Route,
+  type RouteContext,
+  route,
+} from './router';
+import type { CheckRecord } from './state';
+import { REPORT_NAMES, sandboxOutcome } from './verdicts';
+import { checkView, findOr404, reportView, validationError } from './views';
 
 /** Reports that need a US resident's biometric consent (docs/provider-facts.md#o-app-9). */
 const BIOMETRIC_REPORT = /^(document|facial_similarity|known_faces)/;
-
-/** A `location` (docs/provider-facts.md#o-app-6), or the problems with it. */
-export function locationOf(
-  value: unknown,
-  problems: Record<string, string[]>,
-): ApplicantRecord['location'] {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    problems['location'] = ['must be an object'];
-    return undefined;
-  }
-  const given = value as Record<string, unknown>;
-  const country = given['country_of_residence'];
-  const ip = given['ip_address'];
-  if (country !== undefined && (typeof country !== 'string' || !/^[A-Z]{3}$/.test(country))) {
-    problems['location.country_of_residence'] = ['must be a 3-letter country code'];
-  }
-  if (ip !== undefined && (typeof ip !== 'string' || isIP(ip) === 0)) {
-    problems['location.ip_address'] = ['is not a valid IP address'];
-  }
-  return {
-    ...(typeof country === 'string' ? { countryOfResidence: country } : {}),
-    ...(typeof ip === 'string' ? { ipAddress: ip } : {}),
-  };
-}
-
-function consentsOf(
-  value: unknown,
-  problems: Record<string, string[]>,
-): Array<{ name: string; granted: boolean }> {
-  if (value === undefined) return [];
-  const valid =
-    Array.isArray(value) &&
-    value.every(
-      (c) =>
-        typeof c === 'object' &&
-        c !== null &&
-        CONSENT_NAMES.has((c as { name?: unknown }).name as string) &&
-        typeof (c as { granted?: unknown }).granted === 'boolean',
-    );
-  if (!valid) {
-    problems['consents'] = [
-      'must be a list of {name, granted} with name privacy_notices_read, ssn_verification or phone_number_verification',
-    ];
-    return [];
-  }
-  return value as Array<{ name: string; granted: boolean }>;
-}
-
-const createApplicant = route('POST', '/applicants', async (ctx) => {
-  const body = await jsonBody(ctx.request);
-  if (body instanceof Response) return body;
-  const problems: Record<string, string[]> = {};
-  const first = nameProblem(body['first_name']);
-  const last = nameProblem(body['last_name']);
-  if (first !== undefined) problems['first_name'] = first;
-  if (last !== undefined) problems['last_name'] = last;
-  const dob = body['dob'];
-  if (dob !== undefined && (typeof dob !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(dob))) {
-    problems['dob'] = ['must be a date in the format YYYY-MM-DD'];
-  }
-  const email = body['email'];
-  if (email !== undefined && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email))) {
-    problems['email'] = ['is invalid'];
-  }
-  const location = locationOf(body['location'], problems);
-  const consents = consentsOf(body['consents'], problems);
-  if (Object.keys(problems).length > 0) return validationError(problems);
-  const optional = {
-    ...(text(body['email']) === undefined ? {} : { email: text(body['email']) as string }),
-    ...(text(body['dob']) === undefined ? {} : { dob: text(body['dob']) as string }),
-    ...(text(body['phone_number']) === undefined
-      ? {}
-      : { phoneNumber: text(body['phone_number']) as string }),
-  };
-  const applicant = ctx.engine.createApplicant(
-    ctx.realm,
-    {
-      firstName: (body['first_name'] as string).trim(),
-      lastName: (body['last_name'] as string).trim(),
-      ...optional,
-      ...(location === undefined ? {} : { location }),
-    },
-    consents,
-  );
-  return HttpResponse.json(applicantView(applicant, ctx.realm), { status: 201 });
-});
-
-/**
- * `PUT /applicants/{id}`: a partial update (docs/provider-facts.md#o-app-1);
- * the emulator updates the names, location and consents.
- */
-const updateApplicant = route('PUT', '/applicants/:id', async (ctx) => {
-  const applicant = pathRecord(ctx, ctx.engine.state.applicants);
-  if (applicant === undefined)
-    return findOr404(undefined, named(ctx, 'Applicant'), () => new Response());
-  const body = await jsonBody(ctx.request);
-  if (body instanceof Response) return body;
-  const problems: Record<string, string[]> = {};
-  for (const field of ['first_name', 'last_name'] as const) {
-    if (body[field] === undefined) continue;
-    const problem = nameProblem(body[field]);
-    if (problem !== undefined) problems[field] = problem;
-  }
-  const location = locationOf(body['location'], problems);
-  const consents = consentsOf(body['consents'], problems);
-  if (Object.keys(problems).length > 0) return validationError(problems);
-  if (typeof body['first_name'] === 'string') applicant.firstName = body['first_name'].trim();
-  if (typeof body['last_name'] === 'string') applicant.lastName = body['last_name'].trim();
-  if (location !== undefined) applicant.location = { ...applicant.location, ...location };
-  ctx.engine.grant(applicant, consents);
-  return HttpResponse.json(applicantView(applicant, ctx.realm));
-});
-
-/** `GET /applicants/{id}/consents`: a bare array (docs/provider-facts.md#o-app-1). */
-const applicantConsents = route('GET', '/applicants/:id/consents', (ctx) =>
-  findOr404(pathRecord(ctx, ctx.engine.state.applicants), named(ctx, 'Applicant'), (applicant) =>
-    HttpResponse.json(consentsView(applicant)),
-  ),
-);
-
-const listApplicants = route('GET', '/applicants', (ctx) => {
-  const page = Math.max(1, Number.parseInt(ctx.url.searchParams.get('page') ?? '1', 10) || 1);
-  const perPage = Math.min(
-    500,
-    Math.max(1, Number.parseInt(ctx.url.searchParams.get('per_page') ?? '20', 10) || 20),
-  );
-  const all = [...ctx.engine.state.applicants.values()]
-    .filter((a) => a.realm === ctx.realm.name)
-    .sort((a, b) => b.createdAt - a.createdAt);
-  const slice = all.slice((page - 1) * perPage, page * perPage);
-  return HttpResponse.json(
-    { applicants: slice.map((a) => applicantView(a, ctx.realm)) },
-    { headers: { 'X-Total-Count': String(all.length) } },
-  );
-});
-
-const getApplicant = route('GET', '/applicants/:id', (ctx) =>
-  findOr404(pathRecord(ctx, ctx.engine.state.applicants), named(ctx, 'Applicant'), (applicant) =>
-    HttpResponse.json(applicantView(applicant, ctx.realm)),
-  ),
-);
 
 const sdkToken = route('POST', '/sdk_token', async (ctx) => {
   const body = await jsonBody(ctx.request);
@@ -260,17 +104,80 @@ const createCheck = route('POST', '/checks', async (ctx) => {
     ];
   }
   if (Object.keys(missing).length > 0) return validationError(missing);
+  const settings = checkSettings(ctx, body, applicant.id);
+  if (settings instanceof Response) return settings;
 
   const check = ctx.engine.createCheck(
     ctx.realm,
     applicant,
     names,
     sandboxOutcome(consider, subResult),
+    undefined,
+    settings,
   );
+  // `asynchronous: false` answers once every report is done (docs/provider-facts.md#o-chk-5).
+  const waits = body['asynchronous'] === false;
+  if (waits) ctx.engine.completeCheck(ctx.realm, check);
   const answer = HttpResponse.json(checkView(check, ctx.realm), { status: 201 });
-  if (ctx.engine.settings.autoComplete) ctx.engine.completeCheck(ctx.realm, check);
+  if (!waits && ctx.engine.settings.autoComplete) ctx.engine.completeCheck(ctx.realm, check);
   return answer;
 });
+
+/**
+ * The optional fields of `POST /checks` (docs/provider-facts.md#o-chk-5),
+ * kept and answered back: `webhook_ids` (webhooks of the account; the
+ * check's events go to them only), `tags`, `redirect_uri`,
+ * `applicant_provides_data`, `privacy_notices_read_consent_given`, and
+ * `document_ids` (documents of the applicant, read by its document reports).
+ */
+function checkSettings(
+  ctx: RouteContext,
+  body: Record<string, unknown>,
+  applicantId: string,
+): CheckSettings | Response {
+  const problems: Record<string, string[]> = {};
+  const list = (field: string): string[] | undefined => {
+    if (body[field] === undefined) return undefined;
+    const value = stringList(body[field]);
+    if (value === undefined) problems[field] = ['must be an array of strings'];
+    return value;
+  };
+  const flag = (field: string): boolean | undefined => {
+    const value = body[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'boolean') problems[field] = ['must be true or false'];
+    return value === true;
+  };
+  const state = ctx.engine.state;
+  const webhookIds = list('webhook_ids');
+  const unknownHooks = (webhookIds ?? []).filter(
+    (id) => state.find(state.webhooks, ctx.realm.name, id) === undefined,
+  );
+  if (unknownHooks.length > 0)
+    problems['webhook_ids'] = unknownHooks.map((id) => `${id} not found`);
+  const documentIds = list('document_ids');
+  const foreign = (documentIds ?? []).filter((id) => {
+    const file = state.find(state.files, ctx.realm.name, id);
+    return file?.kind !== 'documents' || file.applicantId !== applicantId;
+  });
+  if (foreign.length > 0) problems['document_ids'] = foreign.map((id) => `${id} not found`);
+  const tags = list('tags');
+  const redirect = body['redirect_uri'];
+  if (redirect !== undefined && redirect !== null && typeof redirect !== 'string') {
+    problems['redirect_uri'] = ['must be a string'];
+  }
+  const providesData = flag('applicant_provides_data');
+  const consentGiven = flag('privacy_notices_read_consent_given');
+  if (Object.keys(problems).length > 0) return validationError(problems);
+  return {
+    ...(webhookIds === undefined ? {} : { webhookIds }),
+    ...(documentIds === undefined ? {} : { documentIds }),
+    ...(tags === undefined ? {} : { tags }),
+    ...(typeof redirect === 'string' ? { redirectUri: redirect } : {}),
+    ...(providesData === undefined ? {} : { applicantProvidesData: providesData }),
+    ...(consentGiven === undefined ? {} : { privacyNoticesReadConsentGiven: consentGiven }),
+  };
+}
 
 const listChecks = route('GET', '/checks', (ctx) => {
   const applicant = applicantParam(ctx, ctx.url.searchParams.get('applicant_id') ?? undefined);
@@ -302,12 +209,11 @@ const listReports = route('GET', '/reports', (ctx) => {
   const checkId = ctx.url.searchParams.get('check_id');
   if (checkId === null || checkId === '') return validationError({ check_id: ["can't be blank"] });
   const check = ctx.engine.state.find(ctx.engine.state.checks, ctx.realm.name, checkId);
-  return findOr404(check, `Check with id=${checkId}`, (found) => {
-    const reports = found.reportIds
-      .map((id) => ctx.engine.state.reports.get(id))
-      .filter((r): r is ReportRecord => r !== undefined);
-    return HttpResponse.json({ reports: reports.map((r) => reportView(r, ctx.realm)) });
-  });
+  return findOr404(check, `Check with id=${checkId}`, (found) =>
+    HttpResponse.json({
+      reports: ctx.engine.reportsOf(found).map((r) => reportView(r, ctx.realm)),
+    }),
+  );
 });
 
 const getReport = route('GET', '/reports/:id', (ctx) =>
@@ -316,18 +222,72 @@ const getReport = route('GET', '/reports/:id', (ctx) =>
   ),
 );
 
-/** Applicant, SDK token, check and report routes. */
+/** The lines of a check's PDF: what it is, and each report's verdict. */
+function checkSummary(ctx: RouteContext, check: CheckRecord): string[] {
+  return [
+    `check ${check.id}`,
+    `applicant ${check.applicantId}`,
+    `created ${new Date(check.createdAt).toISOString()}`,
+    `status ${check.status}, result ${check.result ?? 'none'}`,
+    ...ctx.engine
+      .reportsOf(check)
+      .map(
+        (r) =>
+          `${r.name}: ${r.status}, ${r.result ?? 'no result'}${r.subResult === null ? '' : ` (${r.subResult})`}`,
+      ),
+  ];
+}
+
+/**
+ * `GET /checks/{id}/download` → the check as a PDF (`application/pdf`, a
+ * body starting with `%PDF-`, a file name: docs/provider-facts.md#o-chk-6).
+ * Its content is the emulator's: a page listing the check and its reports.
+ */
+const downloadCheck = route('GET', '/checks/:id/download', (ctx) =>
+  findOr404(pathRecord(ctx, ctx.engine.state.checks), named(ctx, 'Check'), (check) => {
+    const pdf = samplePdf('Onfido check (emulated)', checkSummary(ctx, check));
+    return new HttpResponse(pdf, {
+      headers: {
+        'Content-Type': 'application/pdf',
+        'Content-Length': String(pdf.length),
+        'Content-Disposition': `attachment; filename="check_${check.id}.pdf"`,
+      },
+    });
+  }),
+);
+
+/**
+ * `POST /reports/{id}/resume` and `/cancel` → 204 (docs/provider-facts.md#o-rep-10):
+ * a report paused for approval (`holdReport`) runs on, or is cancelled.
+ */
+function reportAction(action: 'resume' | 'cancel'): Route {
+  return route('POST', `/reports/:id/${action}`, (ctx) =>
+    findOr404(pathRecord(ctx, ctx.engine.state.reports), named(ctx, 'Report'), (report) => {
+      if (action === 'resume') ctx.engine.resumeReport(ctx.realm, report);
+      else ctx.engine.cancelReport(ctx.realm, report);
+      return new HttpResponse(null, { status: 204 });
+    }),
+  );
+}
+
+/** `GET /ping` → 200 `text/plain` (docs/provider-facts.md#o-auth-5). */
+const ping = route(
+  'GET',
+  '/ping',
+  () => new HttpResponse('OK', { headers: { 'Content-Type': 'text/plain' } }),
+);
+
+/** SDK token, check and report routes, and the health check. */
 export const checkRoutes: readonly Route[] = [
-  createApplicant,
-  listApplicants,
-  getApplicant,
-  updateApplicant,
-  applicantConsents,
   sdkToken,
   createCheck,
   listChecks,
   getCheck,
   resumeCheck,
+  downloadCheck,
   listReports,
   getReport,
+  reportAction('resume'),
+  reportAction('cancel'),
+  ping,
 ];

@@ -1,12 +1,14 @@
 /**
  * Routes for documents and the media of the face (live photos, live videos,
- * motion captures, ID photos): multipart uploads, listings and binary
- * downloads.
+ * motion captures, ID photos): multipart uploads, listings, binary downloads,
+ * video frames and the face read from an NFC chip.
  *
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import { HttpResponse } from 'msw';
-import type { Complete, SpecDocumentType } from './reference';
+import { DOCUMENT_TYPES } from './document-types';
+import { isNfcData, nfcFace, sampleJpeg } from './media';
 import {
   applicantParam,
   named,
@@ -16,100 +18,9 @@ import {
   route,
   text,
 } from './router';
-import { locationOf } from './routes-checks';
+import { locationOf } from './routes-applicants';
 import type { FileRecord } from './state';
-import { fileView, findOr404, validationError } from './views';
-
-/**
- * Every document type (docs/provider-facts.md#o-doc-4): the official client's
- * 76, and the two the spec added after it (#o-src-2), checked against the
- * client's enum in both directions.
- */
-const DOCUMENT_TYPE_LIST = [
-  'passport',
-  'driving_licence',
-  'national_identity_card',
-  'residence_permit',
-  'passport_card',
-  'tax_id',
-  'visa',
-  'voter_id',
-  'residence_status_document',
-  'postal_identity_card',
-  'social_security_card',
-  'work_permit',
-  'asylum_registration_card',
-  'national_health_insurance_card',
-  'municipality_identity_card',
-  'private_operators_card',
-  'proof_of_citizenship',
-  'service_id_card',
-  'immigration_status_document',
-  'indigenous_card',
-  'vehicle_registration_card',
-  'certificate_of_naturalisation',
-  'professional_qualification_card',
-  'consular_id',
-  'international_driving_licence',
-  'home_office_letter',
-  'birth_certificate',
-  'vehicle_registration_certificate',
-  'form_for_affixing_the_visa',
-  'identification_number_document',
-  'adoption_certificate',
-  'bank_building_society_statement',
-  'bank_statement',
-  'benefit_letters',
-  'cbt',
-  'certificate_of_sponsorship',
-  'character_reference',
-  'civil_partnership_certificate',
-  'council_tax',
-  'credit_card_statement',
-  'deed_poll',
-  'divorce_absolute_decree',
-  'educational_statement',
-  'electricity_bill',
-  'gas_bill',
-  'government_letter',
-  'internet_bill',
-  'marriage_certificate',
-  'motorcycle_insurance',
-  'national_insurance_card',
-  'naturalisation_certificate',
-  'non_uk_driving_licence',
-  'p45_p60',
-  'payslip',
-  'phone_bill',
-  'professional_identification_card',
-  'right_to_work_share_code_result',
-  'statement_fact',
-  't4_student_university_term_dates_evidence',
-  'uk_biometric_residence_permit',
-  'uk_driving_licence',
-  'unknown',
-  'utility_bill',
-  'utility_bill_electric',
-  'utility_bill_gas',
-  'utility_bill_other',
-  'water_bill',
-  'address_certificate',
-  'general_letter',
-  'insurance_statement',
-  'pension_property_statement_letter',
-  'mortgage_statement',
-  'mobile_phone_bill',
-  'identity_document_with_address',
-  'exchange_house_statement',
-  'accommodation_tenancy_certificate',
-  'diplomatic_id',
-  'travel_document',
-] as const satisfies readonly SpecDocumentType[];
-export const DOCUMENT_TYPES_COMPLETE: Complete<
-  SpecDocumentType,
-  (typeof DOCUMENT_TYPE_LIST)[number]
-> = true;
-const DOCUMENT_TYPES: ReadonlySet<string> = new Set(DOCUMENT_TYPE_LIST);
+import { fileView, findOr404, notFound, validationError } from './views';
 
 /** How a 404 names each kind of file. */
 const RESOURCE_NAMES: Readonly<Record<FileRecord['kind'], string>> = {
@@ -127,6 +38,22 @@ const MIME_OF_EXTENSION: Readonly<Record<string, string>> = {
   pdf: 'application/pdf',
 };
 
+/** Reads a document upload's `location`, a JSON string (docs/provider-facts.md#o-app-6, #o-app-8). */
+function uploadLocation(form: FormData): Record<string, unknown> | Response | undefined {
+  const located = text(form.get('location'));
+  if (located === undefined) return undefined;
+  const problems: Record<string, string[]> = {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(located);
+  } catch {
+    problems['location'] = ['must be a JSON object'];
+  }
+  const location = locationOf(parsed, problems);
+  if (Object.keys(problems).length > 0) return validationError(problems);
+  return location;
+}
+
 async function upload(
   ctx: RouteContext,
   kind: 'documents' | 'live_photos' | 'id_photos',
@@ -142,8 +69,12 @@ async function upload(
   const file = form.get('file');
   if (file === null || typeof file === 'string')
     return validationError({ file: ["can't be blank"] });
+  const bytes = new Uint8Array(await file.arrayBuffer());
   const extension = (file.name.split('.').pop() ?? '').toLowerCase();
-  const mime = MIME_OF_EXTENSION[extension];
+  // NFC chip data comes as a JSON file through the ordinary document upload
+  // (docs/provider-facts.md#o-doc-5).
+  const nfc = kind === 'documents' && extension === 'json' && isNfcData(bytes);
+  const mime = nfc ? 'application/json' : MIME_OF_EXTENSION[extension];
   if (mime === undefined) return validationError({ file: ['must be a JPG, PNG or PDF file'] });
   const type = text(form.get('type'));
   if (kind === 'documents' && (type === undefined || !DOCUMENT_TYPES.has(type))) {
@@ -154,28 +85,21 @@ async function upload(
     return validationError({ side: ['must be front or back'] });
   }
   const country = text(form.get('issuing_country'));
-  // A document upload may carry the applicant's location, as a JSON string
-  // (docs/provider-facts.md#o-app-6, #o-app-8).
-  const located = text(form.get('location'));
-  if (kind === 'documents' && located !== undefined) {
-    const problems: Record<string, string[]> = {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(located);
-    } catch {
-      problems['location'] = ['must be a JSON object'];
-    }
-    const location = locationOf(parsed, problems);
-    if (Object.keys(problems).length > 0) return validationError(problems);
-    if (location !== undefined) applicant.location = { ...applicant.location, ...location };
-  }
+  const location = kind === 'documents' ? uploadLocation(form) : undefined;
+  if (location instanceof Response) return location;
+  if (location !== undefined) applicant.location = { ...applicant.location, ...location };
+  // The sandbox names an uploaded ID photo by a uuid, not by the file sent
+  // (NODE-TESTS `id-photos.test.ts`: file_name matches /^[0-9a-f-]+\.png$/).
+  const id = randomUUID();
   const record = ctx.engine.addFile(ctx.realm.name, applicant.id, kind, {
-    bytes: new Uint8Array(await file.arrayBuffer()),
-    fileName: file.name,
+    id,
+    bytes,
+    fileName: kind === 'id_photos' ? `${id}.${extension}` : file.name,
     // A document's file_type is its extension; a face medium's, its MIME type
     // (docs/provider-facts.md#o-doc-2, #o-med-3).
     fileType: kind === 'documents' ? extension : mime,
     mime,
+    ...(nfc ? { nfc: true } : {}),
     ...(type === undefined ? {} : { type }),
     ...(side === undefined ? {} : { side }),
     ...(country === undefined ? {} : { issuingCountry: country }),
@@ -188,7 +112,7 @@ function list(kind: FileRecord['kind']): Route {
     const applicant = applicantParam(ctx, ctx.url.searchParams.get('applicant_id') ?? undefined);
     if (applicant instanceof Response) return applicant;
     const files = ctx.engine.state.filesOf(ctx.realm.name, applicant.id, kind);
-    return HttpResponse.json({ [kind]: files.map((f) => fileView(f, ctx.realm)) });
+    return HttpResponse.json({ [kind]: files.map((f) => fileView(f, ctx.realm, true)) });
   });
 }
 
@@ -205,20 +129,59 @@ function show(kind: FileRecord['kind']): Route {
   );
 }
 
+/** A binary answer with its content type, length and file name. */
+function binary(
+  bytes: Uint8Array | ReadableStream<Uint8Array>,
+  size: number,
+  mime: string,
+  fileName: string,
+): Response {
+  const headers = {
+    'Content-Type': mime,
+    'Content-Length': String(size),
+    'Content-Disposition': `attachment; filename="${fileName}"`,
+  };
+  return new HttpResponse(bytes, { status: 200, headers });
+}
+
 function download(kind: FileRecord['kind']): Route {
   return route('GET', `/${kind}/:id/download`, (ctx) =>
+    findOr404(fileOf(ctx, kind), named(ctx, RESOURCE_NAMES[kind]), (file) =>
+      binary(
+        file.generated === undefined ? (file.bytes as Uint8Array) : file.generated.stream(),
+        file.size,
+        file.mime,
+        file.fileName,
+      ),
+    ),
+  );
+}
+
+/**
+ * `GET /live_videos/{id}/frame`, `GET /motion_captures/{id}/frame`: one
+ * frame of the video, a JPEG (docs/provider-facts.md#o-med-1, #o-med-3).
+ */
+function frame(kind: 'live_videos' | 'motion_captures'): Route {
+  return route('GET', `/${kind}/:id/frame`, (ctx) =>
     findOr404(fileOf(ctx, kind), named(ctx, RESOURCE_NAMES[kind]), (file) => {
-      const headers = {
-        'Content-Type': file.mime,
-        'Content-Length': String(file.size),
-        'Content-Disposition': `attachment; filename="${file.fileName}"`,
-      };
-      const body =
-        file.generated === undefined ? (file.bytes as Uint8Array) : file.generated.stream();
-      return new HttpResponse(body, { status: 200, headers });
+      const jpeg = sampleJpeg(`${file.id}:frame`);
+      return binary(jpeg, jpeg.length, 'image/jpeg', `${file.id}_frame.jpg`);
     }),
   );
 }
+
+/**
+ * `GET /documents/{id}/nfc_face`: the face read from the chip of a document
+ * uploaded as NFC data, `image/png`; 404 for a document without one
+ * (docs/provider-facts.md#o-doc-5; the 404's wording is the emulator's).
+ */
+const nfcFaceRoute = route('GET', '/documents/:id/nfc_face', (ctx) =>
+  findOr404(fileOf(ctx, 'documents'), named(ctx, 'Document'), (file) => {
+    if (file.nfc !== true) return notFound(`NFC face of Document with id=${file.id}`);
+    const png = nfcFace(file.id);
+    return binary(png, png.length, 'image/png', `${file.id}_nfc_face.png`);
+  }),
+);
 
 /** Document, live photo, live video, motion capture and ID photo routes (docs/provider-facts.md#o-med-1). */
 export const fileRoutes: readonly Route[] = [
@@ -226,6 +189,7 @@ export const fileRoutes: readonly Route[] = [
   list('documents'),
   show('documents'),
   download('documents'),
+  nfcFaceRoute,
   route('POST', '/live_photos', (ctx) => upload(ctx, 'live_photos')),
   list('live_photos'),
   show('live_photos'),
@@ -233,9 +197,11 @@ export const fileRoutes: readonly Route[] = [
   list('live_videos'),
   show('live_videos'),
   download('live_videos'),
+  frame('live_videos'),
   list('motion_captures'),
   show('motion_captures'),
   download('motion_captures'),
+  frame('motion_captures'),
   route('POST', '/id_photos', (ctx) => upload(ctx, 'id_photos')),
   list('id_photos'),
   show('id_photos'),

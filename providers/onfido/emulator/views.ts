@@ -6,6 +6,7 @@
  */
 
 import type {
+  Address,
   Applicant,
   ApplicantConsent,
   ApplicantConsentName,
@@ -16,6 +17,8 @@ import type {
   DocumentSideEnum,
   DocumentTypes,
   FacialSimilarityPhotoReport,
+  IdNumber,
+  IdNumberTypeEnum,
   IdPhoto,
   LivePhoto,
   LiveVideo,
@@ -49,33 +52,76 @@ export interface RealmInfo {
   name: string;
   baseUrl: string;
   basePath: string;
+  /**
+   * The path the resources' `href`s start with: the API's own `/v3.6`
+   * (docs/provider-facts.md#o-rep-9), wherever the emulator is served.
+   */
+  hrefPath: string;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** An address as the sandbox answers it: `null` for every field not given (docs/provider-facts.md#o-app-3). */
+export type AddressView = SentWithNull<Address, Exclude<keyof Address, 'postcode' | 'country'>>;
+
+const ADDRESS_FIELDS = [
+  'flat_number',
+  'building_number',
+  'building_name',
+  'street',
+  'sub_street',
+  'town',
+  'state',
+  'line1',
+  'line2',
+  'line3',
+] as const satisfies readonly Exclude<keyof Address, 'postcode' | 'country'>[];
+export const ADDRESS_FIELDS_COMPLETE: Complete<
+  Exclude<keyof Address, 'postcode' | 'country'>,
+  (typeof ADDRESS_FIELDS)[number]
+> = true;
+
+function addressView(address: NonNullable<ApplicantRecord['address']>): AddressView {
+  const view = {
+    postcode: address.postcode,
+    country: chosenValue<CountryCodes>(address.country),
+  } as AddressView;
+  for (const field of ADDRESS_FIELDS) view[field] = address[field] ?? null;
+  return view;
+}
+
+function idNumberView(n: ApplicantRecord['idNumbers'][number]): IdNumber {
+  return {
+    type: chosenValue<IdNumberTypeEnum>(n.type),
+    value: n.value,
+    ...(n.stateCode === undefined ? {} : { state_code: n.stateCode }),
+  };
+}
+
 /**
  * An applicant as the sandbox answers it: `null` for what was not given
- * (docs/provider-facts.md#o-app-3), `location` included (#o-app-6).
+ * (docs/provider-facts.md#o-app-3), the address, ID numbers and `location`
+ * as given (#o-app-2, #o-app-6), `delete_at` once deleted (#o-app-11).
  */
-export type ApplicantView = SentWithNull<
-  Applicant,
-  'delete_at' | 'dob' | 'email' | 'phone_number' | 'address' | 'location'
->;
+export type ApplicantView = Omit<
+  SentWithNull<Applicant, 'delete_at' | 'dob' | 'email' | 'phone_number' | 'location'>,
+  'address'
+> & { address: AddressView | null };
 
 export function applicantView(a: ApplicantRecord, realm: RealmInfo): ApplicantView {
   return {
     id: a.id,
     created_at: iso(a.createdAt),
-    delete_at: null,
-    href: `${realm.basePath}/applicants/${a.id}`,
+    delete_at: a.deleteAt === undefined ? null : iso(a.deleteAt),
+    href: `${realm.hrefPath}/applicants/${a.id}`,
     sandbox: true,
     first_name: a.firstName,
     last_name: a.lastName,
     email: a.email ?? null,
     dob: a.dob ?? null,
     phone_number: a.phoneNumber ?? null,
-    id_numbers: [],
-    address: null,
+    id_numbers: a.idNumbers.map(idNumberView),
+    address: a.address === undefined ? null : addressView(a.address),
     location:
       a.location === undefined
         ? null
@@ -130,15 +176,15 @@ export function checkView(c: CheckRecord, realm: RealmInfo): CheckView {
     status: c.status,
     result: c.result,
     applicant_id: c.applicantId,
-    applicant_provides_data: false,
+    applicant_provides_data: c.applicantProvidesData,
     report_ids: [...c.reportIds],
-    href: `${realm.basePath}/checks/${c.id}`,
+    href: `${realm.hrefPath}/checks/${c.id}`,
     results_uri: `https://dashboard.onfido.com/checks/${c.id}`,
     form_uri: null,
-    redirect_uri: null,
-    privacy_notices_read_consent_given: null,
-    tags: [],
-    webhook_ids: [],
+    redirect_uri: c.redirectUri ?? null,
+    privacy_notices_read_consent_given: c.privacyNoticesReadConsentGiven,
+    tags: [...c.tags],
+    webhook_ids: [...c.webhookIds],
     paused: c.status === 'paused',
     sandbox: true,
     version: '3.6',
@@ -187,7 +233,7 @@ export function reportView(r: ReportRecord, realm: RealmInfo): ReportView {
   const view: ReportView = {
     id: r.id,
     created_at: iso(r.createdAt),
-    href: `${realm.basePath}/reports/${r.id}`,
+    href: `${realm.hrefPath}/reports/${r.id}`,
     name: chosenValue<SpecValues<ReportName>>(r.name),
     status: r.status,
     result: r.result,
@@ -211,8 +257,24 @@ export type DocumentView = SentWithNull<Document, 'side' | 'issuing_country'>;
 /** A medium of the face (docs/provider-facts.md#o-med-2). */
 export type MediaView = LivePhoto & LiveVideo & MotionCapture & IdPhoto;
 
-export function fileView(f: FileRecord, realm: RealmInfo): DocumentView | MediaView {
-  const href = `${realm.basePath}/${f.kind}/${f.id}`;
+/**
+ * A live video as the sandbox answers it: `languages: null` beside the
+ * spec's fields, and its `challenge` when found by id but `null` in a
+ * listing (NODE-TESTS `live-videos.test.ts`: "finds a live video", "lists
+ * live videos").
+ */
+export type LiveVideoView = SentWithNull<LiveVideo, 'challenge'> & { languages: null };
+
+/**
+ * A file's JSON. `listed` is true in a listing (a live video's challenge is
+ * then `null`, as in the sandbox).
+ */
+export function fileView(
+  f: FileRecord,
+  realm: RealmInfo,
+  listed = false,
+): DocumentView | MediaView | LiveVideoView {
+  const href = `${realm.hrefPath}/${f.kind}/${f.id}`;
   const common = {
     id: f.id,
     created_at: iso(f.createdAt),
@@ -222,6 +284,13 @@ export function fileView(f: FileRecord, realm: RealmInfo): DocumentView | MediaV
     file_type: f.fileType,
     file_size: f.size,
   };
+  if (f.kind === 'live_videos') {
+    return {
+      ...common,
+      challenge: listed ? null : (f.challenge ?? []).map((c) => ({ ...c })),
+      languages: null,
+    } satisfies LiveVideoView;
+  }
   if (f.kind !== 'documents') return common satisfies MediaView;
   return {
     ...common,
@@ -273,7 +342,7 @@ export function runView(r: WorkflowRunRecord): RunView {
     sdk_token: r.sdkToken,
     link: runLink(r),
     customer_user_id: r.customerUserId ?? null,
-    tags: [],
+    tags: [...r.tags],
     created_at: iso(r.createdAt),
     updated_at: iso(r.updatedAt),
   };
@@ -301,7 +370,7 @@ export function runResourceView(r: WorkflowRunRecord): RunResourceView {
     workflow_version_id: 1,
     output: {},
     reasons: [...r.reasons],
-    tags: [],
+    tags: [...r.tags],
     link: runLink(r),
     error: runError(r),
     customer_user_id: r.customerUserId ?? null,
@@ -309,8 +378,10 @@ export function runResourceView(r: WorkflowRunRecord): RunResourceView {
 }
 
 /**
- * A webhook: `payload_version` 3 and the `oauth_*` fields as the sandbox
- * answers them (docs/provider-facts.md#o-wh-1, #o-wh-3).
+ * A webhook: `payload_version` (3 unless set) and the `oauth_*` fields as
+ * the sandbox answers them, `null` when not set (docs/provider-facts.md#o-wh-1,
+ * #o-wh-3), and `name`, which the spec has and the client 6.2.0 lacks
+ * (#o-src-2): `null` when not given.
  */
 export type WebhookView = SentWithNull<
   Webhook,
@@ -318,23 +389,24 @@ export type WebhookView = SentWithNull<
   | 'oauth_server_client_id'
   | 'oauth_server_client_secret'
   | 'oauth_server_scope'
->;
+> & { name: string | null };
 
 export function webhookView(w: WebhookRecord, realm: RealmInfo): WebhookView {
   return {
     id: w.id,
+    name: w.name,
     url: w.url,
     token: w.token,
-    href: `${realm.basePath}/webhooks/${w.id}`,
+    href: `${realm.hrefPath}/webhooks/${w.id}`,
     enabled: w.enabled,
     events: w.events ?? [...WEBHOOK_EVENT_LIST],
     environments: [...w.environments],
-    payload_version: 3,
-    oauth_enabled: false,
-    oauth_server_url: null,
-    oauth_server_client_id: null,
-    oauth_server_client_secret: null,
-    oauth_server_scope: null,
+    payload_version: w.payloadVersion,
+    oauth_enabled: w.oauth.enabled,
+    oauth_server_url: w.oauth.serverUrl,
+    oauth_server_client_id: w.oauth.clientId,
+    oauth_server_client_secret: w.oauth.clientSecret,
+    oauth_server_scope: w.oauth.scope,
   };
 }
 

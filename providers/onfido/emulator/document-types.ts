@@ -1,0 +1,97 @@
+/**
+ * The document types `POST /documents` accepts.
+ *
+ * @module
+ */
+import type { Complete, SpecDocumentType } from './reference';
+
+/**
+ * Every document type (docs/provider-facts.md#o-doc-4): the official client's
+ * 76, and the two the spec added after it (#o-src-2), checked against the
+ * client's enum in both directions.
+ */
+const DOCUMENT_TYPE_LIST = [
+  'passport',
+  'driving_licence',
+  'national_identity_card',
+  'residence_permit',
+  'passport_card',
+  'tax_id',
+  'visa',
+  'voter_id',
+  'residence_status_document',
+  'postal_identity_card',
+  'social_security_card',
+  'work_permit',
+  'asylum_registration_card',
+  'national_health_insurance_card',
+  'municipality_identity_card',
+  'private_operators_card',
+  'proof_of_citizenship',
+  'service_id_card',
+  'immigration_status_document',
+  'indigenous_card',
+  'vehicle_registration_card',
+  'certificate_of_naturalisation',
+  'professional_qualification_card',
+  'consular_id',
+  'international_driving_licence',
+  'home_office_letter',
+  'birth_certificate',
+  'vehicle_registration_certificate',
+  'form_for_affixing_the_visa',
+  'identification_number_document',
+  'adoption_certificate',
+  'bank_building_society_statement',
+  'bank_statement',
+  'benefit_letters',
+  'cbt',
+  'certificate_of_sponsorship',
+  'character_reference',
+  'civil_partnership_certificate',
+  'council_tax',
+  'credit_card_statement',
+  'deed_poll',
+  'divorce_absolute_decree',
+  'educational_statement',
+  'electricity_bill',
+  'gas_bill',
+  'government_letter',
+  'internet_bill',
+  'marriage_certificate',
+  'motorcycle_insurance',
+  'national_insurance_card',
+  'naturalisation_certificate',
+  'non_uk_driving_licence',
+  'p45_p60',
+  'payslip',
+  'phone_bill',
+  'professional_identification_card',
+  'right_to_work_share_code_result',
+  'statement_fact',
+  't4_student_university_term_dates_evidence',
+  'uk_biometric_residence_permit',
+  'uk_driving_licence',
+  'unknown',
+  'utility_bill',
+  'utility_bill_electric',
+  'utility_bill_gas',
+  'utility_bill_other',
+  'water_bill',
+  'address_certificate',
+  'general_letter',
+  'insurance_statement',
+  'pension_property_statement_letter',
+  'mortgage_statement',
+  'mobile_phone_bill',
+  'identity_document_with_address',
+  'exchange_house_statement',
+  'accommodation_tenancy_certificate',
+  'diplomatic_id',
+  'travel_document',
+] as const satisfies readonly SpecDocumentType[];
+export const DOCUMENT_TYPES_COMPLETE: Complete<
+  SpecDocumentType,
+  (typeof DOCUMENT_TYPE_LIST)[number]
+> = true;
+export const DOCUMENT_TYPES: ReadonlySet<string> = new Set(DOCUMENT_TYPE_LIST);
