@@ -563,6 +563,7 @@ describe("the built-in emulators' serving parts", () => {
     expect(onfidoEmulatorEntry.serving?.flags.map((f) => f.name)).toEqual([
       'api-token',
       'webhook-url',
+      'workflow',
     ]);
     expect(jumioEmulatorEntry.serving?.flags.map((f) => f.name)).toEqual([
       'client-id',
