@@ -9,6 +9,9 @@
  * - adapters import the author kit, not the host's root entry;
  * - emulators import the emulator kit, never the testing barrel that
  *   re-exports them;
+ * - framework adapters (src/frameworks) import the core by its name and
+ *   node: modules only: nothing of a framework, not even its types, so each
+ *   entry loads and type-checks where that framework is not installed;
  * - and no two folders import each other, directly or round a circle.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -51,13 +54,14 @@ function roomOf(file: string): string {
       ? `emulator:${providerPart[1]}`
       : `adapter:${providerPart[1]}`;
   }
-  const folder = /^src\/(kit|shared|testing|emulator-kit|cli)\//.exec(file);
+  const folder = /^src\/(kit|shared|testing|emulator-kit|cli|frameworks)\//.exec(file);
   return folder === null ? 'core' : (folder[1] ?? 'core');
 }
 
 /** The room an import lands in. */
 function roomOfImport(file: string, from: string): string | undefined {
   if (from.startsWith('.')) return roomOf(`${target(file, from)}.ts`);
+  if (/^idv-providers\/frameworks\/[a-z0-9-]+$/.test(from)) return 'frameworks';
   const entry = /^idv-providers(?:\/([a-z0-9-]+))?$/.exec(from);
   if (entry === null) return undefined; // node: or an npm package
   const name = entry[1];
@@ -72,7 +76,15 @@ describe('the import rules of the layout', () => {
   it('finds the rooms', () => {
     const rooms = new Set(sources.map(roomOf));
     expect([...rooms].sort()).toEqual(
-      expect.arrayContaining(['core', 'kit', 'shared', 'testing', 'emulator-kit', 'cli']),
+      expect.arrayContaining([
+        'core',
+        'kit',
+        'shared',
+        'testing',
+        'emulator-kit',
+        'cli',
+        'frameworks',
+      ]),
     );
   });
 
@@ -141,6 +153,21 @@ describe('the import rules of the layout', () => {
       .flatMap((file) =>
         importsOf(file)
           .filter(({ from }) => from === 'idv-providers/testing' || /\/src\/testing\//.test(from))
+          .map(({ from }) => `${file} imports ${from}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('framework adapters import the core by its name, node: modules and their own folder only', () => {
+    const offenders = sources
+      .filter((file) => roomOf(file) === 'frameworks')
+      .flatMap((file) =>
+        importsOf(file)
+          .filter(({ from }) => {
+            if (from === 'idv-providers' || from.startsWith('node:')) return false;
+            // Relative imports stay inside src/frameworks (its pure helpers).
+            return !(from.startsWith('.') && target(file, from).startsWith('src/frameworks/'));
+          })
           .map(({ from }) => `${file} imports ${from}`),
       );
     expect(offenders).toEqual([]);
