@@ -73,8 +73,10 @@ const MEDIA_DEFAULTS: Readonly<
     extension: 'png',
     mime: 'image/png',
   },
-  // The names the sandbox gives (docs/provider-facts.md#o-med-5): an ID photo
-  // and a motion capture are named by a uuid, a live video is `video.mov`.
+  // The names the sandbox gives (NODE-TESTS `id-photos.test.ts`,
+  // `motion-captures.test.ts`, `live-videos.test.ts`; docs/provider-facts.md#o-src-1
+  // names the source): an ID photo and a motion capture are named by a uuid,
+  // a live video is `video.mov`.
   id_photos: { name: (id) => `${id}.png`, extension: 'png', mime: 'image/png' },
   live_videos: { name: () => 'video.mov', extension: 'mov', mime: 'video/quicktime' },
   motion_captures: { name: (id) => `${id}.mp4`, extension: 'mp4', mime: 'video/mp4' },
