@@ -78,7 +78,14 @@ export function onfidoServing(
         ],
       },
     ],
-    mounts: [{ label: 'Onfido API v3.6', path: API_PATH }],
+    mounts: [
+      { label: 'Onfido API v3.6', path: API_PATH },
+      {
+        label: 'Onfido (hrefs)',
+        path: API_HREF_PATH,
+        note: '(the same records, where hrefs point)',
+      },
+    ],
     deliveries: "Onfido's webhooks (POST /webhooks, or --onfido-webhook-url)",
     serve({ origin, clock, deliver, flags }) {
       const baseUrl = `${origin}${API_PATH}`;
