@@ -19,5 +19,7 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 20_000,
+    // One throwaway PostgreSQL cluster for the run, when its binaries are installed.
+    globalSetup: ['./test/global-setup-postgres.ts'],
   },
 });
