@@ -6,12 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  belongsToSubject,
   type ClaimedEvent,
   type ClaimOptions,
   clipError,
   type EventStore,
   emptyCounts,
   type InsertResult,
+  type IntakeStats,
+  mergeSession,
   type NewEvent,
   purgeOptions,
   type StateCounts,
@@ -34,13 +37,14 @@ interface Row extends StoredEvent {
   senderRank: number;
 }
 
-/** A key kept after its record was purged. */
+/** A key kept after its record was purged, with the session ids it was about (for `purgeSubject`). */
 interface KeptKey {
   id: string;
   provider: string;
   type: string;
   state: StoredEvent['state'];
   finishedAt: number;
+  session: StoredEvent['session'];
 }
 
 function copy(row: Row): StoredEvent {
@@ -127,6 +131,17 @@ export function createMemoryStore(): MemoryEventStore {
       ? row
       : undefined;
   };
+  /** Removes a record and its index entries (its kept key, if any, is the caller's business). */
+  const forget = (row: Row): void => {
+    rows.delete(row.id);
+    byKey.delete(row.dedupeKey);
+    bySession.get(row.sessionKey)?.delete(row.id);
+    if (bySession.get(row.sessionKey)?.size === 0) bySession.delete(row.sessionKey);
+    if (row.source !== undefined) {
+      bySource.get(row.source)?.delete(row.id);
+      if (bySource.get(row.source)?.size === 0) bySource.delete(row.source);
+    }
+  };
   const requeue = (row: Row, now: number): void => {
     row.state = 'queued';
     row.attempts = 0;
@@ -139,7 +154,8 @@ export function createMemoryStore(): MemoryEventStore {
   return {
     kind: 'memory',
 
-    async insertIfAbsent({ event, state, now, source, coalesce }: NewEvent): Promise<InsertResult> {
+    async insertIfAbsent(input: NewEvent): Promise<InsertResult> {
+      const { event, state, now, source, coalesce, deadline, tenant } = input;
       const existing = byKey.get(event.dedupeKey);
       const found = existing === undefined ? undefined : rows.get(existing);
       if (found !== undefined) {
@@ -152,11 +168,12 @@ export function createMemoryStore(): MemoryEventStore {
       const keptKey = kept.get(event.dedupeKey);
       if (keptKey !== undefined) return { inserted: false, event: stub(event.dedupeKey, keptKey) };
       const key = sessionKey(event);
-      if (coalesce === true && state === 'queued') {
+      if (coalesce === true && state === 'queued' && deadline === undefined) {
         for (const other of bySession.get(key) ?? []) {
           const row = rows.get(other);
           if (
             row !== undefined &&
+            row.deadline === undefined &&
             row.state === 'queued' &&
             row.attempts === 0 &&
             row.pendingChecks === 0
@@ -178,12 +195,14 @@ export function createMemoryStore(): MemoryEventStore {
         pendingChecks: 0,
         receivedAt: now,
         updatedAt: now,
-        nextAttemptAt: now,
+        nextAttemptAt: deadline ?? now,
         leaseUntil: undefined,
         leaseToken: undefined,
         lastError: undefined,
         finishedAt: state === 'skipped' ? now : undefined,
         ...(source === undefined ? {} : { source }),
+        ...(deadline === undefined ? {} : { deadline }),
+        ...(tenant === undefined ? {} : { tenant }),
         fence: 0,
         sessionKey: key,
         seq: seq++,
@@ -234,11 +253,12 @@ export function createMemoryStore(): MemoryEventStore {
       return true;
     },
 
-    async complete(id, leaseToken, now, resultKey) {
+    async complete(id, leaseToken, now, resultKey, session) {
       const row = held(id, leaseToken);
       if (row === undefined) return false;
       release(row, 'done', now);
       row.finishedAt = now;
+      row.session = mergeSession(row.session, session);
       if (resultKey !== undefined && !results.has(resultKey)) {
         results.set(resultKey, { eventId: id, at: now });
       }
@@ -318,20 +338,66 @@ export function createMemoryStore(): MemoryEventStore {
       return counts;
     },
 
+    async stats(now): Promise<IntakeStats> {
+      const states = emptyCounts();
+      const tenants = new Map<string, StateCounts>();
+      let due = 0;
+      let deadlines = 0;
+      let oldestDueAt: number | undefined;
+      for (const row of rows.values()) {
+        states[row.state] += 1;
+        if (row.tenant !== undefined) {
+          const counts = tenants.get(row.tenant) ?? emptyCounts();
+          counts[row.state] += 1;
+          tenants.set(row.tenant, counts);
+        }
+        if (row.state !== 'queued') continue;
+        if (row.nextAttemptAt <= now) {
+          due += 1;
+          oldestDueAt = Math.min(oldestDueAt ?? row.nextAttemptAt, row.nextAttemptAt);
+        } else if (row.deadline !== undefined) {
+          deadlines += 1;
+        }
+      }
+      return {
+        states,
+        tenants: [...tenants]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([tenant, counts]) => ({ tenant, states: counts })),
+        due,
+        deadlines,
+        oldestDueAt,
+      };
+    },
+
+    async purgeSubject(provider, subjectId, options = {}) {
+      const attempts = new Set(options.attemptIds ?? []);
+      const eventIds = new Set<string>();
+      let deleted = 0;
+      for (const row of [...rows.values()]) {
+        if (!belongsToSubject(row, provider, subjectId, attempts)) continue;
+        forget(row);
+        eventIds.add(row.id);
+        deleted += 1;
+      }
+      for (const [key, value] of [...kept]) {
+        if (!belongsToSubject(value, provider, subjectId, attempts)) continue;
+        kept.delete(key);
+        eventIds.add(value.id);
+      }
+      for (const [key, value] of [...results]) {
+        if (eventIds.has(value.eventId)) results.delete(key);
+      }
+      return deleted;
+    },
+
     async purge(options) {
       const { before, states, forgetKeysBefore } = purgeOptions(options);
       const purgeable = new Set<string>(states);
       let deleted = 0;
       for (const row of [...rows.values()]) {
         if (!purgeable.has(row.state) || (row.finishedAt ?? 0) >= before) continue;
-        rows.delete(row.id);
-        byKey.delete(row.dedupeKey);
-        bySession.get(row.sessionKey)?.delete(row.id);
-        if (bySession.get(row.sessionKey)?.size === 0) bySession.delete(row.sessionKey);
-        if (row.source !== undefined) {
-          bySource.get(row.source)?.delete(row.id);
-          if (bySource.get(row.source)?.size === 0) bySource.delete(row.source);
-        }
+        forget(row);
         const finishedAt = row.finishedAt ?? 0;
         kept.set(row.dedupeKey, {
           id: row.id,
@@ -339,6 +405,7 @@ export function createMemoryStore(): MemoryEventStore {
           type: row.type,
           state: row.state,
           finishedAt,
+          session: { ...row.session },
         });
         deleted += 1;
       }

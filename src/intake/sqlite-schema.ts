@@ -30,6 +30,8 @@ export interface Row {
   session_key: string | null;
   fence: number;
   sender_rank: number;
+  deadline: number | null;
+  tenant: string | null;
 }
 
 /** A dedupe key kept after its record was purged. */
@@ -62,6 +64,8 @@ export function toEvent(row: Row): StoredEvent {
     lastError: row.last_error ?? undefined,
     finishedAt: row.finished_at ?? undefined,
     ...(row.source === null || row.source === undefined ? {} : { source: row.source }),
+    ...(row.deadline === null || row.deadline === undefined ? {} : { deadline: row.deadline }),
+    ...(row.tenant === null || row.tenant === undefined ? {} : { tenant: row.tenant }),
   };
 }
 
@@ -109,6 +113,14 @@ export type Statements = Record<
   | 'listDead'
   | 'redrive'
   | 'counts'
+  | 'statsByTenant'
+  | 'statsDue'
+  | 'statsDeadlines'
+  | 'subjectEvents'
+  | 'subjectKeys'
+  | 'deleteEvents'
+  | 'deleteKeys'
+  | 'deleteResults'
   | 'keepKeys'
   | 'purge'
   | 'forgetKeys'
@@ -164,6 +176,18 @@ export const ADDED_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['session_key', 'TEXT'],
   ['fence', 'INTEGER NOT NULL DEFAULT 0'],
   ['sender_rank', 'INTEGER NOT NULL DEFAULT 0'],
+  ['deadline', 'INTEGER'],
+  ['tenant', 'TEXT'],
+];
+
+/**
+ * Columns added to the kept-keys table (`<table>_keys`) after the first
+ * release: the session ids a kept key was about, so `purgeSubject` finds it.
+ * Keys kept before they existed have none and are not found by identity.
+ */
+export const ADDED_KEY_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['subject_id', 'TEXT'],
+  ['attempt_id', 'TEXT'],
 ];
 
 /** Indexes on the added columns (created after the columns exist). */
@@ -179,8 +203,9 @@ export function prepareAll(db: SqliteDatabase, t: string): Statements {
   return {
     insert: prepare(
       `INSERT INTO ${t} (id, provider, type, dedupe_key, session, actionable, occurred_at, state,
-         received_at, updated_at, next_attempt_at, finished_at, source, session_key, sender_rank)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+         received_at, updated_at, next_attempt_at, finished_at, source, session_key, sender_rank,
+         deadline, tenant)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
     ),
     byId: prepare(`SELECT * FROM ${t} WHERE id = ?`),
     byKey: prepare(`SELECT * FROM ${t} WHERE dedupe_key = ?`),
@@ -190,7 +215,7 @@ export function prepareAll(db: SqliteDatabase, t: string): Statements {
     ),
     coalescible: prepare(
       `SELECT * FROM ${t} WHERE session_key = ? AND state = 'queued' AND attempts = 0
-         AND pending_checks = 0 ORDER BY rowid LIMIT 1`,
+         AND pending_checks = 0 AND deadline IS NULL ORDER BY rowid LIMIT 1`,
     ),
     requeueDead: prepare(
       `UPDATE ${t} SET state = 'queued', attempts = 0, pending_checks = 0, next_attempt_at = ?,
@@ -217,7 +242,7 @@ export function prepareAll(db: SqliteDatabase, t: string): Statements {
     extend: prepare(`UPDATE ${t} SET lease_until = ?, updated_at = ? WHERE ${held}`),
     complete: prepare(
       `UPDATE ${t} SET state = 'done', lease_token = NULL, lease_until = NULL, updated_at = ?,
-         finished_at = ? WHERE ${held}`,
+         finished_at = ?, session = COALESCE(?, session) WHERE ${held}`,
     ),
     recordResult: prepare(
       `INSERT INTO ${t}_results (result_key, event_id, delivered_at) VALUES (?, ?, ?)
@@ -247,10 +272,40 @@ export function prepareAll(db: SqliteDatabase, t: string): Statements {
          finished_at = NULL, updated_at = ? WHERE id = ? AND state = 'dead'`,
     ),
     counts: prepare(`SELECT state, COUNT(*) AS n FROM ${t} GROUP BY state`),
+    statsByTenant: prepare(
+      `SELECT tenant, state, COUNT(*) AS n FROM ${t} WHERE tenant IS NOT NULL
+       GROUP BY tenant, state ORDER BY tenant`,
+    ),
+    statsDue: prepare(
+      `SELECT COUNT(*) AS n, MIN(next_attempt_at) AS oldest FROM ${t}
+       WHERE state = 'queued' AND next_attempt_at <= ?`,
+    ),
+    statsDeadlines: prepare(
+      `SELECT COUNT(*) AS n FROM ${t}
+       WHERE state = 'queued' AND next_attempt_at > ? AND deadline IS NOT NULL`,
+    ),
+    // One identity's records, for purgeSubject: by the subject id in the session, or an attempt id
+    // listed. A scan of the table: deletion requests are rare, and the session is JSON.
+    subjectEvents: prepare(
+      `SELECT id FROM ${t} WHERE provider = ? AND (json_extract(session, '$.subjectId') = ?
+         OR json_extract(session, '$.attemptId') IN (SELECT value FROM json_each(?)))`,
+    ),
+    subjectKeys: prepare(
+      `SELECT dedupe_key, id FROM ${t}_keys WHERE provider = ? AND (subject_id = ?
+         OR attempt_id IN (SELECT value FROM json_each(?)))`,
+    ),
+    deleteEvents: prepare(`DELETE FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`),
+    deleteKeys: prepare(
+      `DELETE FROM ${t}_keys WHERE dedupe_key IN (SELECT value FROM json_each(?))`,
+    ),
+    deleteResults: prepare(
+      `DELETE FROM ${t}_results WHERE event_id IN (SELECT value FROM json_each(?))`,
+    ),
     // Purging keeps the dedupe keys: copied first, then the records deleted (one transaction).
     keepKeys: prepare(
-      `INSERT INTO ${t}_keys (dedupe_key, id, provider, type, state, finished_at)
-       SELECT dedupe_key, id, provider, type, state, finished_at FROM ${t}
+      `INSERT INTO ${t}_keys (dedupe_key, id, provider, type, state, finished_at, subject_id, attempt_id)
+       SELECT dedupe_key, id, provider, type, state, finished_at,
+         json_extract(session, '$.subjectId'), json_extract(session, '$.attemptId') FROM ${t}
        WHERE state IN (SELECT value FROM json_each(?)) AND finished_at < ?
        ON CONFLICT (dedupe_key) DO NOTHING`,
     ),

@@ -28,6 +28,7 @@ import {
 } from './sqlite-driver';
 import {
   ADDED_COLUMNS,
+  ADDED_KEY_COLUMNS,
   addedIndexes,
   type KeptKeyRow,
   prepareAll,
@@ -44,8 +45,12 @@ import {
   type EventStore,
   emptyCounts,
   type InsertResult,
+  type IntakeStats,
+  mergeSession,
   type NewEvent,
   purgeOptions,
+  type StateCounts,
+  type StoredEvent,
   sessionKey,
 } from './store';
 
@@ -269,6 +274,15 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
           if (!columns.has(name))
             opened.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
         }
+        const keyColumns = new Set(
+          (opened.pragma(`table_info(${table}_keys)`) as Array<{ name: string }>).map(
+            (c) => c.name,
+          ),
+        );
+        for (const [name, definition] of ADDED_KEY_COLUMNS) {
+          if (!keyColumns.has(name))
+            opened.exec(`ALTER TABLE ${table}_keys ADD COLUMN ${name} ${definition}`);
+        }
         opened.exec(addedIndexes(table));
       },
       false,
@@ -290,11 +304,12 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   const changed = (action: string, run: () => { changes: number }) =>
     attempt(action, () => run().changes > 0);
 
-  const insertOne = ({ event, state, now, source, coalesce }: NewEvent): InsertResult => {
+  const insertOne = (input: NewEvent): InsertResult => {
+    const { event, state, now, source, coalesce, deadline, tenant } = input;
     const kept = sql.keptKey.get(event.dedupeKey) as KeptKeyRow | undefined;
     if (kept !== undefined) return { inserted: false, event: toKeptEvent(kept) };
     const key = sessionKey(event);
-    if (coalesce === true && state === 'queued') {
+    if (coalesce === true && state === 'queued' && deadline === undefined) {
       const existing = sql.byKey.get(event.dedupeKey) as Row | undefined;
       const merge =
         existing === undefined ? (sql.coalescible.get(key) as Row | undefined) : undefined;
@@ -319,11 +334,13 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
         state,
         now,
         now,
-        now,
+        deadline ?? now,
         finishedAt,
         source ?? null,
         key,
         rank,
+        deadline ?? null,
+        tenant ?? null,
       ).changes > 0;
     if (inserted) {
       const row: Row = {
@@ -339,7 +356,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
         pending_checks: 0,
         received_at: now,
         updated_at: now,
-        next_attempt_at: now,
+        next_attempt_at: deadline ?? now,
         lease_token: null,
         lease_until: null,
         last_error: null,
@@ -348,6 +365,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
         session_key: key,
         fence: 0,
         sender_rank: rank,
+        deadline: deadline ?? null,
+        tenant: tenant ?? null,
       };
       return { inserted, event: toEvent(row) };
     }
@@ -451,10 +470,19 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     extendLease: (id, token, leaseUntil, now) =>
       changed('extend a lease', () => sql.extend.run(leaseUntil, now, id, token)),
 
-    complete: (id, token, now, resultKey) =>
+    complete: (id, token, now, resultKey, learned) =>
       attempt('complete an event', () =>
         transaction(() => {
-          const done = sql.complete.run(now, now, id, token).changes > 0;
+          let session: string | null = null;
+          if (learned !== undefined) {
+            const row = sql.byId.get(id) as Row | undefined;
+            if (row !== undefined) {
+              const known = JSON.parse(row.session) as StoredEvent['session'];
+              const merged = mergeSession(known, learned);
+              if (merged !== known) session = JSON.stringify(merged);
+            }
+          }
+          const done = sql.complete.run(now, now, session, id, token).changes > 0;
           if (done && resultKey !== undefined) sql.recordResult.run(resultKey, id, now);
           return done;
         }),
@@ -507,6 +535,52 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
         }
         return counts;
       }),
+
+    stats: (now) =>
+      attempt('count events', (): IntakeStats => {
+        const states = emptyCounts();
+        for (const { state, n } of sql.counts.all() as Array<{ state: EventState; n: number }>) {
+          if (state in states) states[state] = n;
+        }
+        const tenants = new Map<string, StateCounts>();
+        for (const { tenant, state, n } of sql.statsByTenant.all() as Array<{
+          tenant: string;
+          state: EventState;
+          n: number;
+        }>) {
+          const counts = tenants.get(tenant) ?? emptyCounts();
+          if (state in counts) counts[state] = n;
+          tenants.set(tenant, counts);
+        }
+        const due = sql.statsDue.get(now) as { n: number; oldest: number | null };
+        const deadlines = sql.statsDeadlines.get(now) as { n: number };
+        return {
+          states,
+          tenants: [...tenants].map(([tenant, counts]) => ({ tenant, states: counts })),
+          due: due.n,
+          deadlines: deadlines.n,
+          oldestDueAt: due.oldest ?? undefined,
+        };
+      }),
+
+    purgeSubject: (provider, subjectId, purgeWhat = {}) => {
+      const attempts = JSON.stringify([...(purgeWhat.attemptIds ?? [])]);
+      return attempt('delete the events of an identity', () =>
+        transaction(() => {
+          const events = (
+            sql.subjectEvents.all(provider, subjectId, attempts) as Array<{ id: string }>
+          ).map((row) => row.id);
+          const keys = sql.subjectKeys.all(provider, subjectId, attempts) as Array<{
+            dedupe_key: string;
+            id: string;
+          }>;
+          const eventIds = JSON.stringify([...events, ...keys.map((k) => k.id)]);
+          sql.deleteResults.run(eventIds);
+          sql.deleteKeys.run(JSON.stringify(keys.map((k) => k.dedupe_key)));
+          return sql.deleteEvents.run(JSON.stringify(events)).changes;
+        }),
+      );
+    },
 
     purge: (purgeWhat) => {
       const { before, states, forgetKeysBefore } = purgeOptions(purgeWhat);

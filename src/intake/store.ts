@@ -30,6 +30,15 @@
  * attempts reset, as {@link EventStore.redrive} does: an event that died in an
  * outage comes back when the provider tries again.
  *
+ * Besides webhooks, the store holds **deadlines**: events the processor
+ * records itself (`WebhookProcessor.track`) for a started session, due when
+ * the customer's link runs out (`NewEvent.deadline`). They are claimed,
+ * retried and dead-lettered like webhooks, and never merged with them.
+ *
+ * Deletion: {@link EventStore.purgeSubject} deletes every record of one
+ * identity (its events in any state, their kept keys and delivered results),
+ * for a deletion request; {@link EventStore.purge} deletes by age.
+ *
  * @module
  */
 import type { SessionRef, WebhookEvent } from '../provider';
@@ -86,6 +95,13 @@ export interface StoredEvent {
   /** The sender's address as the intake saw it (after any trusted proxy), when it knew it. */
   source?: string | undefined;
   /**
+   * For a deadline (see {@link NewEvent.deadline}): when it falls due, epoch
+   * milliseconds. Absent for webhooks.
+   */
+  deadline?: number | undefined;
+  /** The tenant the event was recorded for (`WebhookHandlerOptions.tenant`, `track(…, { tenant })`), when one was named. */
+  tenant?: string | undefined;
+  /**
    * `true` for the stand-in a store returns for a key kept after its record was
    * purged (see {@link EventStore.purge}): only `id`, `provider`, `type`,
    * `dedupeKey`, `state` and `finishedAt` are the record's.
@@ -120,8 +136,17 @@ export interface NewEvent {
    * Merge into a `queued` event for the same session (provider, subject and
    * attempt ids) that has not been attempted yet, instead of recording a new
    * one: the result fetched for it is the latest anyway. Default `false`.
+   * Never merges into a deadline, and a deadline is never merged.
    */
   coalesce?: boolean | undefined;
+  /**
+   * Records a deadline rather than a webhook: the event is `queued` but due
+   * only at this time (epoch milliseconds; its `nextAttemptAt`), and is kept
+   * as {@link StoredEvent.deadline}. Default: a webhook, due at `now`.
+   */
+  deadline?: number | undefined;
+  /** The tenant the event belongs to, for operators' statistics ({@link EventStore.stats}). */
+  tenant?: string | undefined;
 }
 
 /** What {@link EventStore.insertIfAbsent} did. */
@@ -166,6 +191,33 @@ export interface ClaimOptions {
 /** Counts of events per state. */
 export type StateCounts = Record<EventState, number>;
 
+/** What {@link EventStore.stats} reports: the intake at a glance, for operators. */
+export interface IntakeStats {
+  /** Events in each state. */
+  states: StateCounts;
+  /**
+   * Events in each state per tenant, for the events that name one, by tenant
+   * name; empty when no event names a tenant.
+   */
+  tenants: Array<{ tenant: string; states: StateCounts }>;
+  /** Queued events due now (`nextAttemptAt <= now`): the backlog. */
+  due: number;
+  /** Deadlines still waiting for their time (queued, due after `now`). */
+  deadlines: number;
+  /** The earliest `nextAttemptAt` among the queued events due now, or `undefined` when none is. */
+  oldestDueAt: number | undefined;
+}
+
+/** Options of {@link EventStore.purgeSubject}. */
+export interface PurgeSubjectOptions {
+  /**
+   * Attempt ids of the identity (check, run or workflow execution ids):
+   * events that name only an attempt, and were not processed yet (so their
+   * subject is not recorded), are deleted when their attempt id is listed.
+   */
+  attemptIds?: readonly string[] | undefined;
+}
+
 /**
  * Durable storage of webhook events. Every method may reject with a
  * `StoreError`. Implementations must make {@link insertIfAbsent} and
@@ -199,9 +251,19 @@ export interface EventStore {
   /**
    * Marks a claimed event `done`. `false` when the lease is no longer held.
    * With `resultKey`, records in the same write that this event delivered that
-   * result (see {@link deliveredResult}).
+   * result (see {@link deliveredResult}). With `session`, the ids of the
+   * session the result named (provider, subject, attempt) replace the
+   * event's own where the event lacked them, so an event that named only an
+   * attempt (an Onfido check) is found by its subject afterwards
+   * ({@link purgeSubject}); ids the event had are kept.
    */
-  complete(id: string, leaseToken: string, now: number, resultKey?: string): Promise<boolean>;
+  complete(
+    id: string,
+    leaseToken: string,
+    now: number,
+    resultKey?: string,
+    session?: SessionRef,
+  ): Promise<boolean>;
   /**
    * The id of the event whose handler received the result `resultKey`
    * (recorded by {@link complete}), or `undefined`.
@@ -247,6 +309,18 @@ export interface EventStore {
   getByDedupeKey(dedupeKey: string): Promise<StoredEvent | undefined>;
   /** How many events are in each state. */
   counts(): Promise<StateCounts>;
+  /** Counts by state and by tenant, the backlog due at `now` and the deadlines still waiting (see {@link IntakeStats}). */
+  stats(now: number): Promise<IntakeStats>;
+  /**
+   * Deletes everything the store holds about one identity of `provider`:
+   * every event whose session names `subjectId` (or, with `attemptIds`, one
+   * of those attempts), in any state — queued deadlines and events being
+   * processed included (their holder's later changes return `false`) — with
+   * the dedupe keys kept for them by earlier purges and the results they
+   * delivered. A redelivery of one of its webhooks afterwards is recorded
+   * anew. Returns how many events were deleted (kept keys not counted).
+   */
+  purgeSubject(provider: string, subjectId: string, options?: PurgeSubjectOptions): Promise<number>;
   /**
    * Deletes finished events (`done`, `skipped` and `dead`, or the `states`
    * named) that finished before `before`. Returns how many were deleted. Their
@@ -268,6 +342,35 @@ export function purgeOptions(
     states: given.states ?? ['done', 'skipped', 'dead'],
     forgetKeysBefore: given.forgetKeysBefore,
   };
+}
+
+/**
+ * The session `learned` fills in: the ids `event` lacks, taken from the
+ * result's session; ids the event has are kept.
+ */
+export function mergeSession(event: SessionRef, learned: SessionRef | undefined): SessionRef {
+  if (learned === undefined || learned.provider !== event.provider) return event;
+  return {
+    ...event,
+    ...(event.subjectId === undefined && learned.subjectId !== undefined
+      ? { subjectId: learned.subjectId }
+      : {}),
+    ...(event.attemptId === undefined && learned.attemptId !== undefined
+      ? { attemptId: learned.attemptId }
+      : {}),
+  };
+}
+
+/** `true` when an event's session belongs to the identity {@link EventStore.purgeSubject} names. */
+export function belongsToSubject(
+  event: { provider: string; session: SessionRef },
+  provider: string,
+  subjectId: string,
+  attemptIds: ReadonlySet<string>,
+): boolean {
+  if (event.provider !== provider) return false;
+  const { subjectId: subject, attemptId } = event.session;
+  return subject === subjectId || (attemptId !== undefined && attemptIds.has(attemptId));
 }
 
 /** The key that groups events about one session: provider, subject and attempt ids. */

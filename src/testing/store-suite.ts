@@ -16,6 +16,7 @@
  * @module
  */
 import { type EventStore, MAX_ERROR_LENGTH, type WebhookEvent } from 'idv-providers';
+import { lifecycleContract } from './store-suite-lifecycle';
 
 /** A store under test, and how to remove what it made. */
 export interface EventStoreUnderTest {
@@ -48,7 +49,10 @@ function event(id: string, overrides: Partial<WebhookEvent> = {}): WebhookEvent 
  * (due order shared out by sender, limits, leases, concurrent claims, expired
  * leases and fencing off their old holder, fencing tokens), retry, defer,
  * reject, dead letters, re-drive and requeue on redelivery, coalescing by
- * session, delivered results, error clipping and purging by age.
+ * session, delivered results, error clipping and purging by age; and what the
+ * verification lifecycle adds (./store-suite-lifecycle.ts): deadlines due at
+ * their time and never merged with webhooks, tenants and `stats`, the session
+ * a completed event learned, and deleting one identity with `purgeSubject`.
  */
 export async function runEventStoreSuite(name: string, factory: EventStoreFactory): Promise<void> {
   const { describe, it, expect, beforeEach, afterEach } = await import('vitest');
@@ -516,5 +520,7 @@ export async function runEventStoreSuite(name: string, factory: EventStoreFactor
       expect(await store.claim({ now: T0 + 1e9, leaseMs: LEASE, limit: 10 })).toEqual([]);
       expect(await store.purge(T0 + 2)).toBe(1);
     });
+
+    lifecycleContract({ it, expect, store: () => store });
   });
 }
