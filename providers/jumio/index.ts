@@ -49,6 +49,7 @@ export {
   type JumioDecisionType,
   type JumioMappedVerdict,
   type JumioMappingRow,
+  type JumioNextStep,
   mapJumioVerdict,
   mapWorkflowStatus,
 } from './mapping';

@@ -56,9 +56,15 @@ export {
   webhookSchema as onfidoWebhookSchema,
   workflowRunSchema as onfidoWorkflowRunSchema,
 } from './schemas';
-export { applicantBody } from './start';
+export {
+  applicantBody,
+  applicantLocation,
+  type OnfidoApplicantBody,
+  type OnfidoApplicantLocation,
+} from './start';
 export {
   dedupeKeyOf as onfidoDedupeKey,
+  MAX_WEBHOOK_BYTES as ONFIDO_MAX_WEBHOOK_BYTES,
   ONFIDO_ACTIONABLE_EVENTS,
   ONFIDO_SIGNATURE_HEADER,
   parseOnfidoWebhook,

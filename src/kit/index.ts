@@ -90,7 +90,12 @@ export {
   type HttpStreamResponse,
   type PacedRequest,
 } from './http/client';
-export { assertAllowedUrl, type DownloadOptions, downloadStream } from './http/download';
+export {
+  assertAllowedUrl,
+  DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS,
+  type DownloadOptions,
+  downloadStream,
+} from './http/download';
 export {
   findMappingRow,
   type LabelRead,
