@@ -13,7 +13,9 @@
  * 5. {@link IdentityVerificationProvider.listDocuments} and
  *    {@link IdentityVerificationProvider.downloadDocument}: document images and selfies.
  *
- * {@link IdentityVerificationProvider.checkConnection} proves the credentials at any time.
+ * {@link IdentityVerificationProvider.checkConnection} proves the credentials at any time;
+ * {@link IdentityVerificationProvider.readiness} says, without a request, what the
+ * configuration lacks for each use (the intake asks it when it is created).
  *
  * @module
  */
@@ -199,6 +201,35 @@ export interface ProviderCapabilities {
   sdkToken: boolean;
 }
 
+/**
+ * What a part of the library uses a provider for: starting verifications
+ * (`start`), verifying its webhooks or callbacks (`webhooks`: the intake's
+ * route), fetching results and documents (`results`: the processor).
+ */
+export type ProviderUse = 'start' | 'webhooks' | 'results';
+
+/** One thing a provider's configuration lacks for a use. */
+export interface ReadinessProblem {
+  /** What cannot work without it. */
+  use: ProviderUse;
+  /** The option at fault, as the config names it (`webhookToken`). */
+  option: string;
+  /**
+   * A message naming the provider, the option and its environment variable,
+   * and what to do: `[idv] [onfido] missing option "webhookToken" (IDV_ONFIDO_WEBHOOK_TOKEN): ...`.
+   * Never a value.
+   */
+  message: string;
+}
+
+/** What {@link IdentityVerificationProvider.readiness} answers. */
+export interface ProviderReadiness {
+  /** `true` when nothing is missing for any use. */
+  ready: boolean;
+  /** What is missing, one entry per option and use; empty when ready. */
+  problems: ReadinessProblem[];
+}
+
 /** Per-call options. */
 export interface CallOptions {
   /** Cancels the call. */
@@ -251,6 +282,17 @@ export interface IdentityVerificationProvider {
 
   /** Checks that the configured credentials work, with a cheap authenticated call. */
   checkConnection(options?: CallOptions): Promise<ConnectionCheck>;
+
+  /**
+   * Says, from the configuration alone (no request), what is missing for each
+   * {@link ProviderUse}: an Onfido provider without `webhookToken` cannot
+   * verify webhooks. `createWebhookHandler` and `createProcessor` ask it and
+   * throw a `ConfigError` at start-up instead of failing at the first webhook;
+   * their `ready()` adds {@link checkConnection}. Optional, so a provider
+   * written before it existed still works (it is then taken as ready); the
+   * built-in adapters, the example provider and the provider template have it.
+   */
+  readiness?(): ProviderReadiness;
 }
 
 export type { ExtractedPerson, SessionRef, VerificationResult };

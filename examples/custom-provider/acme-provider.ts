@@ -427,6 +427,13 @@ export function acmeId(input: AcmeIdOptionsInput): IdentityVerificationProvider 
         detail: `API key accepted for account ${data.account.id} (${data.environment})`,
       };
     },
+
+    // What the intake asks before it takes a delivery. The schema already requires the API key and
+    // the webhook secret, so nothing can be missing; a provider whose webhook secret is optional
+    // reports it here (`use: 'webhooks'`), and `createWebhookHandler` refuses to start without it.
+    readiness() {
+      return { ready: true, problems: [] };
+    },
   };
 }
 

@@ -18,6 +18,10 @@ import { getResult } from './result';
 import { completeCapture, startVerification } from './start';
 import { parseOnfidoWebhook } from './webhook';
 
+/** Why a webhook cannot be verified without the token, for `verifyWebhook` and `readiness`. */
+const MISSING_WEBHOOK_TOKEN =
+  '[idv] [onfido] missing option "webhookToken" (IDV_ONFIDO_WEBHOOK_TOKEN): it is needed to verify webhooks (registerOnfidoWebhook, or idv-providers webhooks register, returns it)';
+
 /**
  * Creates the Onfido provider (API v3.6).
  *
@@ -62,10 +66,10 @@ export function onfido(options: OnfidoOptionsInput): IdentityVerificationProvide
     async verifyWebhook(request: IncomingWebhook): Promise<WebhookEvent> {
       const token = parsed.webhookToken;
       if (token === undefined) {
-        throw new ConfigError(
-          '[idv] [onfido] missing option "webhookToken": it is needed to verify webhooks (registerOnfidoWebhook returns it)',
-          { provider: 'onfido', option: 'webhookToken' },
-        );
+        throw new ConfigError(MISSING_WEBHOOK_TOKEN, {
+          provider: 'onfido',
+          option: 'webhookToken',
+        });
       }
       return parseOnfidoWebhook(request, token);
     },
@@ -73,6 +77,15 @@ export function onfido(options: OnfidoOptionsInput): IdentityVerificationProvide
     listDocuments: (session, call) => listDocuments(ctx, session, call),
     downloadDocument: (document, call) => downloadDocument(ctx, document, call),
     checkConnection: (call) => checkConnection(ctx, call),
+    // Starting needs the verification site or a workflow, and fetching needs the credentials: the
+    // option schema already insists on those. Only the webhook token may be left out.
+    readiness: () => {
+      const problems =
+        parsed.webhookToken === undefined
+          ? [{ use: 'webhooks' as const, option: 'webhookToken', message: MISSING_WEBHOOK_TOKEN }]
+          : [];
+      return { ready: problems.length === 0, problems };
+    },
   };
   rememberOnfidoContext(provider, ctx);
   return Object.freeze(provider);

@@ -41,7 +41,7 @@
  */
 import type { Clock } from '../config/common';
 import { ConfigError, isIdvError, WebhookVerificationError } from '../errors';
-import type { IdentityVerificationProvider, IncomingWebhook } from '../provider';
+import type { CallOptions, IdentityVerificationProvider, IncomingWebhook } from '../provider';
 import { type BodyReadResult, DEFAULT_MAX_BODY_BYTES, declaredLength, readWebBody } from './body';
 import {
   clientAddress,
@@ -51,6 +51,7 @@ import {
   textHeader,
 } from './client-address';
 import type { WebhookProcessor } from './processor';
+import { assertReadyFor, checkReady, type ProviderReady } from './readiness';
 import { createSenderGate, DEFAULT_UNSIGNED_SENDER_LIMIT, type SenderLimit } from './sender-limit';
 import type { EventStore, StoredEvent } from './store';
 
@@ -177,6 +178,13 @@ export interface WebhookHandlerOptions {
    * is then ignored even after its key was forgotten. Default: no limit.
    */
   maxEventAgeMs?: number | undefined;
+  /**
+   * The tenant this route receives for (a brand, a customer of yours with
+   * its own provider account), recorded with every event so operators see
+   * the intake per tenant (`stats()`, `idv-providers intake stats`).
+   * Default: none.
+   */
+  tenant?: string | undefined;
   /** Time source for `receivedAt`. Default the system clock. */
   clock?: Pick<Clock, 'now'> | undefined;
   /** Called once per request with what happened (never throws into the request). */
@@ -197,6 +205,13 @@ export interface WebhookHandler {
   receive(delivery: RawDelivery): Promise<IntakeAnswer>;
   /** The largest body accepted, bytes. */
   readonly maxBodyBytes: number;
+  /**
+   * The boot-time check for this route: the provider's configuration for
+   * webhooks (checked already when the handler was created) and its
+   * `checkConnection()`. Rejects with a `ConfigError`, or the provider's
+   * error (credentials refused, unreachable). Run it before listening.
+   */
+  ready(options?: CallOptions): Promise<ProviderReady>;
 }
 
 const SIGNATURE_REASONS: ReadonlySet<string> = new Set([
@@ -293,6 +308,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       option: 'maxEventAgeMs',
     });
   }
+  const tenant = options.tenant;
+  if (tenant !== undefined && (typeof tenant !== 'string' || tenant.trim() === '')) {
+    throw new ConfigError('[idv] [intake] option "tenant" must be a non-empty string', {
+      option: 'tenant',
+    });
+  }
+  // What verifying a delivery needs (Onfido: the webhook token) is checked now, not at the first webhook.
+  assertReadyFor(provider, ['webhooks'], 'createWebhookHandler');
   const trusted = compileTrustProxy(options.trustProxy);
   const signed = provider.capabilities?.signedWebhooks !== false;
   const limit =
@@ -398,6 +421,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         state: event.actionable ? 'queued' : 'skipped',
         now: receivedAt,
         ...(sender === undefined ? {} : { source: sender }),
+        ...(tenant === undefined ? {} : { tenant }),
         coalesce,
       });
     } catch (error) {
@@ -457,5 +481,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     });
   };
 
-  return Object.assign(handler, { receive, maxBodyBytes });
+  return Object.assign(handler, {
+    receive,
+    maxBodyBytes,
+    ready: (call: CallOptions = {}) => checkReady(provider, ['webhooks'], call),
+  });
 }

@@ -30,6 +30,7 @@ export {
   type ResultHandler,
   type WebhookProcessor,
 } from './processor';
+export { checkReady, type ProviderReady } from './readiness';
 export type { SenderLimit } from './sender-limit';
 export type {
   SqliteDatabase,

@@ -13,8 +13,10 @@
  *
  * Mount it before any body parser. When a parser already ran, a raw body it left
  * as a `Buffer` or string in `req.body` (Express's `express.raw()` or
- * `express.text()`) is used; a body parsed into an object cannot be verified and
- * is answered 500 with `raw_body_unavailable`.
+ * `express.text()`) is used; a body parsed into an object (`express.json()`
+ * mounted with `app.use` before the route) cannot be verified and is answered
+ * 500 with `raw_body_unavailable`, and `onError` receives a `ConfigError`
+ * naming `express.json()`.
  *
  * @module
  */
@@ -191,8 +193,10 @@ export function toNodeListener(
         fail(
           res,
           new ConfigError(
-            '[idv] [intake] the request body was already parsed: mount the webhook route before ' +
-              'any body parser, or use a raw body parser (express.raw())',
+            '[idv] [intake] the request body was already parsed into an object by a body parser ' +
+              '(express.json(), bodyParser.json() or express.urlencoded() ran before this route): ' +
+              'the signature covers the raw bytes, so mount the webhook route before any body parser, ' +
+              "or give it express.raw({ type: '*/*' })",
           ),
           'raw_body_unavailable',
         );

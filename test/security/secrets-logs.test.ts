@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { inspect } from 'node:util';
 import {
+  ConfigError,
   createLinkSigner,
   createMemoryStore,
   createProcessor,
@@ -141,9 +142,21 @@ describe("the intake's onOutcome", () => {
       apiToken: S.onfidoApiToken,
       verificationSiteUrl: 'https://verify.example.com/',
     });
+    // Without its webhook token the route is refused at start-up, with a ConfigError holding no secret.
+    const refused = (() => {
+      try {
+        createWebhookHandler({ provider: noToken, store: createMemoryStore(), onOutcome });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(ConfigError);
+    log.add(refused);
+    // A provider that fails at request time all the same (its readiness() says nothing) is answered 500.
+    const { readiness: _readiness, ...silent } = noToken;
     await send(
       post(valid.body, valid.headers),
-      createWebhookHandler({ provider: noToken, store: createMemoryStore(), onOutcome }),
+      createWebhookHandler({ provider: silent, store: createMemoryStore(), onOutcome }),
     );
 
     expect(statuses).toEqual([200, 200, 401, 401, 401, 400, 413, 405, 503, 500]);
