@@ -49,7 +49,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   let cluster: Awaited<ReturnType<typeof startPostgresCluster>>;
   try {
-    cluster = await startPostgresCluster(binDir);
+    cluster = await startPostgresCluster({ binDir });
   } catch (error) {
     skip(project, `the test cluster did not start: ${(error as Error).message}`);
     return;

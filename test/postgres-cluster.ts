@@ -112,10 +112,21 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** Options of {@link startPostgresCluster}. */
+export interface ClusterOptions {
+  /** The server binaries' folder. Default {@link findPostgresBinaries}. */
+  binDir?: string | undefined;
+  /**
+   * Flush the WAL to disk at every commit, as a production server does.
+   * Default `false` (`fsync=off`): the tests need no durability past a crash
+   * of the machine, and run faster. The bench turns it on.
+   */
+  fsync?: boolean | undefined;
+}
+
 /** Starts a cluster; throws with the tools' output when it cannot. */
-export async function startPostgresCluster(
-  binDir = findPostgresBinaries(),
-): Promise<PostgresCluster> {
+export async function startPostgresCluster(options: ClusterOptions = {}): Promise<PostgresCluster> {
+  const binDir = options.binDir ?? findPostgresBinaries();
   if (binDir === undefined)
     throw new Error(`postgres-cluster: no server binaries: ${INSTALL_HINT}`);
   const user = serverUser();
@@ -145,8 +156,7 @@ export async function startPostgresCluster(
         '-c listen_addresses=127.0.0.1',
         `-p ${port}`,
         `-k ${dir}`,
-        '-c fsync=off',
-        '-c full_page_writes=off',
+        ...(options.fsync === true ? [] : ['-c fsync=off', '-c full_page_writes=off']),
         '-c max_connections=400',
         '-c shared_buffers=64MB',
       ].join(' ');

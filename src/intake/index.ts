@@ -1,6 +1,6 @@
 /**
  * The webhook intake: a Web-standard handler and a node:http adapter that
- * verify, record and answer at once; event stores (in memory and SQLite); and
+ * verify, record and answer at once; event stores (in memory, SQLite and PostgreSQL); and
  * the processor that fetches results and calls the host.
  *
  * @module
@@ -22,6 +22,19 @@ export {
   type NodeListenerOptions,
   toNodeListener,
 } from './node-adapter';
+export type {
+  PostgresPool,
+  PostgresPoolClient,
+  PostgresPoolConfig,
+  PostgresPoolConstructor,
+  PostgresQueryable,
+  PostgresQueryResult,
+} from './postgres-driver';
+export {
+  createPostgresStore,
+  type PostgresEventStore,
+  type PostgresStoreOptions,
+} from './postgres-store';
 export {
   createProcessor,
   type DrainSummary,

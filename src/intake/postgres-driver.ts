@@ -1,0 +1,121 @@
+/**
+ * The slice of the `pg` driver the PostgreSQL store uses, and its lazy
+ * loading. `pg` is an optional peer dependency: it is loaded only when a
+ * PostgreSQL store is created from a connection string, and hosts that use
+ * another store (or pass their own pool) never need it. The types here are
+ * structural, so the published declarations do not name `pg` either.
+ *
+ * @module
+ */
+import { ConfigError } from '../errors';
+
+/** What a query answered: its rows (and, for a write, how many rows it changed). */
+export interface PostgresQueryResult {
+  /** The rows, as objects keyed by column name. */
+  rows: unknown[];
+  /** Rows changed by a write (`null` for statements that change none). */
+  rowCount: number | null;
+}
+
+/** Something that runs a query: a pool or one connection (`pg`'s `Pool` and `PoolClient`). */
+export interface PostgresQueryable {
+  /** Runs one statement with `$1`-style parameters. */
+  query(text: string, values?: readonly unknown[]): Promise<PostgresQueryResult>;
+}
+
+/** A connection taken from a pool (`pg`'s `PoolClient`). */
+export interface PostgresPoolClient extends PostgresQueryable {
+  /** Gives the connection back; with an error, the pool discards it instead. */
+  release(error?: Error | boolean): void;
+  /** `pg` clients emit `error` when their connection dies while checked out. */
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Removes a listener added with {@link on}. */
+  off?(event: 'error', listener: (error: Error) => void): unknown;
+  /** Removes a listener (EventEmitter's older name). */
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** A connection pool: the methods of `pg`'s `Pool` the store calls. */
+export interface PostgresPool extends PostgresQueryable {
+  /**
+   * Takes a connection out of the pool, for a transaction. The store passes a
+   * callback (as `pg` takes one); a pool that ignores it returns a promise.
+   */
+  connect(
+    callback: (error: Error | undefined, client: PostgresPoolClient | undefined) => void,
+  ): Promise<PostgresPoolClient> | undefined;
+  /** Closes every connection. The store calls it only on a pool it created. */
+  end(): Promise<void>;
+}
+
+/** The options the store passes to `new Pool(...)` when it creates the pool. */
+export interface PostgresPoolConfig {
+  connectionString: string;
+  max: number;
+  connectionTimeoutMillis: number;
+  idleTimeoutMillis: number;
+  statement_timeout: number;
+  idle_in_transaction_session_timeout: number;
+  keepAlive: boolean;
+  application_name: string;
+}
+
+/** A pool the store created, which also emits `error` for idle connections that died. */
+export interface OwnedPostgresPool extends PostgresPool {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** `pg`'s `Pool` constructor. */
+export type PostgresPoolConstructor = new (config: PostgresPoolConfig) => OwnedPostgresPool;
+
+/**
+ * Set to `true` by the CommonJS build (as for the SQLite driver), so `pg`
+ * loads through `require` there and through `import()` in the ESM build.
+ */
+declare const __IDV_CJS__: boolean | undefined;
+const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
+
+/** Imports `pg` the way the running build loads modules. */
+const importDriver = (): Promise<unknown> =>
+  isCommonJsBuild ? Promise.resolve().then(() => require('pg') as unknown) : import('pg');
+
+function isModuleNotFound(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+/**
+ * Loads `pg` and returns its `Pool` constructor: through `import()` in the ESM
+ * build and `require` in the CommonJS build. A missing driver is a
+ * `ConfigError` that says how to install it.
+ *
+ * @param importer - How to import the module; the default imports `pg`.
+ */
+export async function loadPostgresDriver(
+  importer: () => Promise<unknown> = importDriver,
+): Promise<PostgresPoolConstructor> {
+  let loaded: unknown;
+  try {
+    loaded = await importer();
+  } catch (error) {
+    if (isModuleNotFound(error)) {
+      throw new ConfigError(
+        '[idv] [postgres-store] pg is not installed: run "npm install pg" (an optional peer ' +
+          'dependency, needed only by the PostgreSQL store), or pass a pool as the "pool" option',
+        { option: 'pool' },
+      );
+    }
+    const { name, message } = error instanceof Error ? error : new Error(String(error));
+    throw new ConfigError(`[idv] [postgres-store] pg failed to load: ${name}: ${message}`, {
+      option: 'pool',
+    });
+  }
+  const module = loaded as { Pool?: unknown; default?: { Pool?: unknown } } | null;
+  const Pool = module?.Pool ?? module?.default?.Pool;
+  if (typeof Pool !== 'function') {
+    throw new ConfigError('[idv] [postgres-store] pg loaded but has no Pool constructor', {
+      option: 'pool',
+    });
+  }
+  return Pool as PostgresPoolConstructor;
+}
