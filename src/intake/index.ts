@@ -37,10 +37,13 @@ export {
 } from './postgres-store';
 export {
   createProcessor,
+  DEADLINE_EVENT_TYPE,
   type DrainSummary,
   type ProcessorOptions,
   type ResultDelivery,
   type ResultHandler,
+  type TrackedDeadline,
+  type TrackOptions,
   type WebhookProcessor,
 } from './processor';
 export { checkReady, type ProviderReady } from './readiness';
@@ -67,9 +70,11 @@ export {
   emptyCounts,
   type FinishedState,
   type InsertResult,
+  type IntakeStats,
   MAX_ERROR_LENGTH,
   type NewEvent,
   type PurgeOptions,
+  type PurgeSubjectOptions,
   type StateCounts,
   type StoredEvent,
 } from './store';

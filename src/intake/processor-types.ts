@@ -6,12 +6,16 @@
  */
 import type { Clock } from '../config/common';
 import type {
+  CallOptions,
   DocumentDownload,
   IdentityVerificationProvider,
+  SessionRef,
   VerificationResult,
+  VerificationSession,
 } from '../provider';
 import type { BackoffOptions } from '../shared/retry';
-import type { EventStore, FinishedState, StateCounts, StoredEvent } from './store';
+import type { ProviderReady } from './readiness';
+import type { EventStore, FinishedState, IntakeStats, StateCounts, StoredEvent } from './store';
 
 /** What the host's handler receives for one event. */
 export interface ResultDelivery {
@@ -42,9 +46,13 @@ export interface ResultDelivery {
    * may now run the same event.
    */
   isCurrent(): Promise<boolean>;
-  /** The recorded event. */
+  /** The recorded event (a webhook, or a deadline `track()` scheduled: `event.deadline` set). */
   event: StoredEvent;
-  /** The normalised, final result (never `pending`). */
+  /**
+   * The normalised, final result (never `pending`). For a deadline whose
+   * session the provider still showed as not finished, the processor's own
+   * `EXPIRED` result (see {@link WebhookProcessor.track}).
+   */
   result: VerificationResult;
   /**
    * The documents and selfies, each an open download stream. Consume them (or
@@ -127,6 +135,38 @@ export interface ProcessorOptions {
   clock?: Pick<Clock, 'now' | 'random'> | undefined;
   /** Told about every failed attempt (never throws into the processor). */
   onError?: ((error: unknown, event: StoredEvent) => void) | undefined;
+  /**
+   * How long after a tracked link's expiry its deadline is first checked,
+   * milliseconds. Default 60 000: a provider's own expiry callback (Jumio's
+   * `TOKEN_EXPIRED`, sent at the expiry) is then normally processed first,
+   * and the deadline finds its verdict delivered.
+   */
+  expiryCheckDelayMs?: number | undefined;
+  /**
+   * How long a deadline keeps re-checking a session the provider still shows
+   * as not finished (and not moved on to a new attempt) before the processor
+   * delivers `EXPIRED` itself, milliseconds, counted from the deadline.
+   * Default 15 minutes: a customer who opened the link just before it ran out
+   * may still be capturing (Jumio gives a started journey 15 minutes,
+   * docs/provider-facts.md#j-acc-11), and the provider's clock may differ.
+   */
+  expiryGraceMs?: number | undefined;
+}
+
+/** Options of {@link WebhookProcessor.track}. */
+export interface TrackOptions {
+  /** The tenant the session belongs to, recorded with the deadline (see `WebhookHandlerOptions.tenant`). */
+  tenant?: string | undefined;
+}
+
+/** What {@link WebhookProcessor.track} recorded. */
+export interface TrackedDeadline {
+  /** The store's id of the deadline event. */
+  eventId: string;
+  /** When it falls due: the link's expiry plus `expiryCheckDelayMs` (epoch milliseconds). */
+  dueAt: number;
+  /** `true` when this session's deadline was already recorded (tracking is idempotent). */
+  duplicate: boolean;
 }
 
 /** What one {@link WebhookProcessor.drain} did. */
@@ -163,6 +203,45 @@ export interface WebhookProcessor {
   redrive(id: string): Promise<boolean>;
   /** How many events are in each state. */
   counts(): Promise<StateCounts>;
+  /** The intake at a glance: counts by state and tenant, the backlog due now, deadlines waiting (see `IntakeStats`). */
+  stats(): Promise<IntakeStats>;
+  /**
+   * Schedules the deadline of a started session: when its link runs out
+   * (`started.expiresAt`), the processor fetches the result and delivers it
+   * through the same handler as a webhook's, exactly once per verdict, from
+   * the store (so it survives restarts):
+   *
+   * - a final result (finished meanwhile, or `EXPIRED` from the provider,
+   *   as Jumio reports an expired transaction) is delivered as it is, unless
+   *   a webhook already delivered that verdict;
+   * - a session the provider shows as not finished is re-checked for
+   *   `expiryGraceMs`, then delivered as `EXPIRED` (status `retry`, labelled
+   *   `intake.deadline`, no documents; the provider's `policy` is not asked);
+   * - a session the provider has moved on to an attempt the tracked one did
+   *   not name (an Onfido check the customer submitted) is followed like any
+   *   pending result until it finishes.
+   *
+   * `EXPIRED` verdicts of one session attempt share one `resultKey` whatever
+   * brought them (a callback, the deadline), so the handler sees one. Call it
+   * right after `startVerification`; tracking the same session and expiry
+   * again records nothing new.
+   */
+  track(started: VerificationSession, options?: TrackOptions): Promise<TrackedDeadline>;
+  /**
+   * Deletes everything the store holds about the identity `session` names
+   * (its subject id, and its attempt id): every event in any state, its
+   * pending deadline, the keys kept for it and the results it delivered (see
+   * `EventStore.purgeSubject`). For a deletion request; deleting the
+   * applicant or account at the provider is the provider's part. Returns how
+   * many events were deleted.
+   */
+  forget(session: SessionRef): Promise<number>;
+  /**
+   * The boot-time check: every provider's configuration for fetching results
+   * (checked already when the processor was created), then its
+   * `checkConnection()`. Rejects with a `ConfigError` or the provider's error.
+   */
+  ready(options?: CallOptions): Promise<ProviderReady[]>;
   /**
    * Deletes finished events (`done`, `skipped`, `dead`, or the `states` named)
    * that finished more than `olderThan` milliseconds ago, keeping their dedupe

@@ -63,11 +63,37 @@
  * manual review does not use up `maxAttempts`. After `maxPendingChecks` such
  * checks the event is dead-lettered.
  *
+ * ## Deadlines
+ *
+ * {@link WebhookProcessor.track} records a started session's deadline in the
+ * store, due when its link runs out (plus `expiryCheckDelayMs`). Onfido sends
+ * no webhook for a link that ran out unused, so without it a backend that
+ * waits for webhooks never learns of it. A deadline is claimed, retried and
+ * dead-lettered like a webhook and reaches the same handler:
+ *
+ * - a final result is delivered as it is (a verdict a webhook already
+ *   delivered is not delivered again);
+ * - a session still shown as not finished is re-checked (the pending
+ *   backoff, never past the grace) until `expiryGraceMs` after the deadline,
+ *   then delivered as the processor's own `EXPIRED` result ({@link expiredAtDeadline});
+ * - a session the provider moved on to another attempt (the customer
+ *   submitted and an Onfido check runs) is followed like any pending result.
+ *
+ * Every `EXPIRED` verdict of one session attempt has the same `resultKey`
+ * (see {@link resultKeyOf}), so Jumio's `TOKEN_EXPIRED` and `SESSION_EXPIRED`
+ * callbacks and the deadline reach the handler once between them.
+ *
+ * Within one processor, events about one identity (the same subject id, or
+ * attempt id when the event names no subject) are processed one after
+ * another, never at the same moment, so a callback and a deadline for one
+ * session that fall due together cannot both deliver the verdict.
+ *
  * @module
  */
 import { createHash } from 'node:crypto';
 import { systemClock } from '../config/common';
-import { ConfigError, isIdvError } from '../errors';
+import { ConfigError, InvalidInputError, isIdvError } from '../errors';
+import { statusForReason } from '../outcome';
 import type {
   DocumentDownload,
   IdentityVerificationProvider,
@@ -79,11 +105,25 @@ import type {
   ProcessorOptions,
   ResultDelivery,
   ResultHandler,
+  TrackedDeadline,
+  TrackOptions,
   WebhookProcessor,
 } from './processor-types';
-import type { ClaimedEvent, StoredEvent } from './store';
+import { assertReadyFor, checkReady, type ProviderReady } from './readiness';
+import { type ClaimedEvent, mergeSession, type StoredEvent } from './store';
 
-export type { DrainSummary, ProcessorOptions, ResultDelivery, ResultHandler, WebhookProcessor };
+export type {
+  DrainSummary,
+  ProcessorOptions,
+  ResultDelivery,
+  ResultHandler,
+  TrackedDeadline,
+  TrackOptions,
+  WebhookProcessor,
+};
+
+/** The `type` of the deadline events {@link WebhookProcessor.track} records. */
+export const DEADLINE_EVENT_TYPE = 'deadline';
 
 /** Default retry window: 72 hours. */
 export const DEFAULT_RETRY_WINDOW_MS = 72 * 3600 * 1000;
@@ -123,20 +163,75 @@ export function attemptsForWindow(windowMs: number, backoff: BackoffOptions): nu
  * The key of a verdict: the same for every fetch of one result of one session,
  * whatever event led to it. Provider name, then a digest of the subject and
  * attempt ids, status, reasons and completion time.
+ *
+ * An `EXPIRED` verdict (the primary reason) is keyed by the session attempt
+ * alone: Jumio's `TOKEN_EXPIRED` and `SESSION_EXPIRED` callbacks, a deadline
+ * and the processor's own `EXPIRED` name one expiry, whatever status a
+ * policy gave it or time the provider stamped. A session with no attempt id
+ * (an Onfido applicant whose link ran out unused) adds the deadline's time,
+ * so a later link for the same applicant expires on its own.
  */
 export function resultKeyOf(event: StoredEvent, result: VerificationResult): string {
-  const digest = createHash('sha256')
-    .update(
-      JSON.stringify([
-        result.session.subjectId ?? event.session.subjectId ?? null,
-        result.session.attemptId ?? event.session.attemptId ?? null,
-        result.status,
-        result.reasons,
-        result.completedAt ?? null,
-      ]),
-    )
-    .digest('base64url');
+  const subject = result.session.subjectId ?? event.session.subjectId ?? null;
+  const attempt = result.session.attemptId ?? event.session.attemptId ?? null;
+  const parts =
+    result.reason === 'EXPIRED'
+      ? [subject, attempt, 'EXPIRED', attempt === null ? (event.deadline ?? null) : null]
+      : [subject, attempt, result.status, result.reasons, result.completedAt ?? null];
+  const digest = createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
   return `${event.provider}:${digest}`;
+}
+
+/**
+ * The processor's own result for a deadline whose session the provider still
+ * shows as not finished after the grace: `EXPIRED`, status `retry` (the
+ * outcome model's rule; the provider's `policy` is the provider's and is not
+ * asked), the ids tracked (filled in from the provider's answer), no person,
+ * the provider's labels and an `intake.deadline` label with the time the link
+ * ran out.
+ */
+export function expiredAtDeadline(
+  event: StoredEvent,
+  pending: VerificationResult,
+): VerificationResult {
+  return {
+    provider: event.provider,
+    session: mergeSession(event.session, pending.session),
+    status: statusForReason('EXPIRED', false),
+    reason: 'EXPIRED',
+    reasons: ['EXPIRED'],
+    statusSource: 'mapping',
+    person: null,
+    providerLabels: [
+      ...pending.providerLabels,
+      // When the link ran out (what track() recorded), else when the deadline fell due.
+      {
+        source: 'intake.deadline',
+        value: event.occurredAt ?? new Date(event.deadline ?? 0).toISOString(),
+      },
+    ],
+  };
+}
+
+/**
+ * `true` when the provider's answer names an attempt the tracked session did
+ * not: the customer used the link and the provider is at work on it (an
+ * Onfido check), so the link's expiry no longer matters.
+ */
+function movedOn(event: StoredEvent, result: VerificationResult): boolean {
+  const attempt = result.session.attemptId;
+  return attempt !== undefined && attempt !== event.session.attemptId;
+}
+
+/** What groups the events about one identity, processed one after another (see the module description). */
+function identityKey(event: StoredEvent): string | undefined {
+  const { subjectId, attemptId } = event.session;
+  if (subjectId === undefined && attemptId === undefined) return undefined;
+  return JSON.stringify([
+    event.provider,
+    subjectId ?? null,
+    subjectId === undefined ? attemptId : null,
+  ]);
 }
 
 /** Why a wait was cut short: the signal's reason as an Error. */
@@ -212,6 +307,27 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
   const pendingBackoff = { baseMs: 30_000, capMs: 900_000, ...options.pendingBackoff };
   const downloadDocuments = options.downloadDocuments ?? true;
   const keepAlive = options.keepAlive ?? true;
+  const expiryCheckDelayMs = options.expiryCheckDelayMs ?? 60_000;
+  if (!Number.isFinite(expiryCheckDelayMs) || expiryCheckDelayMs < 0) {
+    throw new ConfigError(
+      '[idv] [intake] option "expiryCheckDelayMs" must be a number of milliseconds',
+      { option: 'expiryCheckDelayMs' },
+    );
+  }
+  const expiryGraceMs = options.expiryGraceMs ?? 15 * 60_000;
+  if (!Number.isFinite(expiryGraceMs) || expiryGraceMs < 0) {
+    throw new ConfigError(
+      '[idv] [intake] option "expiryGraceMs" must be a number of milliseconds',
+      {
+        option: 'expiryGraceMs',
+      },
+    );
+  }
+  // What fetching results needs is checked now, not at the first event.
+  for (const provider of providers.values())
+    assertReadyFor(provider, ['results'], 'createProcessor');
+  /** The last event in progress per identity: the next one about it waits for it. */
+  const tails = new Map<string, Promise<void>>();
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
@@ -248,8 +364,14 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
     }
   }
 
-  /** Runs one claimed event to its next state; returns what happened. */
-  async function processOne(event: ClaimedEvent): Promise<keyof DrainSummary> {
+  /**
+   * Runs one claimed event to its next state; returns what happened. `after`
+   * is the work on an earlier event about the same identity, waited for first.
+   */
+  async function processOne(
+    event: ClaimedEvent,
+    after?: Promise<void>,
+  ): Promise<keyof DrainSummary> {
     const { id, leaseToken } = event;
     if (event.attempts > maxAttempts) {
       await store.deadLetter(id, leaseToken, {
@@ -276,6 +398,7 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
     const documents: DocumentDownload[] = [];
     let handlerTimer: ReturnType<typeof setTimeout> | undefined;
     try {
+      if (after !== undefined) await unlessAborted(after, signal);
       const provider = providers.get(event.provider);
       if (provider === undefined) {
         throw new ConfigError(
@@ -296,6 +419,22 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
         });
         return 'rejected';
       }
+      let ownExpiry = false;
+      if (result.status === 'pending' && event.deadline !== undefined && !movedOn(event, result)) {
+        const now = clock.now();
+        const graceEnd = event.deadline + expiryGraceMs;
+        if (now < graceEnd) {
+          // The customer may still be capturing, or the provider's clock runs behind: look again.
+          const delay = Math.min(
+            backoffDelay(event.pendingChecks, clock.random, pendingBackoff),
+            graceEnd - now,
+          );
+          await store.defer(id, leaseToken, { now, nextAttemptAt: now + delay });
+          return 'deferred';
+        }
+        result = expiredAtDeadline(event, result);
+        ownExpiry = true;
+      }
       if (result.status === 'pending') {
         if (event.pendingChecks + 1 >= maxPendingChecks) {
           await store.deadLetter(id, leaseToken, {
@@ -312,10 +451,11 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
       const deliveredBy = await store.deliveredResult(resultKey);
       if (deliveredBy !== undefined && deliveredBy !== id) {
         // This verdict already reached the handler through another event.
-        await store.complete(id, leaseToken, clock.now());
+        await store.complete(id, leaseToken, clock.now(), undefined, result.session);
         return 'completed';
       }
-      await openDocuments(provider, result, signal, documents);
+      // The processor's own EXPIRED: nothing was checked, so there is nothing to download.
+      if (!ownExpiry) await openDocuments(provider, result, signal, documents);
       handlerTimer = setTimeout(
         () => lease.abort(new Error(`the handler did not finish within ${handlerTimeoutMs} ms`)),
         handlerTimeoutMs,
@@ -339,7 +479,7 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
         signal,
       );
       clearTimeout(handlerTimer);
-      const done = await store.complete(id, leaseToken, clock.now(), resultKey);
+      const done = await store.complete(id, leaseToken, clock.now(), resultKey, result.session);
       if (!done) notify(new Error('the event was completed after its lease was lost'), event);
       return 'completed';
     } catch (error) {
@@ -378,7 +518,9 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
         const limit = concurrency - inFlight.size;
         const batch = await store.claim({ now: clock.now(), leaseMs, limit });
         for (const event of batch) {
-          const work: Promise<void> = processOne(event)
+          const key = identityKey(event);
+          const after = key === undefined ? undefined : tails.get(key);
+          const work: Promise<void> = processOne(event, after)
             .then(
               (outcome) => {
                 summary[outcome] += 1;
@@ -386,8 +528,12 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
               // The store failed while recording the outcome: the lease expires and the event is retried.
               (error: unknown) => notify(error, event),
             )
-            .finally(() => inFlight.delete(work));
+            .finally(() => {
+              inFlight.delete(work);
+              if (key !== undefined && tails.get(key) === work) tails.delete(key);
+            });
           inFlight.add(work);
+          if (key !== undefined) tails.set(key, work);
         }
         if (batch.length === limit) continue;
       }
@@ -476,6 +622,77 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
       return requeued;
     },
     counts: () => store.counts(),
+    stats: () => store.stats(clock.now()),
+    async track(started, trackOptions: TrackOptions = {}): Promise<TrackedDeadline> {
+      const session = started?.session;
+      const provider = session === undefined ? undefined : providers.get(session.provider);
+      if (session === undefined || provider === undefined) {
+        throw new ConfigError(
+          `[idv] [intake] track() was given a session of provider ${JSON.stringify(session?.provider)}, which the processor was not given`,
+          { option: 'providers' },
+        );
+      }
+      const expiry = started.expiresAt instanceof Date ? started.expiresAt.getTime() : Number.NaN;
+      if (!Number.isFinite(expiry)) {
+        throw new InvalidInputError(
+          '[idv] [intake] track() needs the started session with its expiresAt (what startVerification returned)',
+          { provider: provider.name, field: 'expiresAt' },
+        );
+      }
+      const { subjectId, attemptId } = session;
+      if (!subjectId) {
+        throw new InvalidInputError('[idv] [intake] track() needs a session with its subjectId', {
+          provider: provider.name,
+          field: 'session.subjectId',
+        });
+      }
+      const { tenant } = trackOptions;
+      if (tenant !== undefined && (typeof tenant !== 'string' || tenant.trim() === '')) {
+        throw new InvalidInputError('[idv] [intake] track(): tenant must be a non-empty string', {
+          field: 'tenant',
+        });
+      }
+      const dueAt = expiry + expiryCheckDelayMs;
+      const recorded = await store.insertIfAbsent({
+        event: {
+          provider: provider.name,
+          type: DEADLINE_EVENT_TYPE,
+          dedupeKey: `${provider.name}:${DEADLINE_EVENT_TYPE}:${subjectId}:${attemptId ?? ''}:${expiry}`,
+          session: {
+            provider: provider.name,
+            subjectId,
+            ...(attemptId === undefined ? {} : { attemptId }),
+          },
+          actionable: true,
+          occurredAt: new Date(expiry).toISOString(),
+        },
+        state: 'queued',
+        now: clock.now(),
+        deadline: dueAt,
+        ...(tenant === undefined ? {} : { tenant }),
+      });
+      if (recorded.requeued === true) this.nudge();
+      return { eventId: recorded.event.id, dueAt, duplicate: !recorded.inserted };
+    },
+    forget(session) {
+      if (typeof session?.provider !== 'string' || !session.subjectId) {
+        return Promise.reject(
+          new InvalidInputError('[idv] [intake] forget() needs a session with its subjectId', {
+            field: 'session.subjectId',
+          }),
+        );
+      }
+      return store.purgeSubject(session.provider, session.subjectId, {
+        attemptIds: session.attemptId === undefined ? [] : [session.attemptId],
+      });
+    },
+    async ready(call = {}): Promise<ProviderReady[]> {
+      const answers: ProviderReady[] = [];
+      for (const provider of providers.values()) {
+        answers.push(await checkReady(provider, ['results'], call));
+      }
+      return answers;
+    },
     purge({ olderThan, states, forgetKeysOlderThan }) {
       const now = clock.now();
       return store.purge({
