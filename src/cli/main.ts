@@ -1,5 +1,6 @@
 /**
- * The `idv-providers` command line: `check`, `webhooks register`, `emulator`.
+ * The `idv-providers` command line: `check`, `webhooks register`, `emulator`,
+ * `intake`.
  *
  * {@link runCli} runs one invocation in-process and answers its exit code; the
  * executable (`bin.ts`) passes it the process's streams, environment and a
@@ -11,12 +12,14 @@ import { defaultRegistry, type ProviderRegistry, VERSION } from 'idv-providers';
 import { runCheck } from './check';
 import { emulatorHelp, runEmulator } from './emulator';
 import { EXIT, type ExitCode, nameForMessage, UsageError } from './exit-codes';
+import { runIntake } from './intake';
 import type { CliIO } from './io';
 import { reportError } from './report-error';
 import { type Out, terminal } from './term';
 import {
   CHECK_USAGE,
   EMULATOR_SYNOPSIS,
+  INTAKE_USAGE,
   MAIN_USAGE,
   WEBHOOKS_REGISTER_USAGE,
   WEBHOOKS_USAGE,
@@ -46,6 +49,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   check: runCheck,
   webhooks: runWebhooks,
   emulator: runEmulator,
+  intake: runIntake,
 };
 
 const USAGES: Readonly<Record<string, string>> = {
@@ -54,6 +58,7 @@ const USAGES: Readonly<Record<string, string>> = {
   'webhooks register': WEBHOOKS_REGISTER_USAGE,
   // Its whole help depends on the emulators served (see `help`).
   emulator: EMULATOR_SYNOPSIS,
+  intake: INTAKE_USAGE,
 };
 
 function synopsis(usage: string): string {
@@ -87,7 +92,7 @@ async function help(
         : USAGES[key];
   if (usage === undefined) {
     throw new UsageError(
-      `no help for ${nameForMessage(key)}: try check, webhooks register or emulator`,
+      `no help for ${nameForMessage(key)}: try check, webhooks register, emulator or intake`,
     );
   }
   io.stdout.write(usage);
@@ -117,7 +122,7 @@ async function dispatch(
   const command = COMMANDS[first];
   if (command === undefined) {
     throw new UsageError(
-      `unknown command ${nameForMessage(first)}: expected check, webhooks or emulator`,
+      `unknown command ${nameForMessage(first)}: expected check, webhooks or emulator (or intake, for the webhook intake's store)`,
     );
   }
   return command(rest, io, registry);

@@ -33,6 +33,7 @@ Commands:
   check               validate the configuration and test the connection to the provider
   webhooks register   register your Onfido webhook URL and get its signing token
   emulator            serve the Onfido and Jumio emulators over HTTP for a backend in any language
+  intake              the webhook intake's event store: stats, dead letters, redrive, purge
   help [command]      show a command's help
 
 Options:
@@ -99,6 +100,44 @@ ${CONFIG_FLAGS}
 
 The configuration must name provider "onfido" (its apiToken, region or baseUrl).
 If it already holds a webhookToken, the command says whether it matches.
+
+${EXIT_CODES}
+`;
+
+/** `idv-providers intake --help`. */
+export const INTAKE_USAGE = `Usage: idv-providers intake <stats|dead-letters|redrive|purge> [--store sqlite:<path>] [options]
+
+Operates the webhook intake's event store: what waits, what failed, clean-up.
+It reads and changes only the store (no provider is called), so it runs on a
+worker's host without the provider's credentials.
+
+Commands:
+  stats                       events by state (and by tenant, when events name one),
+                              the backlog due now and the deadlines waiting
+  dead-letters [--limit <n>]  dead events, most recent first, with their last error (default 20)
+  redrive <id>... | --all     queue dead events again, attempts reset
+  purge --older-than <age>    delete finished events older than <age>, keeping their
+                              de-duplication keys (a replayed webhook stays a duplicate)
+        [--states done,skipped,dead] [--forget-keys-older-than <age>]
+  purge --subject <id> --provider <name> [--attempt <id>,...]
+                              delete everything about one identity, in any state: its
+                              events, pending deadline, kept keys and delivered results
+
+Options:
+  --store <kind>:<where>      the event store: sqlite:<path> (the file must exist), or
+                              postgres://<user>:<password>@<host>/<database> (its tables
+                              are checked, never migrated; the password is never printed).
+                              Default: the IDV_STORE environment variable
+  --json                      print JSON (stats, dead-letters)
+  -h, --help                  show this help
+
+Ages: 30d, 12h, 90m, 45s, 500ms.
+
+Examples:
+  idv-providers intake stats --store sqlite:/var/lib/cas/idv-events.sqlite
+  IDV_STORE=sqlite:./idv-events.sqlite idv-providers intake dead-letters --limit 5
+  idv-providers intake redrive 6f1c0a52-... --store sqlite:./idv-events.sqlite
+  idv-providers intake purge --older-than 30d --store sqlite:./idv-events.sqlite
 
 ${EXIT_CODES}
 `;
