@@ -17,10 +17,23 @@ export interface PostgresQueryResult {
   rowCount: number | null;
 }
 
+/** A statement with a name: prepared once per connection, then only executed (as `pg` does). */
+export interface PostgresQueryConfig {
+  /** The prepared statement's name, the same for the same text. */
+  name: string;
+  /** The statement, with `$1`-style parameters. */
+  text: string;
+  /** Its parameters. */
+  values: readonly unknown[];
+}
+
 /** Something that runs a query: a pool or one connection (`pg`'s `Pool` and `PoolClient`). */
 export interface PostgresQueryable {
-  /** Runs one statement with `$1`-style parameters. */
-  query(text: string, values?: readonly unknown[]): Promise<PostgresQueryResult>;
+  /** Runs one statement with `$1`-style parameters, or a named one. */
+  query(
+    text: string | PostgresQueryConfig,
+    values?: readonly unknown[],
+  ): Promise<PostgresQueryResult>;
 }
 
 /** A connection taken from a pool (`pg`'s `PoolClient`). */

@@ -252,9 +252,46 @@ export const SENDER_RANK_CAP = 100;
 /** The schema version this code reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
+/**
+ * The columns the store reads, named rather than `*`: the statements are
+ * prepared once per connection, and a prepared `SELECT *` fails once a later
+ * version's migration has added a column, while a store of this version still runs.
+ */
+const COLUMNS = [
+  'seq',
+  'id',
+  'provider',
+  'type',
+  'dedupe_key',
+  'session',
+  'actionable',
+  'occurred_at',
+  'state',
+  'attempts',
+  'pending_checks',
+  'received_at',
+  'updated_at',
+  'next_attempt_at',
+  'lease_token',
+  'lease_until',
+  'last_error',
+  'finished_at',
+  'source',
+  'session_key',
+  'fence',
+  'sender_rank',
+  'deadline',
+  'tenant',
+].join(', ');
+const KEY_COLUMNS = 'dedupe_key, id, provider, type, state, finished_at';
+
 /** The statements the store runs, by use; `$n` parameters as documented at each. */
 export function statements(n: TableNames) {
   const t = n.events;
+  const cols = COLUMNS;
+  const eCols = COLUMNS.split(', ')
+    .map((c) => `e.${c}`)
+    .join(', ');
   const held = `id = $1 AND state = 'processing' AND lease_token = $2`;
   return {
     /**
@@ -270,7 +307,7 @@ export function statements(n: TableNames) {
     insert: `
       WITH known AS (SELECT 1 FROM ${n.keys} WHERE dedupe_key = $4::text),
       merge AS (
-        SELECT * FROM ${t}
+        SELECT ${cols} FROM ${t}
         WHERE $13::boolean AND $8::text = 'queued' AND $14::bigint IS NULL
           AND session_key = $12::text AND deadline IS NULL
           AND state = 'queued' AND attempts = 0 AND pending_checks = 0
@@ -295,7 +332,7 @@ export function statements(n: TableNames) {
                     AND state IN ('queued', 'processing') LIMIT ${SENDER_RANK_CAP}) AS waiting) END,
           $14::bigint, $15::text
         FROM claimed_key
-        RETURNING *
+        RETURNING ${cols}
       )
       SELECT 'inserted' AS outcome_, * FROM inserted
       UNION ALL SELECT 'coalesced' AS outcome_, * FROM merge`,
@@ -308,14 +345,15 @@ export function statements(n: TableNames) {
         UPDATE ${t} SET state = 'queued', attempts = 0, pending_checks = 0,
           next_attempt_at = $2::bigint, finished_at = NULL, updated_at = $2::bigint
         WHERE dedupe_key = $1::text AND state = 'dead' AND $3::boolean
-        RETURNING *
+        RETURNING ${cols}
       )
       SELECT 'requeued' AS outcome_, * FROM revived
       UNION ALL
-      SELECT 'existing' AS outcome_, * FROM ${t}
+      SELECT 'existing' AS outcome_, ${cols} FROM ${t}
       WHERE dedupe_key = $1::text AND NOT EXISTS (SELECT 1 FROM revived)`,
     /** $1 dedupe key. */
-    keptKey: `SELECT * FROM ${n.keys} WHERE dedupe_key = $1 AND finished_at IS NOT NULL`,
+    keptKey: `SELECT ${KEY_COLUMNS} FROM ${n.keys}
+      WHERE dedupe_key = $1::text AND finished_at IS NOT NULL`,
     /** Frees a live key whose event row is gone (deleted by hand). $1 dedupe key. */
     dropOrphanKey: `DELETE FROM ${n.keys} AS k WHERE k.dedupe_key = $1::text
       AND k.finished_at IS NULL
@@ -341,7 +379,7 @@ export function statements(n: TableNames) {
       UPDATE ${t} AS e SET state = 'processing', attempts = e.attempts + 1, fence = e.fence + 1,
         lease_token = gen_random_uuid()::text, lease_until = $3::bigint, updated_at = $1::bigint
       FROM due WHERE e.id = due.id
-      RETURNING e.*, due.rank_, due.due_, due.received_, due.seq_`,
+      RETURNING ${eCols}, due.rank_, due.due_, due.received_, due.seq_`,
     /** $1 id, $2 lease token, $3 lease until, $4 now. */
     extend: `UPDATE ${t} SET lease_until = $3::bigint, updated_at = $4::bigint WHERE ${held}`,
     /**
@@ -372,7 +410,7 @@ export function statements(n: TableNames) {
       )
       SELECT count(*)::integer AS n FROM done`,
     /** $1 result key. */
-    deliveredResult: `SELECT event_id FROM ${n.results} WHERE result_key = $1`,
+    deliveredResult: `SELECT event_id FROM ${n.results} WHERE result_key = $1::text`,
     /** $1 id, $2 lease token, $3 error, $4 now. */
     reject: `UPDATE ${t} SET state = 'skipped', lease_token = NULL, lease_until = NULL,
       last_error = $3::text, updated_at = $4::bigint, finished_at = $4::bigint WHERE ${held}`,
@@ -387,16 +425,16 @@ export function statements(n: TableNames) {
     dead: `UPDATE ${t} SET state = 'dead', lease_token = NULL, lease_until = NULL,
       last_error = $3::text, updated_at = $4::bigint, finished_at = $4::bigint WHERE ${held}`,
     /** $1 limit. */
-    listDead: `SELECT * FROM ${t} WHERE state = 'dead' ORDER BY updated_at DESC, seq DESC
+    listDead: `SELECT ${cols} FROM ${t} WHERE state = 'dead' ORDER BY updated_at DESC, seq DESC
       LIMIT $1::integer`,
     /** $1 id, $2 now. */
     redrive: `UPDATE ${t} SET state = 'queued', attempts = 0, pending_checks = 0,
       next_attempt_at = $2::bigint, finished_at = NULL, updated_at = $2::bigint
       WHERE id = $1::text AND state = 'dead'`,
     /** $1 id. */
-    byId: `SELECT * FROM ${t} WHERE id = $1::text`,
+    byId: `SELECT ${cols} FROM ${t} WHERE id = $1::text`,
     /** $1 dedupe key. */
-    byKey: `SELECT * FROM ${t} WHERE dedupe_key = $1::text`,
+    byKey: `SELECT ${cols} FROM ${t} WHERE dedupe_key = $1::text`,
     counts: `SELECT state, count(*)::integer AS n FROM ${t} GROUP BY state`,
     /**
      * Counts by tenant and state, with the queued events due at `$1` (and the

@@ -23,7 +23,7 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ConfigError, StoreError } from '../errors';
 import {
   loadPostgresDriver,
@@ -32,6 +32,7 @@ import {
   type PostgresPoolClient,
   type PostgresPoolConstructor,
   type PostgresQueryable,
+  type PostgresQueryConfig,
 } from './postgres-driver';
 import {
   type KeptKeyRow,
@@ -345,11 +346,22 @@ export async function createPostgresStore(
   // Transactions recording batches at once: leave connections for claims and completions.
   const maxWriters = Math.max(1, Math.floor(maxConnections / 2));
 
+  // Every statement is prepared once per connection (planning the insert costs more
+  // than running it), under a name that differs for every text (so for every table).
+  const names = new Map<string, string>();
+  const named = (text: string, values: readonly unknown[]): PostgresQueryConfig => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `idv_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+      names.set(text, name);
+    }
+    return { name, text, values };
+  };
   /** Runs one statement on the pool; every failure is a StoreError naming `action`. */
   const query = async <T>(action: string, text: string, values: readonly unknown[] = []) => {
     if (closed) throw new StoreError('[idv] [postgres-store] the store is closed');
     try {
-      return (await pool.query(text, values)).rows as T[];
+      return (await pool.query(named(text, values))).rows as T[];
     } catch (error) {
       throw failure(action, error);
     }
@@ -357,7 +369,7 @@ export async function createPostgresStore(
   const changed = async (action: string, text: string, values: readonly unknown[]) => {
     if (closed) throw new StoreError('[idv] [postgres-store] the store is closed');
     try {
-      return ((await pool.query(text, values)).rowCount ?? 0) > 0;
+      return ((await pool.query(named(text, values))).rowCount ?? 0) > 0;
     } catch (error) {
       throw failure(action, error);
     }
@@ -371,23 +383,25 @@ export async function createPostgresStore(
     input: NewEvent,
   ): Promise<InsertResult | undefined> => {
     const { event, state, now, source, coalesce, deadline, tenant } = input;
-    const inserted = await db.query(sql.insert, [
-      randomUUID(),
-      event.provider,
-      event.type,
-      event.dedupeKey,
-      JSON.stringify(event.session),
-      event.actionable,
-      event.occurredAt ?? null,
-      state,
-      now,
-      state === 'skipped' ? now : null,
-      source ?? null,
-      sessionKey(event),
-      coalesce === true,
-      deadline ?? null,
-      tenant ?? null,
-    ]);
+    const inserted = await db.query(
+      named(sql.insert, [
+        randomUUID(),
+        event.provider,
+        event.type,
+        event.dedupeKey,
+        JSON.stringify(event.session),
+        event.actionable,
+        event.occurredAt ?? null,
+        state,
+        now,
+        state === 'skipped' ? now : null,
+        source ?? null,
+        sessionKey(event),
+        coalesce === true,
+        deadline ?? null,
+        tenant ?? null,
+      ]),
+    );
     const row = inserted.rows[0] as Outcome<'inserted' | 'coalesced'> | undefined;
     if (row !== undefined) {
       return row.outcome_ === 'inserted'
@@ -395,17 +409,21 @@ export async function createPostgresStore(
         : { inserted: false, coalesced: true, event: toEvent(row) };
     }
     // The key is known: its record (a dead one queued again by a queued redelivery), or its kept key.
-    const existing = await db.query(sql.existing, [event.dedupeKey, now, state === 'queued']);
+    const existing = await db.query(
+      named(sql.existing, [event.dedupeKey, now, state === 'queued']),
+    );
     const known = existing.rows[0] as Outcome<'requeued' | 'existing'> | undefined;
     if (known !== undefined) {
       return known.outcome_ === 'requeued'
         ? { inserted: false, requeued: true, event: toEvent(known) }
         : { inserted: false, event: toEvent(known) };
     }
-    const kept = (await db.query(sql.keptKey, [event.dedupeKey])).rows[0] as KeptKeyRow | undefined;
+    const kept = (await db.query(named(sql.keptKey, [event.dedupeKey]))).rows[0] as
+      | KeptKeyRow
+      | undefined;
     if (kept !== undefined) return { inserted: false, event: toKeptEvent(kept) };
     // A key row without its event (the event row deleted by hand): free the key and try again.
-    await db.query(sql.dropOrphanKey, [event.dedupeKey]);
+    await db.query(named(sql.dropOrphanKey, [event.dedupeKey]));
     return undefined;
   };
   const insertOne = async (db: PostgresQueryable, input: NewEvent): Promise<InsertResult> => {
@@ -630,10 +648,10 @@ export async function createPostgresStore(
       if (closed) throw new StoreError('[idv] [postgres-store] the store is closed');
       try {
         return await inTransaction(pool, async (db) => {
-          const { rows } = await db.query(sql.purge, [[...(states ?? [])], before]);
+          const { rows } = await db.query(named(sql.purge, [[...(states ?? [])], before]));
           if (forgetKeysBefore !== undefined) {
-            await db.query(sql.forgetKeys, [forgetKeysBefore]);
-            await db.query(sql.forgetResults, [forgetKeysBefore]);
+            await db.query(named(sql.forgetKeys, [forgetKeysBefore]));
+            await db.query(named(sql.forgetResults, [forgetKeysBefore]));
           }
           return (rows[0] as { n: number }).n;
         });
