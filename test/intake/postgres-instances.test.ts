@@ -34,14 +34,14 @@ interface Instance {
   stderr: () => string;
 }
 
-async function startInstance(url: string): Promise<Instance> {
+async function startInstance(url: string, handlerMs: [number, number]): Promise<Instance> {
   const child = spawn(
     process.execPath,
     [
       '--import',
       'tsx',
       workerFile,
-      JSON.stringify({ url, table: TABLE, leaseMs: LEASE_MS, handlerMs: [10, 30] }),
+      JSON.stringify({ url, table: TABLE, leaseMs: LEASE_MS, handlerMs }),
     ],
     { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -94,8 +94,14 @@ describe.runIf(hasPostgres)('four instances on one PostgreSQL database (real pro
 
   it('2,000 webhooks with duplicates and redeliveries, one instance killed with SIGKILL mid-run: each event done once, none lost, effects recorded once', async () => {
     const began = Date.now();
+    // The instance to be killed has slower handlers (100-300 ms against 10-30 ms), so
+    // the kill finds one of them running.
     instances.push(
-      ...(await Promise.all(Array.from({ length: INSTANCES }, () => startInstance(database.url)))),
+      ...(await Promise.all(
+        Array.from({ length: INSTANCES }, (_, i) =>
+          startInstance(database.url, i === 1 ? [100, 300] : [10, 30]),
+        ),
+      )),
     );
     const victim = instances[1]!;
     const startedMs = Date.now() - began;
