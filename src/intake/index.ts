@@ -28,6 +28,7 @@ export type {
   PostgresPoolConfig,
   PostgresPoolConstructor,
   PostgresQueryable,
+  PostgresQueryConfig,
   PostgresQueryResult,
 } from './postgres-driver';
 export {
