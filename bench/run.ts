@@ -4,12 +4,13 @@
  * details as it finishes, then one summary table (ratio = ours / baseline).
  *
  * A full run also writes `bench/RESULTS.md`: the machine, the command and the
- * whole output. `--only=webhook,import,download,jumio,pacing,intake` runs a
- * subset and `--quick` runs every bench briefly; neither writes RESULTS.md.
+ * whole output. `--only=webhook,import,download,jumio,pacing,intake,postgres`
+ * runs a subset and `--quick` runs every bench briefly; neither writes
+ * RESULTS.md.
  *
  * The benches: `webhook-verify.ts`, `cold-import.ts`, `onfido-download.ts`,
- * `jumio-tokens.ts`, `jumio-pacing.ts`, `intake.ts`; each also runs on its own
- * with `npx tsx`.
+ * `jumio-tokens.ts`, `jumio-pacing.ts`, `intake.ts`, `intake-postgres.ts`; each
+ * also runs on its own with `npx tsx`.
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -36,6 +37,8 @@ const QUICK_SETTINGS: Readonly<Record<string, string>> = {
   JUMIO_PACING_STARTS: '5',
   JUMIO_PACING_RESULTS: '10',
   INTAKE_ROUNDS: '1',
+  INTAKE_PG_ROUNDS: '1',
+  INTAKE_PG_CONCURRENT: '100',
 };
 
 // Each bench module reads its settings from the environment when it loads,
@@ -50,6 +53,10 @@ const BENCHES: ReadonlyArray<{ key: string; run: () => Promise<BenchResult> }> =
   { key: 'jumio', run: async () => (await import('./jumio-tokens')).benchJumioTokens() },
   { key: 'pacing', run: async () => (await import('./jumio-pacing')).benchJumioPacing() },
   { key: 'intake', run: async () => (await import('./intake')).benchIntake() },
+  {
+    key: 'postgres',
+    run: async () => (await import('./intake-postgres')).benchIntakePostgres(),
+  },
 ];
 
 function cpuModel(): string {
