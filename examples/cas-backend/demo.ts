@@ -25,6 +25,8 @@ interface Scenario {
   reason: ReasonCode;
   autoRegistration: boolean;
   expected: FinalStatus;
+  /** The customer never opens the texted link: only the intake's deadline says what became of it. */
+  neverOpened?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -59,6 +61,13 @@ const SCENARIOS: Scenario[] = [
     expected: 'retry',
   },
   { name: 'EXPIRED', reason: 'EXPIRED', autoRegistration: true, expected: 'retry' },
+  {
+    name: 'EXPIRED, link never opened',
+    reason: 'EXPIRED',
+    autoRegistration: true,
+    expected: 'retry',
+    neverOpened: true,
+  },
 ];
 const PROVIDERS = ['onfido', 'jumio'] as const;
 const shorten = (text: string) => text.replace(/https?:\/\/\S+/g, '<link>');
@@ -119,14 +128,31 @@ async function call(
 
 async function runScenario(deployment: Deployment, scenario: Scenario, n: number) {
   const { emulator, url } = deployment;
-  const operator = { authorization: `Bearer ${operatorKey}` };
   const phoneNumber = `+4207770${String(n).padStart(5, '0')}`;
   const identity = await deployment.startVerification(phoneNumber);
   emulator.setVerdict(identity.session.subjectId, { reason: scenario.reason });
-
-  // The customer opens the texted link (rewritten from the public host to this server).
   const link = new URL(identity.link);
   const token = link.searchParams.get('token') ?? '';
+
+  if (scenario.neverOpened === true) {
+    // Nobody opens the link and no webhook comes: the intake's deadline reports it ran out.
+    clock.advance(91 * 60 * 1000);
+    const stale = await call(`${url}${link.pathname}${link.search}`);
+    if (stale.status !== 410) throw new Error(`an expired link answered HTTP ${stale.status}`);
+  } else {
+    await customerTakesPart(deployment, scenario, link, token);
+  }
+  return finish(deployment, phoneNumber, identity.id, link);
+}
+
+/** The customer opens the texted link (rewritten from the public host to this server), captures, and submits. */
+async function customerTakesPart(
+  deployment: Deployment,
+  scenario: Scenario,
+  link: URL,
+  token: string,
+): Promise<void> {
+  const { url } = deployment;
   const page = await call(`${url}${link.pathname}${link.search}`);
   if (page.status !== 200 || !page.text.includes('Verify your identity'))
     throw new Error(`page failed: HTTP ${page.status}`);
@@ -141,17 +167,21 @@ async function runScenario(deployment: Deployment, scenario: Scenario, n: number
   if (capture.status !== 200)
     throw new Error(`capture failed: HTTP ${capture.status} ${capture.text}`);
   if (scenario.reason === 'EXPIRED') {
-    clock.advance(91 * 60 * 1000); // the customer never finishes; the link runs out
+    // The customer never finishes; the link runs out, and the intake's deadline says so.
+    clock.advance(91 * 60 * 1000);
     const stale = await call(`${url}${link.pathname}${link.search}`);
     if (stale.status !== 410) throw new Error(`an expired link answered HTTP ${stale.status}`);
-    await call(`${url}/internal/sweep`, { method: 'POST', headers: operator });
   } else {
     const submitted = await post(ROUTES.submit);
     if (submitted.status !== 200)
       throw new Error(`submit failed: HTTP ${submitted.status} ${submitted.text}`);
   }
+}
 
-  const final = await deployment.finalIdentity(identity.id);
+/** Waits for the identity's final state and checks what the customer was sent. */
+async function finish(deployment: Deployment, phoneNumber: string, id: string, link: URL) {
+  const { emulator, url } = deployment;
+  const final = await deployment.finalIdentity(id);
   for (const kept of final.documents) {
     const served = emulator.servedBytes(kept.id);
     if (served === undefined || served.byteLength !== kept.bytes) {

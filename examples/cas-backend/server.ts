@@ -5,6 +5,11 @@
  * callback through the durable intake, and turns the result into the
  * identity's status and a text message. The provider is whatever the
  * configuration names.
+ *
+ * Every started session is tracked (`processor.track`): when its link runs
+ * out, the intake delivers the outcome to the same handler as a webhook's
+ * (`EXPIRED` → a fresh link), so the server never polls the provider for
+ * links that ran out unused, which Onfido sends no webhook for.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -69,8 +74,6 @@ export interface CasBackend {
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
   startVerification(input: StartInput): Promise<Identity>;
-  /** Asks the provider about identities whose link ran out without a result (Onfido sends no webhook then). */
-  sweepExpired(): Promise<number>;
 }
 
 /** What starting a verification needs: the customer's phone and name, where they live, their consent. */
@@ -155,6 +158,8 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
       person: { ...name, countryOfResidence: identity.countryOfResidence },
       consents: { biometric: identity.biometricConsent },
     });
+    // When the link runs out, the intake delivers the outcome like a webhook (EXPIRED → retry).
+    await processor.track(started);
     const { token, expiresAt } = await links.sign({
       provider: provider.name,
       subjectId: started.session.subjectId,
@@ -409,23 +414,8 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
           ? send(res, 404, { message: 'no such identity' })
           : send(res, 200, identity);
       }
-      if (path === '/internal/sweep' && req.method === 'POST')
-        return send(res, 200, { expired: await sweepExpired() });
     }
     return send(res, 404, { message: 'not found' });
-  }
-
-  async function sweepExpired(): Promise<number> {
-    let expired = 0;
-    for (const identity of identities.all()) {
-      if (identity.state !== 'link_sent' || Date.parse(identity.linkExpiresAt) > clock.now())
-        continue;
-      const result = await provider.getResult(identity.session);
-      if (result.status === 'pending') continue;
-      await applyResult(identity, result, `sweep:${identity.session.subjectId}`, []);
-      expired++;
-    }
-    return expired;
   }
 
   const server = createServer((req, res) => {
@@ -447,7 +437,6 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
     identities,
     processor,
     startVerification,
-    sweepExpired,
     async listen(port = 0, host = '127.0.0.1') {
       await new Promise<void>((resolve) => server.listen(port, host, resolve));
       processor.start();
