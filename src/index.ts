@@ -63,6 +63,8 @@ export {
 } from './outcome';
 export type {
   CallOptions,
+  CaptureLock,
+  CompleteCaptureOptions,
   ConnectionCheck,
   DocumentDownload,
   DocumentInfo,
@@ -73,7 +75,10 @@ export type {
   ProviderReadiness,
   ProviderUse,
   ReadinessProblem,
+  RefreshLinkInput,
   StartVerificationInput,
+  SubjectDeletion,
+  UnknownWebhookEvent,
   VerificationSession,
   WebhookEvent,
 } from './provider';

@@ -13,6 +13,10 @@
  * 5. {@link IdentityVerificationProvider.listDocuments} and
  *    {@link IdentityVerificationProvider.downloadDocument}: document images and selfies.
  *
+ * Around them: {@link IdentityVerificationProvider.refreshLink} gives the customer a
+ * new link for the same applicant or account, and
+ * {@link IdentityVerificationProvider.deleteSubject} deletes it at the provider.
+ *
  * {@link IdentityVerificationProvider.checkConnection} proves the credentials at any time;
  * {@link IdentityVerificationProvider.readiness} says, without a request, what the
  * configuration lacks for each use (the intake asks it when it is created).
@@ -136,6 +140,31 @@ export interface WebhookEvent {
   actionable: boolean;
   /** When the provider sent or completed it, ISO 8601, when it said. */
   occurredAt?: string | undefined;
+  /**
+   * Whether the adapter knows this event type: `true` for the types its own
+   * event union lists (`OnfidoWebhookEvent` from `idv-providers/onfido`,
+   * `JumioWebhookEvent` from `idv-providers/jumio`), each with the ids of
+   * its kind; `false` for a type it has not seen, which is still verified and
+   * returned (an {@link UnknownWebhookEvent}), never dropped. Absent from a
+   * provider that does not say.
+   */
+  known?: boolean | undefined;
+}
+
+/**
+ * A verified event whose type the adapter does not know (one the provider
+ * added later): its `type` is the provider's string as sent. Check `known`
+ * before switching on `type`, and the switch over the known types is
+ * exhaustive:
+ *
+ * ```ts
+ * const event = await idv.verifyWebhook(request); // OnfidoWebhookEvent
+ * if (!event.known) return log.info(`new Onfido event ${event.type}`);
+ * switch (event.type) { case 'check.completed': ...; default: { const never: never = event; } }
+ * ```
+ */
+export interface UnknownWebhookEvent extends WebhookEvent {
+  known: false;
 }
 
 /** Metadata about one stored document image or selfie. */
@@ -237,11 +266,79 @@ export interface CallOptions {
 }
 
 /**
+ * A lock the host holds across its processes (a PostgreSQL advisory lock, a
+ * Redis lock, a row lock): runs `critical` while no other holder of `key`
+ * runs, and answers what it answers. The provider names the key
+ * (`idv:onfido:capture:<applicant id>`); the lock decides how long to wait.
+ */
+export type CaptureLock = <T>(key: string, critical: () => Promise<T>) => Promise<T>;
+
+/** Options of {@link IdentityVerificationProvider.completeCapture}. */
+export interface CompleteCaptureOptions extends CallOptions {
+  /**
+   * Makes submits from several processes (or provider instances) for one
+   * session start exactly one attempt: the provider looks for the attempt and
+   * creates it under this lock. Without it, submits inside one provider
+   * instance still share one attempt, and racing processes may each start
+   * one (see the README, "Submit is idempotent"). Providers that start
+   * nothing on submit do not use it.
+   */
+  lock?: CaptureLock | undefined;
+  /**
+   * Cancels this caller's wait. Submits for one session share one request, so
+   * cancelling one call stops waiting for it without cancelling the request
+   * the others wait for; an attempt it creates is found by the next submit.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** What {@link IdentityVerificationProvider.refreshLink} needs besides the session. */
+export interface RefreshLinkInput {
+  /**
+   * The `identityReference` the verification was started with. Jumio needs it
+   * again for the new transaction (`customerInternalReference`), Onfido
+   * Studio for the new run (`customer_user_id`).
+   */
+  identityReference: string;
+  /** A second reference for the provider to echo in callbacks (Jumio `userReference`). */
+  userReference?: string | undefined;
+  /** Language for the provider's capture pages (`en`, `de-DE`, ...). */
+  locale?: string | undefined;
+}
+
+/** What {@link IdentityVerificationProvider.deleteSubject} did. */
+export interface SubjectDeletion {
+  /** The provider's name. */
+  provider: string;
+  /** The applicant (Onfido) or account (Jumio) id deleted. */
+  subjectId: string;
+  /**
+   * `deleted`: the provider accepted the deletion now. `not_found`: it knows
+   * no such subject: deleted before (a repeated deletion), or never created at
+   * this account and region (check the configuration before taking it as
+   * done).
+   */
+  outcome: 'deleted' | 'not_found';
+  /**
+   * `true` when the provider keeps what it deleted restorable for a while
+   * (Onfido's archive, for the account's deletion delay:
+   * `restoreOnfidoApplicant` from `idv-providers/onfido`); `false` when it is
+   * gone at once.
+   */
+  restorable: boolean;
+}
+
+/**
  * One identity verification provider behind a provider-neutral interface.
  * Create one with `createProvider(config)` or a provider's own factory
  * (`onfido(options)`, `jumio(options)`).
+ *
+ * `Event` is what {@link verifyWebhook} returns: the neutral
+ * {@link WebhookEvent} from `createProvider`, the adapter's own union of the
+ * events its provider sends from its factory (`onfido()` answers
+ * `OnfidoWebhookEvent`, `jumio()` `JumioWebhookEvent`).
  */
-export interface IdentityVerificationProvider {
+export interface IdentityVerificationProvider<Event extends WebhookEvent = WebhookEvent> {
   /** The provider's name, as used in config (`"onfido"`, `"jumio"`, ...). */
   readonly name: string;
   /** What this provider does differently. */
@@ -260,8 +357,44 @@ export interface IdentityVerificationProvider {
    * Marks the customer's capture as finished (the verification site's *submit*).
    * Onfido starts its check here and the returned session carries the check id;
    * providers that need no such step return the session unchanged.
+   *
+   * Idempotent: a second submit for the same capture, or twenty at once,
+   * answers the attempt the first one started (running or finished) instead of
+   * starting another. Inside one provider instance concurrent submits share
+   * one request; across processes pass a {@link CompleteCaptureOptions.lock}
+   * for exactly one attempt.
    */
-  completeCapture(session: SessionRef, options?: CallOptions): Promise<SessionRef>;
+  completeCapture(session: SessionRef, options?: CompleteCaptureOptions): Promise<SessionRef>;
+
+  /**
+   * Gives the customer a new link for the same applicant or account: a new
+   * SDK token (Onfido), a new workflow run (Onfido Studio), a new workflow
+   * execution with its own `web.href` (Jumio). Store the returned session in
+   * place of the old one (its `attemptId` may be new) and send its link; the
+   * old link may go on working at the provider until it expires, so revoke the
+   * host's own link token for it (see the README, "Verification links").
+   *
+   * Optional: a provider that cannot leaves it out (Jumio's legacy Netverify
+   * mode, which has no account to reuse).
+   */
+  refreshLink?(
+    session: SessionRef,
+    input: RefreshLinkInput,
+    options?: CallOptions,
+  ): Promise<VerificationSession>;
+
+  /**
+   * Deletes the subject at the provider: the Onfido applicant with its
+   * documents, media, checks and reports (into Onfido's archive, restorable
+   * for the account's deletion delay), the Jumio account with all its
+   * transactions. Later reads of it fail with `NotFoundError`. A subject the
+   * provider does not know answers `outcome: 'not_found'`, so a repeated
+   * deletion succeeds.
+   *
+   * Optional: a provider that cannot delete leaves it out (Jumio's legacy
+   * Netverify mode).
+   */
+  deleteSubject?(session: SessionRef, options?: CallOptions): Promise<SubjectDeletion>;
 
   /**
    * Verifies an incoming webhook or callback from its raw body and headers and
@@ -269,7 +402,7 @@ export interface IdentityVerificationProvider {
    * forged or malformed. The event is a notification only: call
    * {@link getResult} for the verdict.
    */
-  verifyWebhook(request: IncomingWebhook): Promise<WebhookEvent>;
+  verifyWebhook(request: IncomingWebhook): Promise<Event>;
 
   /** Fetches the authoritative result from the provider's API and normalises it. */
   getResult(session: SessionRef, options?: CallOptions): Promise<VerificationResult>;

@@ -23,15 +23,17 @@
  *
  * @module
  */
-import {
-  bodyText,
-  type IncomingWebhook,
-  type WebhookEvent,
-  WebhookVerificationError,
-} from 'idv-providers/kit';
+import { bodyText, type IncomingWebhook, WebhookVerificationError } from 'idv-providers/kit';
 import type { z } from 'zod';
 import { isJumioCallbackSource } from './callback-sources';
 import type { JumioMode, JumioRegion } from './definition';
+import {
+  isKnownKyxEvent,
+  isKnownNetverifyEvent,
+  type JumioKyxEvent,
+  type JumioUnknownEvent,
+  type NetverifyEvent,
+} from './events';
 import { netverifyCallbackSchema } from './netverify-schemas';
 import { callbackSchema } from './schemas';
 
@@ -100,8 +102,14 @@ function isoDate(value: string | undefined): string | undefined {
   return value !== undefined && !Number.isNaN(Date.parse(value)) ? value : undefined;
 }
 
-/** Parses and checks a KYX JSON callback. */
-export function parseKyxCallback(request: IncomingWebhook, options: CallbackOptions): WebhookEvent {
+/**
+ * Parses and checks a KYX JSON callback: a {@link JumioKyxEvent} for a known
+ * status, a {@link JumioUnknownEvent} (`known: false`) for another.
+ */
+export function parseKyxCallback(
+  request: IncomingWebhook,
+  options: CallbackOptions,
+): JumioKyxEvent | JumioUnknownEvent {
   checkSource(request, options);
   const text = readBody(request);
   let json: unknown;
@@ -120,21 +128,31 @@ export function parseKyxCallback(request: IncomingWebhook, options: CallbackOpti
   }
   const status = workflowExecution.status;
   const occurredAt = isoDate(callbackSentAt);
-  return {
-    provider: 'jumio',
+  const event = {
+    provider: 'jumio' as const,
     type: status,
     dedupeKey: `jumio:${status}:${workflowExecution.id}`,
     session: { provider: 'jumio', subjectId: account.id, attemptId: workflowExecution.id },
     actionable: !PROGRESS_STATUSES.has(status),
     ...(occurredAt === undefined ? {} : { occurredAt }),
+    platform: 'kyx' as const,
+    accountId: account.id,
+    workflowExecutionId: workflowExecution.id,
   };
+  // A known status is its own variant; `isKnownKyxEvent` checks the type's literal.
+  return isKnownKyxEvent(status)
+    ? ({ ...event, known: true } as JumioKyxEvent)
+    : { ...event, known: false };
 }
 
-/** Parses and checks a Netverify form-encoded callback. */
+/**
+ * Parses and checks a Netverify form-encoded callback: a {@link NetverifyEvent}
+ * for a known callback type, a {@link JumioUnknownEvent} for another.
+ */
 export function parseNetverifyCallback(
   request: IncomingWebhook,
   options: CallbackOptions,
-): WebhookEvent {
+): NetverifyEvent | JumioUnknownEvent {
   checkSource(request, options);
   const text = readBody(request);
   if (/^\s*[[{]/.test(text)) {
@@ -159,12 +177,17 @@ export function parseNetverifyCallback(
   const { jumioIdScanReference: scan, callBackType, callbackDate } = parsed.data;
   const type = callBackType ?? 'NETVERIFYID';
   const occurredAt = isoDate(callbackDate);
-  return {
-    provider: 'jumio',
+  const event = {
+    provider: 'jumio' as const,
     type,
     dedupeKey: `jumio:${type}:${scan}`,
     session: { provider: 'jumio', subjectId: scan, attemptId: scan },
     actionable: true,
     ...(occurredAt === undefined ? {} : { occurredAt }),
+    platform: 'netverify' as const,
+    scanReference: scan,
   };
+  return isKnownNetverifyEvent(type)
+    ? ({ ...event, known: true } as NetverifyEvent)
+    : { ...event, known: false };
 }

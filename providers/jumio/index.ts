@@ -6,6 +6,8 @@
  *   `createProvider({ provider: 'jumio', ... })`).
  * - {@link JUMIO_MAPPING} and {@link NETVERIFY_MAPPING}: the verdict → reason
  *   code tables, as data.
+ * - {@link JumioWebhookEvent}: the callbacks `verifyWebhook` returns, as a
+ *   discriminated union.
  * - {@link isJumioCallbackSource}: checks a callback's sender against Jumio's
  *   published addresses for a region.
  * - Reference checks, to validate a host's references before it stores them.
@@ -40,7 +42,21 @@ export {
   jumioOptionsSchema,
   NETVERIFY_BASE_URLS,
 } from './definition';
-export { DEFAULT_WORKFLOW_KEY, kyxBaseUrls } from './kyx';
+export {
+  isKnownKyxEvent,
+  isKnownNetverifyEvent,
+  JUMIO_KYX_EVENT_TYPES,
+  type JumioKyxEvent,
+  type JumioKyxEventFields,
+  type JumioKyxEventType,
+  type JumioUnknownEvent,
+  type JumioWebhookEvent,
+  NETVERIFY_EVENT_TYPES,
+  type NetverifyEvent,
+  type NetverifyEventFields,
+  type NetverifyEventType,
+} from './events';
+export { DEFAULT_WORKFLOW_KEY, type JumioKyxProvider, kyxBaseUrls } from './kyx';
 export {
   findJumioRow,
   JUMIO_DECISION_TABLE,
@@ -61,7 +77,7 @@ export {
   type NetverifyMappingRow,
 } from './netverify-mapping';
 export { refreshMarginMs } from './oauth';
-export { jumio } from './provider';
+export { type JumioProvider, jumio } from './provider';
 export {
   checkCustomerInternalReference,
   checkUserReference,

@@ -20,6 +20,7 @@ import {
   type DocumentDownload,
   type DocumentInfo,
   decideOutcome,
+  describeUrl,
   downloadStream,
   type IdentityVerificationProvider,
   type IncomingWebhook,
@@ -28,16 +29,20 @@ import {
   type PacedRequest,
   type PaceRate,
   type Pacer,
+  type RefreshLinkInput,
   type SessionRef,
   type StartVerificationInput,
+  type SubjectDeletion,
   systemClock,
+  trimTrailingSlashes,
   UnexpectedResponseError,
   type VerificationResult,
   type VerificationSession,
-  type WebhookEvent,
 } from 'idv-providers/kit';
 import { parseKyxCallback } from './callback';
 import { type JumioOptions, jumioHosts } from './definition';
+import type { JumioWebhookEvent } from './events';
+import { type AccountInput, accountBody, accountSession } from './kyx-account';
 import {
   JUMIO_WORKFLOW_STATUSES,
   type JumioMappedVerdict,
@@ -45,13 +50,7 @@ import {
   mapWorkflowStatus,
 } from './mapping';
 import { createBearerClient, createTokenSource } from './oauth';
-import {
-  checkCustomerInternalReference,
-  checkId,
-  checkLocale,
-  checkUserReference,
-  kyxIds,
-} from './references';
+import { checkId, kyxIds } from './references';
 import {
   accountResponseSchema,
   type WorkflowDetails,
@@ -59,20 +58,7 @@ import {
   workflowStatusSchema,
 } from './schemas';
 
-/**
- * Workflow definition used unless `workflowKey` says otherwise: 10011, the
- * key Jumio documents for ID + selfie verification (IDIV: usability, image
- * checks, extraction, data checks and liveness on an ID, a selfie and a
- * facemap, on the web, SDK and API channels; docs/provider-facts.md#j-wf-3).
- * Not 10013, which adds screening, proof of residency, address validation and
- * US driving licence checks that must each be enabled for the tenant
- * (docs/provider-facts.md#j-wf-4), nor 10163, the current table's
- * "ID & Identity Verification", which also requires supporting data to be
- * uploaded, which this adapter does not do (docs/provider-facts.md#j-wf-5).
- * Which keys a tenant may use is Jumio's per-tenant choice
- * (docs/provider-facts.md#j-wf-8).
- */
-export const DEFAULT_WORKFLOW_KEY = 10011;
+export { DEFAULT_WORKFLOW_KEY } from './kyx-account';
 
 /**
  * The rates the adapter keeps to, per request class: Jumio's default limits per
@@ -101,7 +87,7 @@ export const JUMIO_RATE_LIMITS: Readonly<Record<'token' | 'account' | 'retrieval
   retrieval: { perSecond: 15, burst: 8 },
 };
 
-const trim = (url: string): string => url.replace(/\/+$/, '');
+const trim = (url: string): string => trimTrailingSlashes(url);
 
 /** The auth, account and retrieval base URLs for the options (region hosts, or the overrides). */
 export function kyxBaseUrls(options: JumioOptions): {
@@ -124,8 +110,21 @@ function kindOf(classifier: string): DocumentInfo['kind'] {
   return 'document';
 }
 
+/**
+ * The KYX provider: its callbacks typed as {@link JumioWebhookEvent}, with a
+ * new link and deletion.
+ */
+export interface JumioKyxProvider extends IdentityVerificationProvider<JumioWebhookEvent> {
+  refreshLink(
+    session: SessionRef,
+    input: RefreshLinkInput,
+    options?: CallOptions,
+  ): Promise<VerificationSession>;
+  deleteSubject(session: SessionRef, options?: CallOptions): Promise<SubjectDeletion>;
+}
+
 /** Creates the KYX flavour of the Jumio provider from validated options. */
-export function createKyxProvider(options: JumioOptions): IdentityVerificationProvider {
+export function createKyxProvider(options: JumioOptions): JumioKyxProvider {
   const clock = options.clock ?? systemClock;
   const urls = kyxBaseUrls(options);
   const retrievalOrigin = new URL(urls.retrieval).origin;
@@ -204,6 +203,26 @@ export function createKyxProvider(options: JumioOptions): IdentityVerificationPr
     return answer.data;
   }
 
+  /** Starts a transaction: a new account (`POST`), or a new one on `existing` (`PUT`). */
+  async function transaction(
+    existing: string | undefined,
+    input: AccountInput,
+    signal: AbortSignal | undefined,
+  ): Promise<VerificationSession> {
+    const body = accountBody(options, input);
+    const startedAt = clock.now();
+    const answer = await account.request({
+      method: existing === undefined ? 'POST' : 'PUT',
+      url: existing === undefined ? '/api/v1/accounts' : `/api/v1/accounts/${existing}`,
+      body,
+      schema: accountResponseSchema,
+      // Each POST or PUT starts a new transaction: never repeat one that may have arrived.
+      idempotent: false,
+      signal,
+    });
+    return accountSession(answer.data, startedAt, options);
+  }
+
   return {
     name: 'jumio',
     capabilities: {
@@ -217,46 +236,49 @@ export function createKyxProvider(options: JumioOptions): IdentityVerificationPr
       input: StartVerificationInput,
       call?: CallOptions,
     ): Promise<VerificationSession> {
-      const customerInternalReference = checkCustomerInternalReference(input.identityReference);
-      const userReference = checkUserReference(input.userReference);
-      const locale = checkLocale(input.locale) ?? options.locale;
       const existing =
         input.existingSubjectId === undefined
           ? undefined
           : checkId('existingSubjectId', input.existingSubjectId);
-      const body = {
-        customerInternalReference,
-        ...(userReference === undefined ? {} : { userReference }),
-        workflowDefinition: { key: options.workflowKey ?? DEFAULT_WORKFLOW_KEY },
-        ...(options.callbackUrl === undefined ? {} : { callbackUrl: options.callbackUrl }),
-        tokenLifetime: `${options.tokenLifetimeMinutes}m`,
-        web: {
-          ...(options.successUrl === undefined ? {} : { successUrl: options.successUrl }),
-          ...(options.errorUrl === undefined ? {} : { errorUrl: options.errorUrl }),
-          ...(locale === undefined ? {} : { locale }),
-        },
-      };
-      const startedAt = clock.now();
-      const answer = await account.request({
-        method: existing === undefined ? 'POST' : 'PUT',
-        url: existing === undefined ? '/api/v1/accounts' : `/api/v1/accounts/${existing}`,
-        body,
-        schema: accountResponseSchema,
-        // Each POST or PUT starts a new transaction: never repeat one that may have arrived.
-        idempotent: false,
-        signal: call?.signal,
-      });
-      const data = answer.data;
-      return {
-        session: {
-          provider: 'jumio',
-          subjectId: data.account.id,
-          attemptId: data.workflowExecution.id,
-        },
-        ...(data.web === undefined ? {} : { customerUrl: data.web.href }),
-        ...(data.sdk === undefined ? {} : { sdkToken: data.sdk.token }),
-        expiresAt: new Date(startedAt + options.tokenLifetimeMinutes * 60_000),
-      };
+      return transaction(existing, input, call?.signal);
+    },
+
+    /**
+     * A new workflow execution for the account (`PUT /api/v1/accounts/{id}`,
+     * docs/provider-facts.md#j-acc-2) with its own `web.href` and token. The
+     * old execution is not ended: Jumio may still send its `TOKEN_EXPIRED`
+     * when its token runs out (docs/provider-facts.md#j-cb-2), for an
+     * `attemptId` that is no longer the session's.
+     */
+    async refreshLink(
+      session: SessionRef,
+      input: RefreshLinkInput,
+      call?: CallOptions,
+    ): Promise<VerificationSession> {
+      const accountId = checkId('session.subjectId', session?.subjectId);
+      return transaction(accountId, input, call?.signal);
+    },
+
+    /**
+     * Deletes the account with all its workflow executions (`DELETE
+     * {retrieval}/api/v1/accounts/{id}`, answering 200:
+     * docs/provider-facts.md#j-acc-9, as documented in 2023; the current
+     * page was not found, docs/provider-facts.md#j-open-10). Nothing is kept
+     * to restore; later reads answer 404 (docs/provider-facts.md#j-ret-4).
+     */
+    async deleteSubject(session: SessionRef, call?: CallOptions): Promise<SubjectDeletion> {
+      const accountId = checkId('session.subjectId', session?.subjectId);
+      try {
+        await retrieval.request({
+          method: 'DELETE',
+          url: `/api/v1/accounts/${accountId}`,
+          signal: call?.signal,
+        });
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        return { provider: 'jumio', subjectId: accountId, outcome: 'not_found', restorable: false };
+      }
+      return { provider: 'jumio', subjectId: accountId, outcome: 'deleted', restorable: false };
     },
 
     async completeCapture(session: SessionRef): Promise<SessionRef> {
@@ -264,7 +286,7 @@ export function createKyxProvider(options: JumioOptions): IdentityVerificationPr
       return session;
     },
 
-    async verifyWebhook(request: IncomingWebhook): Promise<WebhookEvent> {
+    async verifyWebhook(request: IncomingWebhook): Promise<JumioWebhookEvent> {
       return parseKyxCallback(request, options);
     },
 
@@ -338,7 +360,7 @@ export function createKyxProvider(options: JumioOptions): IdentityVerificationPr
       return {
         provider: 'jumio',
         ok: true,
-        baseUrl: urls.auth,
+        baseUrl: describeUrl(urls.auth),
         latencyMs: Math.max(0, clock.now() - started),
         detail: `OAuth2 client credentials accepted for ${options.region}; token valid for ${expiresIn} s`,
       };

@@ -18,6 +18,7 @@ import {
   type DocumentDownload,
   type DocumentInfo,
   decideOutcome,
+  describeUrl,
   downloadStream,
   type IdentityVerificationProvider,
   type IncomingWebhook,
@@ -27,13 +28,14 @@ import {
   type SessionRef,
   type StartVerificationInput,
   systemClock,
+  trimTrailingSlashes,
   UnexpectedResponseError,
   type VerificationResult,
   type VerificationSession,
-  type WebhookEvent,
 } from 'idv-providers/kit';
 import { parseNetverifyCallback } from './callback';
 import { type JumioOptions, NETVERIFY_BASE_URLS } from './definition';
+import type { JumioWebhookEvent } from './events';
 import { mapNetverifyVerdict } from './netverify-mapping';
 import {
   initiateResponseSchema,
@@ -59,12 +61,18 @@ export const DEFAULT_NETVERIFY_WORKFLOW_ID = 200;
  */
 export const PROBE_SCAN_REFERENCE = '00000000-0000-0000-0000-000000000000';
 
-/** Creates the Netverify flavour of the Jumio provider from validated options. */
-export function createNetverifyProvider(options: JumioOptions): IdentityVerificationProvider {
+/**
+ * Creates the Netverify flavour of the Jumio provider from validated options.
+ * It has neither `refreshLink` nor `deleteSubject`: a Netverify transaction
+ * belongs to no account a new one could be started on (start a new
+ * verification instead), and the Netverify guides read document no deletion.
+ */
+export function createNetverifyProvider(
+  options: JumioOptions,
+): IdentityVerificationProvider<JumioWebhookEvent> {
   const clock = options.clock ?? systemClock;
-  const baseUrl = (options.netverifyBaseUrl ?? NETVERIFY_BASE_URLS[options.region]).replace(
-    /\/+$/,
-    '',
+  const baseUrl = trimTrailingSlashes(
+    options.netverifyBaseUrl ?? NETVERIFY_BASE_URLS[options.region],
   );
   const origin = new URL(baseUrl).origin;
   const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
@@ -157,7 +165,7 @@ export function createNetverifyProvider(options: JumioOptions): IdentityVerifica
       return session;
     },
 
-    async verifyWebhook(request: IncomingWebhook): Promise<WebhookEvent> {
+    async verifyWebhook(request: IncomingWebhook): Promise<JumioWebhookEvent> {
       return parseNetverifyCallback(request, options);
     },
 
@@ -240,7 +248,7 @@ export function createNetverifyProvider(options: JumioOptions): IdentityVerifica
       return {
         provider: 'jumio',
         ok: true,
-        baseUrl,
+        baseUrl: describeUrl(baseUrl),
         latencyMs: Math.max(0, clock.now() - started),
         detail: 'Netverify API token and secret accepted by the retrieval API',
       };

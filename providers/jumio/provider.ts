@@ -6,8 +6,17 @@
  */
 import { type IdentityVerificationProvider, parseProviderOptions } from 'idv-providers/kit';
 import { type JumioOptions, type JumioOptionsInput, jumioOptionsSchema } from './definition';
+import type { JumioWebhookEvent } from './events';
 import { createKyxProvider } from './kyx';
 import { createNetverifyProvider } from './netverify';
+
+/**
+ * The Jumio provider: its callbacks typed as {@link JumioWebhookEvent}. In
+ * KYX mode (the default) it has `refreshLink` (a new workflow execution for the
+ * account) and `deleteSubject` (the account and all its transactions); in
+ * Netverify mode neither.
+ */
+export type JumioProvider = IdentityVerificationProvider<JumioWebhookEvent>;
 
 /**
  * Creates the Jumio provider.
@@ -18,7 +27,7 @@ import { createNetverifyProvider } from './netverify';
  * const { customerUrl, session } = await idv.startVerification({ identityReference: 'identity-42' });
  * ```
  */
-export function jumio(options: JumioOptionsInput): IdentityVerificationProvider {
+export function jumio(options: JumioOptionsInput): JumioProvider {
   const parsed: JumioOptions = parseProviderOptions('jumio', jumioOptionsSchema, options);
   const provider =
     parsed.mode === 'netverify' ? createNetverifyProvider(parsed) : createKyxProvider(parsed);

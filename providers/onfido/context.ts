@@ -31,6 +31,11 @@ export interface OnfidoContext {
   readonly studio: boolean;
   /** How requests authenticate: the API token, or OAuth2 client credentials. */
   readonly auth: 'api_token' | 'oauth2';
+  /**
+   * The submits in flight, by applicant id: concurrent `completeCapture` calls
+   * for one applicant share one search-or-create of its check.
+   */
+  readonly captures: Map<string, Promise<string>>;
 }
 
 const contexts = new WeakMap<object, OnfidoContext>();
@@ -97,6 +102,7 @@ export function createOnfidoContext(options: OnfidoOptions): OnfidoContext {
     clock,
     studio: options.workflowId !== undefined,
     auth,
+    captures: new Map(),
   };
 }
 

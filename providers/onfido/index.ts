@@ -4,12 +4,15 @@
  * - {@link onfido}: the provider factory (`createProvider({ provider: 'onfido', ... })` uses it).
  * - {@link registerOnfidoWebhook}: registers the host's webhook URL and returns its signing token.
  * - {@link resumeOnfidoCheck}: resumes a paused check.
+ * - {@link restoreOnfidoApplicant}: brings back an applicant deleted with `deleteSubject`, within Onfido's deletion delay.
+ * - {@link OnfidoWebhookEvent}: the events `verifyWebhook` returns, as a discriminated union.
  * - {@link signOnfidoWebhook}, {@link verifyOnfidoSignature}: the webhook signature, for fixtures and custom receivers.
  * - {@link ONFIDO_MAPPING}, {@link ONFIDO_WORKFLOW_MAPPING}: the mapping tables, as data.
  *
  * @packageDocumentation
  * @module idv-providers/onfido
  */
+export { captureLockKey as onfidoCaptureLockKey } from './capture';
 export { ONFIDO_SDK_TOKEN_LIFETIME_MS } from './context';
 export {
   DEFAULT_ONFIDO_REPORTS,
@@ -26,6 +29,20 @@ export {
 } from './definition';
 export { contentTypeOf } from './documents';
 export {
+  isKnownOnfidoEvent,
+  ONFIDO_EVENT_TYPES,
+  type OnfidoAccountEvent,
+  type OnfidoCheckEvent,
+  type OnfidoEventFields,
+  type OnfidoEventType,
+  type OnfidoReportEvent,
+  type OnfidoResourceOf,
+  type OnfidoUnknownEvent,
+  type OnfidoWebhookEvent,
+  type OnfidoWorkflowRunEvent,
+  type OnfidoWorkflowTaskEvent,
+} from './events';
+export {
   checkLabels,
   mapOnfidoCheck,
   ONFIDO_MAPPING,
@@ -35,7 +52,7 @@ export {
   reportKeys,
 } from './mapping';
 export { extractPerson } from './person';
-export { onfido } from './provider';
+export { type OnfidoProvider, onfido } from './provider';
 export { HELD_CHECK_STATUSES } from './result';
 export { resumeOnfidoCheck } from './resume';
 export {
@@ -49,7 +66,7 @@ export {
   type OnfidoLiveMedia,
   type OnfidoReport,
   type OnfidoWebhook,
-  type OnfidoWebhookEvent,
+  type OnfidoWebhookBody,
   type OnfidoWorkflowRun,
   reportSchema as onfidoReportSchema,
   webhookEventSchema as onfidoWebhookEventSchema,
@@ -62,6 +79,7 @@ export {
   type OnfidoApplicantBody,
   type OnfidoApplicantLocation,
 } from './start';
+export { restoreOnfidoApplicant } from './subject';
 export {
   dedupeKeyOf as onfidoDedupeKey,
   MAX_WEBHOOK_BYTES as ONFIDO_MAX_WEBHOOK_BYTES,

@@ -4,23 +4,45 @@
  * @module
  */
 import {
+  type CallOptions,
   ConfigError,
   type IdentityVerificationProvider,
   type IncomingWebhook,
   parseProviderOptions,
-  type WebhookEvent,
+  type RefreshLinkInput,
+  type SessionRef,
+  type SubjectDeletion,
+  type VerificationSession,
 } from 'idv-providers/kit';
+import { completeCapture } from './capture';
 import { checkConnection } from './connection';
 import { createOnfidoContext, rememberOnfidoContext } from './context';
 import { type OnfidoOptions, type OnfidoOptionsInput, onfidoOptionsSchema } from './definition';
 import { downloadDocument, listDocuments } from './documents';
+import type { OnfidoWebhookEvent } from './events';
 import { getResult } from './result';
-import { completeCapture, startVerification } from './start';
+import { startVerification } from './start';
+import { deleteSubject, refreshLink } from './subject';
 import { parseOnfidoWebhook } from './webhook';
 
 /** Why a webhook cannot be verified without the token, for `verifyWebhook` and `readiness`. */
 const MISSING_WEBHOOK_TOKEN =
   '[idv] [onfido] missing option "webhookToken" (IDV_ONFIDO_WEBHOOK_TOKEN): it is needed to verify webhooks (registerOnfidoWebhook, or idv-providers webhooks register, returns it)';
+
+/**
+ * The Onfido provider: the interface, with its webhooks typed as
+ * {@link OnfidoWebhookEvent} and a new link and deletion always available.
+ */
+export interface OnfidoProvider extends IdentityVerificationProvider<OnfidoWebhookEvent> {
+  /** A new SDK token (classic) or workflow run (Studio) for the same applicant. */
+  refreshLink(
+    session: SessionRef,
+    input: RefreshLinkInput,
+    options?: CallOptions,
+  ): Promise<VerificationSession>;
+  /** Deletes the applicant into Onfido's archive (restorable: `restoreOnfidoApplicant`). */
+  deleteSubject(session: SessionRef, options?: CallOptions): Promise<SubjectDeletion>;
+}
 
 /**
  * Creates the Onfido provider (API v3.6).
@@ -31,11 +53,17 @@ const MISSING_WEBHOOK_TOKEN =
  * (Onfido refuses an applicant without a name, and a check without a location
  * or a US resident's consent; the adapter throws `InvalidInputError` before any
  * request rather than invent them), and an SDK token for the verification
- * site; `completeCapture` starts the check; `getResult` maps the check's reports.
+ * site; `completeCapture` starts the check, once per capture however often and
+ * however concurrently it is called (pass `{ lock }` for submits from several
+ * processes); `getResult` maps the check's reports. `refreshLink` issues a new
+ * SDK token for the applicant; `deleteSubject` deletes it into Onfido's archive.
  *
  * Onfido Studio (`workflowId` set): `startVerification` also starts a workflow
  * run and links to its hosted page; `completeCapture` does nothing; `getResult`
- * maps the run's status.
+ * maps the run's status; `refreshLink` starts a new run for the applicant.
+ *
+ * `verifyWebhook` returns an {@link OnfidoWebhookEvent}: one of the 17
+ * documented events with the ids of its kind, or `known: false` for another.
  *
  * Authentication: `apiToken`, or `clientId` with `clientSecret` for OAuth2
  * client credentials (the access token is obtained, kept and refreshed here).
@@ -50,10 +78,10 @@ const MISSING_WEBHOOK_TOKEN =
  * // or with OAuth2: onfido({ clientId, clientSecret, region: 'EU', verificationSiteUrl, webhookToken })
  * ```
  */
-export function onfido(options: OnfidoOptionsInput): IdentityVerificationProvider {
+export function onfido(options: OnfidoOptionsInput): OnfidoProvider {
   const parsed: OnfidoOptions = parseProviderOptions('onfido', onfidoOptionsSchema, options);
   const ctx = createOnfidoContext(parsed);
-  const provider: IdentityVerificationProvider = {
+  const provider: OnfidoProvider = {
     name: 'onfido',
     capabilities: Object.freeze({
       signedWebhooks: true,
@@ -63,7 +91,9 @@ export function onfido(options: OnfidoOptionsInput): IdentityVerificationProvide
     }),
     startVerification: (input, call) => startVerification(ctx, input, call),
     completeCapture: (session, call) => completeCapture(ctx, session, call),
-    async verifyWebhook(request: IncomingWebhook): Promise<WebhookEvent> {
+    refreshLink: (session, input, call) => refreshLink(ctx, session, input, call),
+    deleteSubject: (session, call) => deleteSubject(ctx, session, call),
+    async verifyWebhook(request: IncomingWebhook): Promise<OnfidoWebhookEvent> {
       const token = parsed.webhookToken;
       if (token === undefined) {
         throw new ConfigError(MISSING_WEBHOOK_TOKEN, {

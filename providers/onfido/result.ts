@@ -13,6 +13,7 @@ import {
   type SessionRef,
   type VerificationResult,
 } from 'idv-providers/kit';
+import { resultCheck } from './attempt';
 import {
   assertOnfidoSession,
   ONFIDO_SDK_TOKEN_LIFETIME_MS,
@@ -237,11 +238,13 @@ async function studioResult(
  *   `paused` or `awaiting_applicant` → `UNKNOWN` (see
  *   {@link HELD_CHECK_STATUSES}); any other status (`in_progress`,
  *   `reopened`) → `pending`.
- * - With only the applicant id: the applicant's latest check as above; with no
- *   check, `pending` until 90 minutes after the applicant was created, then
+ * - With only the applicant id: the check `completeCapture` answered for the
+ *   applicant's latest capture (the earliest of the checks made for it, when
+ *   submits raced: see ./attempt.ts), read as above; with no check,
+ *   `pending` until 90 minutes after the applicant was created, then
  *   `EXPIRED` (time from the injected clock). An applicant reused through
- *   `existingSubjectId` keeps its original creation time, so pass the check id
- *   where you have it.
+ *   `existingSubjectId` or given a new link by `refreshLink` keeps its
+ *   original creation time, so pass the check id where you have it.
  * - Studio (`workflowId` set): `GET /workflow_runs/{attemptId}`, mapped as
  *   described in `workflow-mapping.ts`.
  */
@@ -265,7 +268,7 @@ export async function getResult(
     return checkResult(ctx, session, await fetchCheck(ctx, session.attemptId, signal), signal);
   }
   if (session.subjectId !== undefined && session.subjectId !== '') {
-    const check = await latestCheck(ctx, session.subjectId, signal);
+    const check = await resultCheck(ctx, session.subjectId, signal);
     return check === undefined
       ? noCheckYet(ctx, session.subjectId, signal)
       : checkResult(ctx, session, check, signal);

@@ -115,6 +115,7 @@ export const reportListSchema = z.object({ reports: z.array(reportSchema) });
 /** A document's metadata (`GET /documents?applicant_id=`). */
 export const documentSchema = z.object({
   id,
+  created_at: optionalText,
   type: optionalText,
   side: optionalText,
   issuing_country: optionalText,
@@ -207,9 +208,14 @@ export const webhookEventSchema = z.object({
       status: optionalText,
       completed_at_iso8601: optionalText,
       href: optionalText,
+      /** Studio task events name their run (docs/provider-facts.md#o-wh-4). */
+      workflow_run_id: optionalText,
     }),
     resource: z.looseObject({ applicant_id: optionalText }).nullish(),
   }),
 });
-/** A parsed webhook body. */
-export type OnfidoWebhookEvent = z.infer<typeof webhookEventSchema>;
+/**
+ * A parsed webhook body (what `verifyWebhook` makes of one is an
+ * `OnfidoWebhookEvent`).
+ */
+export type OnfidoWebhookBody = z.infer<typeof webhookEventSchema>;

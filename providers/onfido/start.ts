@@ -1,24 +1,19 @@
 /**
- * Starting a verification (applicant, SDK token or workflow run) and the
- * verification site's *submit* (the check).
+ * Starting a verification: the applicant, then an SDK token (classic) or a
+ * workflow run (Studio). The verification site's *submit* is ./capture.ts.
  *
  * @module
  */
 import { isIP } from 'node:net';
 import {
   type CallOptions,
+  customerLink,
   InvalidInputError,
-  type SessionRef,
   type StartVerificationInput,
   type VerificationSession,
 } from 'idv-providers/kit';
-import {
-  assertOnfidoSession,
-  ONFIDO_SDK_TOKEN_LIFETIME_MS,
-  type OnfidoContext,
-  segment,
-} from './context';
-import { applicantSchema, checkSchema, sdkTokenSchema, workflowRunSchema } from './schemas';
+import { ONFIDO_SDK_TOKEN_LIFETIME_MS, type OnfidoContext, segment } from './context';
+import { applicantSchema, sdkTokenSchema, workflowRunSchema } from './schemas';
 
 function nonBlank(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
@@ -213,41 +208,71 @@ export async function startVerification(
   }
   const signal = call.signal;
   const subjectId = await applicantId(ctx, input, signal);
+  return ctx.studio
+    ? studioSession(ctx, subjectId, input.identityReference, signal)
+    : classicSession(ctx, subjectId, signal);
+}
+
+/**
+ * A Studio session for an applicant: a new workflow run (`POST
+ * /workflow_runs`, docs/provider-facts.md#o-wf-1) and its link.
+ */
+export async function studioSession(
+  ctx: OnfidoContext,
+  subjectId: string,
+  identityReference: string,
+  signal: AbortSignal | undefined,
+): Promise<VerificationSession> {
   const expiresAt = new Date(ctx.clock.now() + ONFIDO_SDK_TOKEN_LIFETIME_MS);
   const site = ctx.options.verificationSiteUrl;
+  const run = await ctx.http.request({
+    method: 'POST',
+    url: '/workflow_runs',
+    body: {
+      workflow_id: ctx.options.workflowId,
+      applicant_id: subjectId,
+      customer_user_id: identityReference,
+    },
+    schema: workflowRunSchema,
+    signal,
+  });
+  // The run's link is sent to the customer: only an https URL is taken (never `javascript:` or `http:`).
+  const given = run.data.link?.url;
+  const linkUrl =
+    given == null || given === ''
+      ? undefined
+      : customerLink(given, { provider: 'onfido', field: 'link.url', attempts: run.attempts });
+  const customerUrl =
+    linkUrl ??
+    (site === undefined
+      ? undefined
+      : siteLink(site, { applicant_id: subjectId, workflow_run_id: run.data.id }));
+  // The run's link says when it expires (docs/provider-facts.md#o-wf-2); a run
+  // without one is given the SDK token's 90 minutes (its default is not
+  // documented: docs/provider-facts.md#o-open-7).
+  const linkExpiry = Date.parse(run.data.link?.expires_at ?? '');
+  return {
+    session: { provider: 'onfido', subjectId, attemptId: run.data.id },
+    ...(customerUrl === undefined ? {} : { customerUrl }),
+    ...(run.data.sdk_token == null ? {} : { sdkToken: run.data.sdk_token }),
+    expiresAt: Number.isFinite(linkExpiry) ? new Date(linkExpiry) : expiresAt,
+  };
+}
 
-  if (ctx.studio) {
-    const run = await ctx.http.request({
-      method: 'POST',
-      url: '/workflow_runs',
-      body: {
-        workflow_id: ctx.options.workflowId,
-        applicant_id: subjectId,
-        customer_user_id: input.identityReference,
-      },
-      schema: workflowRunSchema,
-      signal,
-    });
-    const linkUrl = run.data.link?.url ?? undefined;
-    const customerUrl =
-      linkUrl ??
-      (site === undefined
-        ? undefined
-        : siteLink(site, { applicant_id: subjectId, workflow_run_id: run.data.id }));
-    // The run's link says when it expires (docs/provider-facts.md#o-wf-2); a run
-    // without one is given the SDK token's 90 minutes (its default is not
-    // documented: docs/provider-facts.md#o-open-7).
-    const linkExpiry = Date.parse(run.data.link?.expires_at ?? '');
-    return {
-      session: { provider: 'onfido', subjectId, attemptId: run.data.id },
-      ...(customerUrl === undefined ? {} : { customerUrl }),
-      ...(run.data.sdk_token == null ? {} : { sdkToken: run.data.sdk_token }),
-      expiresAt: Number.isFinite(linkExpiry) ? new Date(linkExpiry) : expiresAt,
-    };
-  }
-
+/**
+ * A classic session for an applicant: a new SDK token (`POST /sdk_token`,
+ * docs/provider-facts.md#o-sdk-1) whose `referrer` is the verification site's
+ * origin followed by `/*`, and the site's link with `applicant_id`; both
+ * last 90 minutes (docs/provider-facts.md#o-sdk-2).
+ */
+export async function classicSession(
+  ctx: OnfidoContext,
+  subjectId: string,
+  signal: AbortSignal | undefined,
+): Promise<VerificationSession> {
+  const expiresAt = new Date(ctx.clock.now() + ONFIDO_SDK_TOKEN_LIFETIME_MS);
   // Classic checks: the options schema guarantees a verification site here.
-  const siteUrl = site as string;
+  const siteUrl = ctx.options.verificationSiteUrl as string;
   const token = await ctx.http.request({
     method: 'POST',
     url: '/sdk_token',
@@ -261,42 +286,4 @@ export async function startVerification(
     sdkToken: token.data.token,
     expiresAt,
   };
-}
-
-/**
- * The verification site's *submit*: creates the check (`POST /checks` with the
- * configured `report_names`) and returns the session with the check id as
- * `attemptId`. `POST /checks` is not known to be idempotent (no idempotency
- * key exists: docs/provider-facts.md#o-chk-7, #o-open-3), so it is not retried
- * after a 5xx or a broken connection; only after a 429, taken as refused
- * unprocessed (docs/provider-facts.md#o-open-2).
- *
- * A session that already has an `attemptId` is returned unchanged, so a
- * repeated submit does not start a second check. In Studio mode the workflow
- * runs its own checks, and the session is returned unchanged.
- */
-export async function completeCapture(
-  ctx: OnfidoContext,
-  session: SessionRef,
-  call: CallOptions = {},
-): Promise<SessionRef> {
-  assertOnfidoSession(session);
-  if (ctx.studio || session.attemptId !== undefined) return session;
-  if (session.subjectId === undefined || session.subjectId === '') {
-    throw new InvalidInputError(
-      '[idv] [onfido] completeCapture needs the applicant id (subjectId)',
-      {
-        provider: 'onfido',
-        field: 'session.subjectId',
-      },
-    );
-  }
-  const check = await ctx.http.request({
-    method: 'POST',
-    url: '/checks',
-    body: { applicant_id: session.subjectId, report_names: ctx.options.reportNames },
-    schema: checkSchema,
-    signal: call.signal,
-  });
-  return { ...session, attemptId: check.data.id };
 }

@@ -20,6 +20,7 @@ import {
   type WebhookEvent,
   WebhookVerificationError,
 } from 'idv-providers/kit';
+import { type OnfidoWebhookEvent, typedFields } from './events';
 import { webhookEventSchema } from './schemas';
 
 /** The header carrying the signature. */
@@ -135,8 +136,13 @@ export function dedupeKeyOf(
  * - `workflow_run.*`: `session.attemptId` is the run id, and `subjectId` the
  *   applicant id when the event carries `resource.applicant_id`.
  * - other resources (`report.*`, ...): no session ids; `actionable` is `false`.
+ *
+ * The event is one variant of {@link OnfidoWebhookEvent}: one of the 17
+ * documented actions with the ids of its kind (`checkId`, `reportId`,
+ * `runId`, `taskId`), or, for an action the adapter does not know, an
+ * `OnfidoUnknownEvent` (`known: false`), verified and returned all the same.
  */
-export function parseOnfidoWebhook(request: IncomingWebhook, token: string): WebhookEvent {
+export function parseOnfidoWebhook(request: IncomingWebhook, token: string): OnfidoWebhookEvent {
   verifyOnfidoSignature(request, token);
   let json: unknown;
   try {
@@ -164,7 +170,15 @@ export function parseOnfidoWebhook(request: IncomingWebhook, token: string): Web
     dedupeKey: dedupeKeyOf(action, object.id, object.completed_at_iso8601),
     session,
     actionable: ONFIDO_ACTIONABLE_EVENTS.has(action) && session.attemptId !== undefined,
+    ...typedFields({
+      action,
+      resourceType,
+      objectId: object.id,
+      objectRunId: object.workflow_run_id ?? undefined,
+      applicantId: resource?.applicant_id ?? undefined,
+    }),
   };
   if (object.completed_at_iso8601 != null) event.occurredAt = object.completed_at_iso8601;
-  return event;
+  // typedFields gives each known action the ids its variant declares (tested per variant).
+  return event as OnfidoWebhookEvent;
 }

@@ -68,12 +68,14 @@ const CREATIONS: Creation[] = [
     path: /\/v3\.6\/checks$/,
     async prepare() {
       const { idv } = await providerOn(onfidoEmulator);
-      const started = await idv.startVerification({
-        identityReference: 'identity-check',
-        person: ADA,
-      });
-      await onfidoEmulator.completeCustomerJourney(started.session);
+      // A second submit of one capture answers the first one's check without a POST
+      // (completeCapture is idempotent), so each send submits a capture of its own.
       return async (overrides) => {
+        const started = await idv.startVerification({
+          identityReference: 'identity-check',
+          person: ADA,
+        });
+        await onfidoEmulator.completeCustomerJourney(started.session);
         const { idv: submitting } = await providerOn(onfidoEmulator, overrides);
         return submitting.completeCapture(started.session);
       };

@@ -85,6 +85,11 @@ describe('callbacks Jumio sends', () => {
         session: { provider: 'jumio', subjectId: session.subjectId, attemptId: session.attemptId },
         actionable: true,
         occurredAt: JSON.parse(delivery!.body).callbackSentAt,
+        // The typed variant's fields (JumioKyxEvent).
+        known: true,
+        platform: 'kyx',
+        accountId: session.subjectId,
+        workflowExecutionId: session.attemptId,
       });
       const result = await idv.getResult(event.session);
       expect(result).toMatchObject({ reason, status: outcome });
@@ -146,12 +151,16 @@ describe('callbacks Jumio sends', () => {
       }),
     );
     expect(Object.keys(event).sort()).toEqual([
+      'accountId',
       'actionable',
       'dedupeKey',
+      'known',
       'occurredAt',
+      'platform',
       'provider',
       'session',
       'type',
+      'workflowExecutionId',
     ]);
   });
 });

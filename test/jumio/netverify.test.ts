@@ -403,6 +403,10 @@ describe('Netverify results and callbacks', () => {
       session: { provider: 'jumio', subjectId: session.subjectId, attemptId: session.subjectId },
       actionable: true,
       occurredAt: form.get('callbackDate'),
+      // The typed variant's fields (NetverifyEvent).
+      known: true,
+      platform: 'netverify',
+      scanReference: session.subjectId,
     });
     const result = await idv.getResult(event.session);
     expect(result).toMatchObject({ reason: 'SUSPECTED_COMPROMISED_DOCUMENT', status: 'rejected' });

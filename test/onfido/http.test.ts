@@ -54,7 +54,10 @@ describe('hosts', () => {
     expect(requests.map((r) => `${r.method} ${r.url.replace(/[0-9a-f-]{36}/g, ':id')}`)).toEqual([
       `POST ${origin}/v3.6/applicants`,
       `POST ${origin}/v3.6/sdk_token`,
+      // completeCapture looks for the applicant's check before and after creating it.
+      `GET ${origin}/v3.6/checks`,
       `POST ${origin}/v3.6/checks`,
+      `GET ${origin}/v3.6/checks`,
       `GET ${origin}/v3.6/checks/:id`,
       `GET ${origin}/v3.6/reports`,
     ]);

@@ -122,6 +122,11 @@ describe('parseOnfidoWebhook', () => {
       session: { provider: 'onfido', attemptId: CHECK_ID },
       actionable: true,
       occurredAt: '2026-01-01T10:00:00Z',
+      // The typed variant's fields (OnfidoCheckEvent).
+      known: true,
+      resourceType: 'check',
+      objectId: CHECK_ID,
+      checkId: CHECK_ID,
     });
   });
 
@@ -195,6 +200,10 @@ describe('parseOnfidoWebhook', () => {
       dedupeKey: 'onfido:check.completed:c-9',
       session: { provider: 'onfido', attemptId: 'c-9' },
       actionable: true,
+      known: true,
+      resourceType: 'check',
+      objectId: 'c-9',
+      checkId: 'c-9',
     });
   });
 
