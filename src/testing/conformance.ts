@@ -24,6 +24,7 @@ import {
 } from 'idv-providers';
 import type { ProviderEmulator } from 'idv-providers/emulator-kit';
 import { setupServer } from 'msw/node';
+import { lifecycleScenarios } from './conformance-lifecycle';
 import { runVerificationFlow, SAMPLE_COUNTRY_OF_RESIDENCE, SAMPLE_PERSON } from './flow';
 
 /** Settings of {@link runConformanceSuite}. */
@@ -98,10 +99,16 @@ export function conformanceScenarios(
  * family end to end (start, customer link, capture finished, webhook or
  * callback verified, result, documents), forged and malformed webhooks, an
  * outage, a broken connection, and the connection check with good and bad
- * credentials.
+ * credentials; and the lifecycle around them: twenty concurrent submits start
+ * one attempt, two provider instances (two processes) start one with a
+ * shared lock and agree on one without, `refreshLink` gives a new link for the
+ * same subject that carries the whole flow, and `deleteSubject` makes later
+ * reads fail and a second deletion find nothing. A provider without
+ * `refreshLink` or `deleteSubject` (optional members) skips that scenario.
  */
 export async function runConformanceSuite(options: ConformanceSuiteOptions): Promise<void> {
-  const { describe, it, expect, beforeAll, afterAll, afterEach } = await import('vitest');
+  const vitest = await import('vitest');
+  const { describe, it, expect, beforeAll, afterAll, afterEach } = vitest;
   const name = options.emulator().provider;
   const server = setupServer();
   let emulator: ProviderEmulator;
@@ -111,6 +118,11 @@ export async function runConformanceSuite(options: ConformanceSuiteOptions): Pro
   ): Promise<IdentityVerificationProvider> {
     emulator = options.emulator();
     server.resetHandlers(...emulator.handlers);
+    return another(overrides);
+  }
+
+  /** Another provider instance on the current emulator: a second process of the host. */
+  function another(overrides: Record<string, unknown> = {}): Promise<IdentityVerificationProvider> {
     return createProvider(
       emulator.config(overrides),
       options.registry ? { registry: options.registry } : {},
@@ -300,5 +312,7 @@ export async function runConformanceSuite(options: ConformanceSuiteOptions): Pro
         expect(printed).not.toContain(secret);
       }
     });
+
+    lifecycleScenarios(vitest, { name, setUp, another, emulator: () => emulator });
   });
 }

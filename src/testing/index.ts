@@ -25,6 +25,7 @@ export {
   conformanceScenarios,
   runConformanceSuite,
 } from './conformance';
+export { createMemoryLock } from './conformance-lifecycle';
 export { type FlowRun, runVerificationFlow, SAMPLE_PERSON } from './flow';
 export { type EmulatorServer, type ServeEmulatorsOptions, serveEmulators } from './serve';
 export {
