@@ -23,6 +23,7 @@ export {
   toNodeListener,
 } from './node-adapter';
 export type {
+  OwnedPostgresPool,
   PostgresPool,
   PostgresPoolClient,
   PostgresPoolConfig,

@@ -63,18 +63,27 @@ export interface PostgresPool extends PostgresQueryable {
 
 /** The options the store passes to `new Pool(...)` when it creates the pool. */
 export interface PostgresPoolConfig {
+  /** The `connectionString` option. */
   connectionString: string;
+  /** The `maxConnections` option. */
   max: number;
+  /** The `connectionTimeoutMs` option. */
   connectionTimeoutMillis: number;
+  /** Idle connections close after 30 s. */
   idleTimeoutMillis: number;
+  /** The `statementTimeoutMs` option, enforced by the server. */
   statement_timeout: number;
+  /** A transaction left open this long is ended by the server. */
   idle_in_transaction_session_timeout: number;
+  /** TCP keep-alive, so a connection to a vanished server is found dead. */
   keepAlive: boolean;
+  /** `idv-providers`, as `pg_stat_activity` shows it. */
   application_name: string;
 }
 
 /** A pool the store created, which also emits `error` for idle connections that died. */
 export interface OwnedPostgresPool extends PostgresPool {
+  /** Listens for the `error` of an idle connection (the store's listener only lets it go). */
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
