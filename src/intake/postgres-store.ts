@@ -158,17 +158,26 @@ export function isConnectionFailure(error: unknown): boolean {
   );
 }
 
-function option<T>(name: string, value: T | undefined, fallback: T, valid: (v: T) => boolean): T {
+/** `value`, or `fallback` when it is undefined; a `ConfigError` saying what `name` must be otherwise. */
+function option<T>(
+  name: string,
+  value: T | undefined,
+  fallback: T,
+  [valid, mustBe]: readonly [(v: T) => boolean, string],
+): T {
   const chosen = value ?? fallback;
   if (!valid(chosen)) {
-    throw new ConfigError(`[idv] [postgres-store] option "${name}" is not valid`, {
+    throw new ConfigError(`[idv] [postgres-store] option "${name}" must be ${mustBe}`, {
       option: name,
     });
   }
   return chosen;
 }
 
-const milliseconds = (v: number) => Number.isFinite(v) && v >= 0;
+const milliseconds = [
+  (v: number) => Number.isFinite(v) && v >= 0,
+  'a number of milliseconds',
+] as const;
 
 /** Runs `run` in a transaction on one connection of `pool`; a connection that failed is discarded. */
 async function inTransaction<T>(
@@ -290,15 +299,14 @@ export async function createPostgresStore(
       });
     }
   }
-  const table = option('tableName', options.tableName, 'idv_webhook_events', (v) =>
-    /^[A-Za-z_][A-Za-z0-9_]{0,47}$/.test(String(v)),
-  );
-  const maxConnections = option(
-    'maxConnections',
-    options.maxConnections,
-    10,
+  const table = option('tableName', options.tableName, 'idv_webhook_events', [
+    (v) => /^[A-Za-z_][A-Za-z0-9_]{0,47}$/.test(String(v)),
+    'letters, digits and "_" (not first a digit), at most 48',
+  ]);
+  const maxConnections = option('maxConnections', options.maxConnections, 10, [
     (v) => Number.isInteger(v) && v >= 1,
-  );
+    'a whole number of at least 1',
+  ]);
   const connectionTimeoutMs = option(
     'connectionTimeoutMs',
     options.connectionTimeoutMs,

@@ -64,6 +64,16 @@ describe('createPostgresStore options (no server needed)', () => {
     },
   );
 
+  it('says what a numeric option must be', async () => {
+    const connectionString = 'postgres://x@127.0.0.1:1/x';
+    await expect(createPostgresStore({ connectionString, maxConnections: 0 })).rejects.toThrow(
+      '[idv] [postgres-store] option "maxConnections" must be a whole number of at least 1',
+    );
+    await expect(
+      createPostgresStore({ connectionString, statementTimeoutMs: Number.NaN }),
+    ).rejects.toThrow('option "statementTimeoutMs" must be a number of milliseconds');
+  });
+
   it('says how to install pg when it is missing', async () => {
     const missing = Object.assign(new Error("Cannot find package 'pg'"), {
       code: 'ERR_MODULE_NOT_FOUND',
