@@ -37,6 +37,13 @@
  * for audit but never processed. Answer bodies are small JSON objects that hold
  * no secret and no error message.
  *
+ * A route is created only for a provider that can verify its deliveries: the
+ * provider's `readiness()` is asked at creation, and a problem for `webhooks`
+ * (an Onfido provider without `webhookToken`) throws a `ConfigError` then,
+ * rather than a 500 for every delivery while the provider retries. `ready()`
+ * adds the provider's `checkConnection()`, for a host's boot. With `tenant`,
+ * every event is recorded with that tenant, for operators' statistics.
+ *
  * @module
  */
 import type { Clock } from '../config/common';
