@@ -82,6 +82,8 @@ export interface AcmeEmulator extends ProviderEmulator {
 interface Session {
   id: string;
   reference: string;
+  /** The link the customer has; a new link replaces it. */
+  url: string;
   status: string;
   labels: string[];
   person: ExtractedPerson | null;
@@ -169,7 +171,11 @@ export function createAcmeEmulator(options: AcmeEmulatorOptions = {}): AcmeEmula
   type Resolver = (request: Request, id: string) => Response | Promise<Response>;
 
   /** One API route: logs the request, applies faults, checks the API key, answers. */
-  function route(method: 'get' | 'post', path: string, resolve: Resolver): RequestHandler {
+  function route(
+    method: 'get' | 'post' | 'delete',
+    path: string,
+    resolve: Resolver,
+  ): RequestHandler {
     return http[method](`${base}${path}`, async ({ request, params }) => {
       const url = new URL(request.url);
       log.push({ method: request.method, path: url.pathname });
@@ -182,6 +188,13 @@ export function createAcmeEmulator(options: AcmeEmulatorOptions = {}): AcmeEmula
       });
     });
   }
+
+  const linkView = (s: Session) => ({
+    id: s.id,
+    url: s.url,
+    status: s.status,
+    expires_at: iso(s.expiresAt),
+  });
 
   const sessionView = (s: Session) => ({
     id: s.id,
@@ -214,9 +227,11 @@ export function createAcmeEmulator(options: AcmeEmulatorOptions = {}): AcmeEmula
       if (typeof body?.reference !== 'string' || body.reference === '') {
         return acmeError(422, 'validation_error', 'reference is required');
       }
+      const id = newId('ses');
       const session: Session = earlier ?? {
-        id: newId('ses'),
+        id,
         reference: body.reference,
+        url: `https://verify.acme-id.example/s/${id}`,
         status: 'created',
         labels: [],
         person: null,
@@ -226,18 +241,32 @@ export function createAcmeEmulator(options: AcmeEmulatorOptions = {}): AcmeEmula
       };
       sessions.set(session.id, session);
       if (key !== null) byIdempotencyKey.set(key, session.id);
-      return HttpResponse.json(
-        {
-          id: session.id,
-          url: `https://verify.acme-id.example/s/${session.id}`,
-          status: session.status,
-          expires_at: iso(session.expiresAt),
-        },
-        { status: 201 },
-      );
+      return HttpResponse.json(linkView(session), { status: 201 });
     }),
+    // A new link for a session the customer has not submitted (an expired one opens again);
+    // the old link stops working.
+    route('post', '/v1/sessions/:id/link', (_request, id) =>
+      findOr404(sessions.get(id), 'session', (session) => {
+        if (session.status !== 'created' && session.status !== 'expired') {
+          return acmeError(409, 'conflict', `the session is ${session.status}`);
+        }
+        session.status = 'created';
+        session.completedAt = null;
+        session.expiresAt = clock.now() + SESSION_LIFETIME_MS;
+        session.url = `https://verify.acme-id.example/s/${session.id}?link=${randomBytes(8).toString('hex')}`;
+        return HttpResponse.json(linkView(session));
+      }),
+    ),
     route('get', '/v1/sessions/:id', (_request, id) =>
       findOr404(sessions.get(id), 'session', (session) => HttpResponse.json(sessionView(session))),
+    ),
+    route('delete', '/v1/sessions/:id', (_request, id) =>
+      findOr404(sessions.get(id), 'session', (session) => {
+        for (const fileId of session.files) files.delete(fileId);
+        verdicts.delete(session.id);
+        sessions.delete(session.id);
+        return new HttpResponse(null, { status: 204 });
+      }),
     ),
     route('get', '/v1/sessions/:id/files', (_request, id) =>
       findOr404(sessions.get(id), 'session', (session) => {

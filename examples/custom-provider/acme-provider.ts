@@ -7,7 +7,9 @@
  * | call | answer |
  * |---|---|
  * | `POST /v1/sessions {reference, locale?, redirect_url?}` (with `Idempotency-Key`) | `{id, url, status, expires_at}` |
+ * | `POST /v1/sessions/{id}/link` | `{id, url, status, expires_at}`: a new link; the old one stops working (409 once the customer submitted) |
  * | `GET /v1/sessions/{id}` | `{id, reference, status, labels, person, completed_at}` |
+ * | `DELETE /v1/sessions/{id}` | 204; the session and its files are gone (404 after) |
  * | `GET /v1/sessions/{id}/files` | `{files: [{id, kind, content_type, size, file_name}]}` |
  * | `GET /v1/files/{id}/content` | the image bytes |
  * | `GET /v1/me` | `{account: {id, name}, environment}` |
@@ -26,6 +28,7 @@ import {
   type IdentityVerificationProvider,
   type IncomingWebhook,
   InvalidInputError,
+  NotFoundError,
   type ProviderDefinition,
   type ProviderLabel,
   parseProviderOptions,
@@ -146,6 +149,14 @@ const createdSession = z.object({
   url: httpUrl,
   expires_at: z.iso.datetime({ offset: true }),
 });
+/** A started or re-linked session: the link the customer gets. */
+function sessionLink(data: z.output<typeof createdSession>) {
+  return {
+    session: { provider: ACME_ID, subjectId: data.id },
+    customerUrl: data.url,
+    expiresAt: new Date(data.expires_at),
+  };
+}
 const text = z.string().nullish();
 const sessionBody = z.object({
   id: z.string().min(1),
@@ -321,17 +332,47 @@ export function acmeId(input: AcmeIdOptionsInput): IdentityVerificationProvider 
         schema: createdSession,
         signal: call.signal,
       });
-      return {
-        session: { provider: ACME_ID, subjectId: data.id },
-        customerUrl: data.url,
-        expiresAt: new Date(data.expires_at),
-      };
+      return sessionLink(data);
     },
 
-    // Acme ID decides on its own once the customer finishes on its hosted page.
+    // Acme ID decides on its own once the customer finishes on its hosted page, so a submit
+    // starts nothing: however often it is called, it is idempotent.
     async completeCapture(session) {
       assertSession(session);
       return session;
+    },
+
+    // A new link for the same session; Acme ID retires the old one. Acme ID keeps no reference
+    // per link, so `input` (the identity reference) is not sent again.
+    async refreshLink(session, _input, call = {}) {
+      const id = assertSession(session);
+      const { data } = await http.request({
+        method: 'POST',
+        url: `/v1/sessions/${path(id, 'link')}`,
+        // A second new link retires the first as well: safe to repeat.
+        idempotent: true,
+        schema: createdSession,
+        signal: call.signal,
+      });
+      return sessionLink(data);
+    },
+
+    // Deletes the session with its files at once (nothing to restore); one Acme ID does not know
+    // (deleted before) is `not_found`, so a repeated deletion succeeds.
+    async deleteSubject(session, call = {}) {
+      const id = assertSession(session);
+      const deleted = { provider: ACME_ID, subjectId: id, restorable: false };
+      try {
+        await http.request({
+          method: 'DELETE',
+          url: `/v1/sessions/${path(id)}`,
+          signal: call.signal,
+        });
+      } catch (error) {
+        if (error instanceof NotFoundError) return { ...deleted, outcome: 'not_found' as const };
+        throw error;
+      }
+      return { ...deleted, outcome: 'deleted' as const };
     },
 
     async verifyWebhook(request) {
