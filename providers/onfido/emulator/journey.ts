@@ -34,10 +34,23 @@ function applicantOf(engine: OnfidoEngine, session: SessionRef): ApplicantRecord
   return applicant;
 }
 
-function openRun(engine: OnfidoEngine, applicant: ApplicantRecord): WorkflowRunRecord | undefined {
-  return [...engine.state.runs.values()]
-    .filter((r) => r.applicantId === applicant.id && r.status === 'awaiting_input')
-    .sort((a, b) => b.createdAt - a.createdAt)[0];
+/**
+ * The run whose link the customer opened: the session's run (`attemptId`)
+ * while it waits for input, else the applicant's newest waiting run. After
+ * `refreshLink` the applicant has two waiting runs, and the session names
+ * the new one.
+ */
+function openRun(
+  engine: OnfidoEngine,
+  applicant: ApplicantRecord,
+  runId: string | undefined,
+): WorkflowRunRecord | undefined {
+  const waiting = [...engine.state.runs.values()].filter(
+    (r) => r.applicantId === applicant.id && r.status === 'awaiting_input',
+  );
+  return (
+    waiting.find((r) => r.id === runId) ?? waiting.sort((a, b) => b.createdAt - a.createdAt)[0]
+  );
 }
 
 /** Plays the customer for a session. */
@@ -48,7 +61,7 @@ export function customerJourney(
 ): void {
   const applicant = applicantOf(engine, session);
   const realm = realmOf(applicant.realm);
-  const run = openRun(engine, applicant);
+  const run = openRun(engine, applicant, session.attemptId);
   const { outcome, person } = engine.chosen(applicant);
   const now = engine.now();
 
