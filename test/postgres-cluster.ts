@@ -7,9 +7,10 @@
  * first) or the `PATH`.
  *
  * `initdb` refuses to run as root: as root, the cluster belongs to the
- * `postgres` user (or `nobody`), and its commands run as that user.
+ * `postgres` user (or `nobody`), and its commands run as that user. A reaper
+ * stops the cluster if this process dies without calling `stop()`.
  */
-import { type SpawnOptions, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -112,6 +113,33 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/**
+ * The reaper: a detached shell, as the cluster's user, that stops the cluster
+ * and deletes its folder once this process is gone, however it ended (a test
+ * run killed with SIGKILL or by a timeout runs no teardown). `stop()` ends it first.
+ */
+const REAPER = `
+owner=$1; pg_ctl=$2; data=$3; dir=$4
+alive() { if [ -d /proc/self ]; then [ -d "/proc/$owner" ]; else kill -0 "$owner" 2>/dev/null; fi; }
+while alive; do sleep 1; done
+"$pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1
+rm -rf "$dir"
+`;
+
+function startReaper(pgCtl: string, data: string, dir: string, as: SpawnOptions): ChildProcess {
+  const reaper = spawn(
+    'sh',
+    ['-c', REAPER, 'idv-pg-reaper', String(process.pid), pgCtl, data, dir],
+    {
+      ...as,
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
+  reaper.unref();
+  return reaper;
+}
+
 /** Options of {@link startPostgresCluster}. */
 export interface ClusterOptions {
   /** The server binaries' folder. Default {@link findPostgresBinaries}. */
@@ -164,6 +192,7 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
         run(pgCtl, ['-D', data, '-l', log, '-w', '-t', '60', '-o', settings, 'start'], as, 90_000);
       const started = await start();
       if (started.code === 0) {
+        const reaper = startReaper(pgCtl, data, dir, as);
         return {
           url: `postgres://postgres@127.0.0.1:${port}/postgres`,
           port,
@@ -179,6 +208,7 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
             if (again.code !== 0) throw new Error(`pg_ctl start failed:\n${again.output}`);
           },
           async stop() {
+            reaper.kill();
             await run(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop'], as).catch(() => {});
             await removeDir();
           },
