@@ -20,7 +20,6 @@ import {
   type DocumentDownload,
   type DocumentInfo,
   decideOutcome,
-  describeUrl,
   downloadStream,
   type IdentityVerificationProvider,
   type IncomingWebhook,
@@ -34,7 +33,6 @@ import {
   type StartVerificationInput,
   type SubjectDeletion,
   systemClock,
-  trimTrailingSlashes,
   UnexpectedResponseError,
   type VerificationResult,
   type VerificationSession,
@@ -87,7 +85,7 @@ export const JUMIO_RATE_LIMITS: Readonly<Record<'token' | 'account' | 'retrieval
   retrieval: { perSecond: 15, burst: 8 },
 };
 
-const trim = (url: string): string => trimTrailingSlashes(url);
+const trim = (url: string): string => url.replace(/\/+$/, '');
 
 /** The auth, account and retrieval base URLs for the options (region hosts, or the overrides). */
 export function kyxBaseUrls(options: JumioOptions): {
@@ -360,7 +358,7 @@ export function createKyxProvider(options: JumioOptions): JumioKyxProvider {
       return {
         provider: 'jumio',
         ok: true,
-        baseUrl: describeUrl(urls.auth),
+        baseUrl: urls.auth,
         latencyMs: Math.max(0, clock.now() - started),
         detail: `OAuth2 client credentials accepted for ${options.region}; token valid for ${expiresIn} s`,
       };

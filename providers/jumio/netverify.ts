@@ -18,7 +18,6 @@ import {
   type DocumentDownload,
   type DocumentInfo,
   decideOutcome,
-  describeUrl,
   downloadStream,
   type IdentityVerificationProvider,
   type IncomingWebhook,
@@ -28,7 +27,6 @@ import {
   type SessionRef,
   type StartVerificationInput,
   systemClock,
-  trimTrailingSlashes,
   UnexpectedResponseError,
   type VerificationResult,
   type VerificationSession,
@@ -71,8 +69,9 @@ export function createNetverifyProvider(
   options: JumioOptions,
 ): IdentityVerificationProvider<JumioWebhookEvent> {
   const clock = options.clock ?? systemClock;
-  const baseUrl = trimTrailingSlashes(
-    options.netverifyBaseUrl ?? NETVERIFY_BASE_URLS[options.region],
+  const baseUrl = (options.netverifyBaseUrl ?? NETVERIFY_BASE_URLS[options.region]).replace(
+    /\/+$/,
+    '',
   );
   const origin = new URL(baseUrl).origin;
   const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
@@ -248,7 +247,7 @@ export function createNetverifyProvider(
       return {
         provider: 'jumio',
         ok: true,
-        baseUrl: describeUrl(baseUrl),
+        baseUrl,
         latencyMs: Math.max(0, clock.now() - started),
         detail: 'Netverify API token and secret accepted by the retrieval API',
       };

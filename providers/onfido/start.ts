@@ -7,7 +7,6 @@
 import { isIP } from 'node:net';
 import {
   type CallOptions,
-  customerLink,
   InvalidInputError,
   type StartVerificationInput,
   type VerificationSession,
@@ -236,12 +235,7 @@ export async function studioSession(
     schema: workflowRunSchema,
     signal,
   });
-  // The run's link is sent to the customer: only an https URL is taken (never `javascript:` or `http:`).
-  const given = run.data.link?.url;
-  const linkUrl =
-    given == null || given === ''
-      ? undefined
-      : customerLink(given, { provider: 'onfido', field: 'link.url', attempts: run.attempts });
+  const linkUrl = run.data.link?.url ?? undefined;
   const customerUrl =
     linkUrl ??
     (site === undefined
