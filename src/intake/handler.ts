@@ -61,6 +61,7 @@ import type { WebhookProcessor } from './processor';
 import { assertReadyFor, checkReady, type ProviderReady } from './readiness';
 import { createSenderGate, DEFAULT_UNSIGNED_SENDER_LIMIT, type SenderLimit } from './sender-limit';
 import type { EventStore, StoredEvent } from './store';
+import { tenantDedupeKey } from './tenant-scope';
 
 /** A delivery as any HTTP framework can describe it; see {@link WebhookHandler.receive}. */
 export interface RawDelivery {
@@ -75,6 +76,11 @@ export interface RawDelivery {
   remoteAddress?: string | undefined;
   /** Overrides the handler's `trustProxy` for this delivery (the node adapter passes its own). */
   trustProxy?: TrustProxy | undefined;
+  /**
+   * The request's URL (absolute, or its path and query as node:http gives
+   * it), for routes that read the tenant from it (`createTenantWebhookHandler`).
+   */
+  url?: string | undefined;
   /**
    * Reads the body within `limit` bytes, giving up once it passes the limit.
    * Called at most once, and only after a declared `Content-Length` was found
@@ -93,8 +99,8 @@ export interface IntakeAnswer {
   body: Record<string, unknown>;
 }
 
-/** What happened to one request, for logs and metrics. */
-export type IntakeOutcome =
+/** What happened to one request, for logs and metrics; `tenant` names the tenant the route received for, when it has one. */
+export type IntakeOutcome = (
   | {
       /** The event was verified and is recorded (now, or earlier for a duplicate). */
       result: 'recorded';
@@ -119,10 +125,11 @@ export type IntakeOutcome =
   | {
       /** The request was refused and nothing was stored. */
       result: 'refused';
-      status: 400 | 401 | 403 | 405 | 408 | 413 | 429;
+      status: 400 | 401 | 403 | 404 | 405 | 408 | 413 | 429;
       /**
        * Short token: `method_not_allowed`, `payload_too_large`, `body_timeout`,
-       * `rate_limited`, or the verification error's `reason`.
+       * `rate_limited`, `unknown_tenant` (a tenant route, 404), or the
+       * verification error's `reason`.
        */
       reason: string;
       /** The verification error, when verification refused it. */
@@ -134,7 +141,11 @@ export type IntakeOutcome =
       status: 500 | 503;
       /** What failed (a `StoreError` for 503). */
       error: unknown;
-    };
+    }
+) & {
+  /** The tenant of the route (its `tenant` option, or the tenant a tenant route found). */
+  tenant?: string | undefined;
+};
 
 /** Something to wake when an event is recorded: a {@link WebhookProcessor}, or a host's own queue. */
 export interface Nudgeable {
@@ -188,8 +199,11 @@ export interface WebhookHandlerOptions {
   /**
    * The tenant this route receives for (a brand, a customer of yours with
    * its own provider account), recorded with every event so operators see
-   * the intake per tenant (`stats()`, `idv-providers intake stats`).
-   * Default: none.
+   * the intake per tenant (`stats()`, `idv-providers intake stats`), and
+   * the processor finds the tenant's provider (`createProcessor({ tenants })`).
+   * Its events' de-duplication keys are the tenant's own, and a delivery is
+   * never merged into another tenant's queued event. Default: none. For many
+   * tenants on one route, see `createTenantWebhookHandler`.
    */
   tenant?: string | undefined;
   /** Time source for `receivedAt`. Default the system clock. */
@@ -199,10 +213,11 @@ export interface WebhookHandlerOptions {
 }
 
 /**
- * A webhook route: takes a Web `Request`, returns a `Response`. Mount one per
- * provider (`POST /webhooks/onfido`, `POST /callbacks/jumio`).
+ * What the framework adapters (`toNodeListener`, Express, Fastify, Hono) need
+ * of a route: a {@link WebhookHandler}, or a tenant route
+ * (`createTenantWebhookHandler`).
  */
-export interface WebhookHandler {
+export interface WebhookRoute {
   /**
    * Handles a Web-standard request. `context.remoteAddress` is the sender's
    * address, for providers that check it (the Web `Request` does not carry it).
@@ -212,6 +227,13 @@ export interface WebhookHandler {
   receive(delivery: RawDelivery): Promise<IntakeAnswer>;
   /** The largest body accepted, bytes. */
   readonly maxBodyBytes: number;
+}
+
+/**
+ * A webhook route: takes a Web `Request`, returns a `Response`. Mount one per
+ * provider (`POST /webhooks/onfido`, `POST /callbacks/jumio`).
+ */
+export interface WebhookHandler extends WebhookRoute {
   /**
    * The boot-time check for this route: the provider's configuration for
    * webhooks (checked already when the handler was created) and its
@@ -282,21 +304,45 @@ function isVerificationError(error: unknown): error is WebhookVerificationError 
 }
 
 /**
- * Creates a webhook route for one provider. See the module description for the
- * status of every situation.
- *
- * @example
- * ```ts
- * const store = await createSqliteStore({ path: './idv-events.sqlite' });
- * const processor = createProcessor({ store, providers: [idv], handler: onResult });
- * const onfidoWebhook = createWebhookHandler({ provider: idv, store, processor });
- * processor.start();
- * // Web-standard frameworks: return onfidoWebhook(request);
- * // node:http / Express: app.post('/webhooks/onfido', toNodeListener(onfidoWebhook));
- * ```
+ * The Web-standard side of a route: builds the delivery from a `Request`
+ * (its URL included), hands it to `receive`, and answers. A body the answer
+ * did not need is cancelled; one still arriving past its deadline is not read
+ * any further.
  */
-export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  const { provider, store } = options;
+export function webRoute(
+  receive: (delivery: RawDelivery) => Promise<IntakeAnswer>,
+): (request: Request, context?: { remoteAddress?: string | undefined }) => Promise<Response> {
+  return async (request, context = {}) => {
+    let consumed = false;
+    const reading = new AbortController();
+    const result = await receive({
+      method: request.method,
+      headers: request.headers,
+      remoteAddress: context.remoteAddress,
+      url: request.url,
+      readBody: (limit) => {
+        consumed = true;
+        return readWebBody(request.body, limit, reading.signal);
+      },
+    });
+    if (!consumed) await request.body?.cancel().catch(() => {});
+    // A body still arriving when its deadline passed is not read any further.
+    else if (result.status === 408) reading.abort();
+    return new Response(JSON.stringify(result.body), {
+      status: result.status,
+      headers: result.headers,
+    });
+  };
+}
+
+/**
+ * The body and age limits of a route, checked: a `ConfigError` for one that
+ * is not a positive number. Shared with the tenant route, which checks them
+ * when it is created rather than at a tenant's first delivery.
+ */
+export function handlerLimits(
+  options: Pick<WebhookHandlerOptions, 'maxBodyBytes' | 'bodyTimeoutMs' | 'maxEventAgeMs'>,
+): { maxBodyBytes: number; bodyTimeoutMs: number; maxEventAgeMs: number | undefined } {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new ConfigError('[idv] [intake] option "maxBodyBytes" must be a positive integer', {
@@ -315,6 +361,26 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       option: 'maxEventAgeMs',
     });
   }
+  return { maxBodyBytes, bodyTimeoutMs, maxEventAgeMs };
+}
+
+/**
+ * Creates a webhook route for one provider. See the module description for the
+ * status of every situation.
+ *
+ * @example
+ * ```ts
+ * const store = await createSqliteStore({ path: './idv-events.sqlite' });
+ * const processor = createProcessor({ store, providers: [idv], handler: onResult });
+ * const onfidoWebhook = createWebhookHandler({ provider: idv, store, processor });
+ * processor.start();
+ * // Web-standard frameworks: return onfidoWebhook(request);
+ * // node:http / Express: app.post('/webhooks/onfido', toNodeListener(onfidoWebhook));
+ * ```
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
+  const { provider, store } = options;
+  const { maxBodyBytes, bodyTimeoutMs, maxEventAgeMs } = handlerLimits(options);
   const tenant = options.tenant;
   if (tenant !== undefined && (typeof tenant !== 'string' || tenant.trim() === '')) {
     throw new ConfigError('[idv] [intake] option "tenant" must be a non-empty string', {
@@ -339,13 +405,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
   const report = (outcome: IntakeOutcome): void => {
     try {
-      options.onOutcome?.(outcome);
+      options.onOutcome?.(tenant === undefined ? outcome : { ...outcome, tenant });
     } catch {
       // An observer's failure must not change the answer.
     }
   };
   const refuse = (
-    status: 400 | 401 | 403 | 405 | 408 | 413 | 429,
+    status: 400 | 401 | 403 | 404 | 405 | 408 | 413 | 429,
     reason: string,
     error?: WebhookVerificationError,
     extra: Record<string, string> = {},
@@ -423,14 +489,21 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
     let recorded: Awaited<ReturnType<EventStore['insertIfAbsent']>>;
     try {
-      recorded = await store.insertIfAbsent({
-        event,
-        state: event.actionable ? 'queued' : 'skipped',
+      const input = {
+        event:
+          tenant === undefined
+            ? event
+            : { ...event, dedupeKey: tenantDedupeKey(tenant, event.dedupeKey) },
+        state: event.actionable ? ('queued' as const) : ('skipped' as const),
         now: receivedAt,
         ...(sender === undefined ? {} : { source: sender }),
         ...(tenant === undefined ? {} : { tenant }),
-        coalesce,
-      });
+      };
+      recorded = await store.insertIfAbsent({ ...input, coalesce });
+      // Stores merge by session alone: never into another tenant's event (a merge writes nothing).
+      if (recorded.coalesced === true && recorded.event.tenant !== tenant) {
+        recorded = await store.insertIfAbsent({ ...input, coalesce: false });
+      }
     } catch (error) {
       report({ result: 'failed', status: 503, error });
       return answer(503, { error: 'store_unavailable' }, { 'retry-after': '5' });
@@ -464,29 +537,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     });
   };
 
-  const handler = async (
-    request: Request,
-    context: { remoteAddress?: string | undefined } = {},
-  ): Promise<Response> => {
-    let consumed = false;
-    const reading = new AbortController();
-    const result = await receive({
-      method: request.method,
-      headers: request.headers,
-      remoteAddress: context.remoteAddress,
-      readBody: (limit) => {
-        consumed = true;
-        return readWebBody(request.body, limit, reading.signal);
-      },
-    });
-    if (!consumed) await request.body?.cancel().catch(() => {});
-    // A body still arriving when its deadline passed is not read any further.
-    else if (result.status === 408) reading.abort();
-    return new Response(JSON.stringify(result.body), {
-      status: result.status,
-      headers: result.headers,
-    });
-  };
+  const handler = webRoute(receive);
 
   return Object.assign(handler, {
     receive,

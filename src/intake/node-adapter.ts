@@ -24,7 +24,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError } from '../errors';
 import { type BodyReadResult, BoundedCollector } from './body';
 import { compileTrustProxy, type TrustProxy } from './client-address';
-import { BodyTimeoutError, type IntakeAnswer, type WebhookHandler } from './handler';
+import { BodyTimeoutError, type IntakeAnswer, type WebhookRoute } from './handler';
 
 /** Options of {@link toNodeListener}. */
 export interface NodeListenerOptions {
@@ -139,7 +139,7 @@ function write(res: ServerResponse, result: IntakeAnswer, close: boolean): void 
  * ```
  */
 export function toNodeListener(
-  handler: WebhookHandler,
+  handler: WebhookRoute,
   options: NodeListenerOptions = {},
 ): NodeListener {
   const addressOf = options.remoteAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress);
@@ -207,6 +207,7 @@ export function toNodeListener(
         headers: req.headers,
         remoteAddress: addressOf(req),
         ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+        url: req.url,
         readBody: async (limit) => {
           if (body.raw !== undefined) {
             const collector = new BoundedCollector(limit);
