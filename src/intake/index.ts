@@ -15,6 +15,7 @@ export {
   type RawDelivery,
   type WebhookHandler,
   type WebhookHandlerOptions,
+  type WebhookRoute,
 } from './handler';
 export { createMemoryStore, type MemoryEventStore } from './memory-store';
 export {
@@ -44,6 +45,7 @@ export {
   type ProcessorOptions,
   type ResultDelivery,
   type ResultHandler,
+  type TenantProviders,
   type TrackedDeadline,
   type TrackOptions,
   type WebhookProcessor,

@@ -48,6 +48,8 @@ export interface ResultDelivery {
   isCurrent(): Promise<boolean>;
   /** The recorded event (a webhook, or a deadline `track()` scheduled: `event.deadline` set). */
   event: StoredEvent;
+  /** The tenant the event was recorded for (`event.tenant`), when it names one: whose result this is. */
+  tenant?: string | undefined;
   /**
    * The normalised, final result (never `pending`). For a deadline whose
    * session the provider still showed as not finished, the processor's own
@@ -72,12 +74,40 @@ export interface ResultDelivery {
 /** The host's handler. The event is `done` once its promise resolves; a rejection retries it. */
 export type ResultHandler = (delivery: ResultDelivery) => Promise<void> | void;
 
+/**
+ * Where a processor finds the provider of a tenant: a `ProviderSet`
+ * (`createProviderSet`), or anything that answers the same.
+ */
+export interface TenantProviders {
+  /**
+   * The tenant's provider (created on first use). Rejects with a
+   * `ConfigError` naming the tenant when it is not configured (never added,
+   * or removed since), and never with its credentials.
+   */
+  provider(tenant: string): Promise<IdentityVerificationProvider>;
+  /** The tenants configured now, for `ready()`. */
+  tenants(): readonly string[];
+}
+
 /** Options of {@link createProcessor}. */
 export interface ProcessorOptions {
   /** Where events are recorded. */
   store: EventStore;
-  /** The providers events can name (found by `event.provider`). */
-  providers: IdentityVerificationProvider | readonly IdentityVerificationProvider[];
+  /**
+   * The providers events can name (found by `event.provider`), for events
+   * recorded without a tenant, or when `tenants` is not given. Default none;
+   * give `providers`, `tenants` or both.
+   */
+  providers?: IdentityVerificationProvider | readonly IdentityVerificationProvider[] | undefined;
+  /**
+   * The providers of many tenants: an event recorded for a tenant
+   * (`event.tenant`) is processed with that tenant's provider, asked for when
+   * the event is claimed (so a reload applies to events already queued), and
+   * with no other: an event of a tenant no longer configured fails (a
+   * `ConfigError` naming the tenant as its last error) and is retried like
+   * any failure, until the tenant is back or it is dead-lettered.
+   */
+  tenants?: TenantProviders | undefined;
   /** The host's handler. */
   handler: ResultHandler;
   /**
@@ -155,7 +185,12 @@ export interface ProcessorOptions {
 
 /** Options of {@link WebhookProcessor.track}. */
 export interface TrackOptions {
-  /** The tenant the session belongs to, recorded with the deadline (see `WebhookHandlerOptions.tenant`). */
+  /**
+   * The tenant the session belongs to, recorded with the deadline (see
+   * `WebhookHandlerOptions.tenant`). With `tenants`, the deadline is
+   * processed with that tenant's provider, which must be the one that
+   * started the session.
+   */
   tenant?: string | undefined;
 }
 
@@ -239,7 +274,9 @@ export interface WebhookProcessor {
   /**
    * The boot-time check: every provider's configuration for fetching results
    * (checked already when the processor was created), then its
-   * `checkConnection()`. Rejects with a `ConfigError` or the provider's error.
+   * `checkConnection()`; with `tenants`, every tenant's provider too (created
+   * now), each answer naming its tenant. Rejects with a `ConfigError` or the
+   * provider's error.
    */
   ready(options?: CallOptions): Promise<ProviderReady[]>;
   /**

@@ -88,6 +88,16 @@
  * another, never at the same moment, so a callback and a deadline for one
  * session that fall due together cannot both deliver the verdict.
  *
+ * ## Tenants
+ *
+ * With `tenants` (a `ProviderSet`), an event recorded for a tenant is
+ * processed with that tenant's provider, looked up when the event is claimed
+ * and kept for the whole attempt (a reload meanwhile changes the next
+ * attempt, not this one), and never with another tenant's: one whose tenant
+ * is no longer configured, or whose provider is now another one, fails with a
+ * `ConfigError` naming the tenant and is retried. Its verdict's `resultKey`
+ * and the identity it is serialised under are the tenant's own.
+ *
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -105,18 +115,21 @@ import type {
   ProcessorOptions,
   ResultDelivery,
   ResultHandler,
+  TenantProviders,
   TrackedDeadline,
   TrackOptions,
   WebhookProcessor,
 } from './processor-types';
 import { assertReadyFor, checkReady, type ProviderReady } from './readiness';
 import { type ClaimedEvent, mergeSession, type StoredEvent } from './store';
+import { tenantDedupeKey } from './tenant-scope';
 
 export type {
   DrainSummary,
   ProcessorOptions,
   ResultDelivery,
   ResultHandler,
+  TenantProviders,
   TrackedDeadline,
   TrackOptions,
   WebhookProcessor,
@@ -169,7 +182,8 @@ export function attemptsForWindow(windowMs: number, backoff: BackoffOptions): nu
  * and the processor's own `EXPIRED` name one expiry, whatever status a
  * policy gave it or time the provider stamped. A session with no attempt id
  * (an Onfido applicant whose link ran out unused) adds the deadline's time,
- * so a later link for the same applicant expires on its own.
+ * so a later link for the same applicant expires on its own. An event
+ * recorded for a tenant adds the tenant: two tenants' verdicts never share a key.
  */
 export function resultKeyOf(event: StoredEvent, result: VerificationResult): string {
   const subject = result.session.subjectId ?? event.session.subjectId ?? null;
@@ -178,7 +192,8 @@ export function resultKeyOf(event: StoredEvent, result: VerificationResult): str
     result.reason === 'EXPIRED'
       ? [subject, attempt, 'EXPIRED', attempt === null ? (event.deadline ?? null) : null]
       : [subject, attempt, result.status, result.reasons, result.completedAt ?? null];
-  const digest = createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+  const keyed = event.tenant === undefined ? parts : [{ tenant: event.tenant }, ...parts];
+  const digest = createHash('sha256').update(JSON.stringify(keyed)).digest('base64url');
   return `${event.provider}:${digest}`;
 }
 
@@ -231,6 +246,7 @@ function identityKey(event: StoredEvent): string | undefined {
     event.provider,
     subjectId ?? null,
     subjectId === undefined ? attemptId : null,
+    event.tenant ?? null,
   ]);
 }
 
@@ -287,10 +303,22 @@ const sleep = (ms: number) =>
 export function createProcessor(options: ProcessorOptions): WebhookProcessor {
   const { store, handler } = options;
   const clock = options.clock ?? systemClock;
-  const list = Array.isArray(options.providers) ? options.providers : [options.providers];
+  const list =
+    options.providers === undefined
+      ? []
+      : Array.isArray(options.providers)
+        ? options.providers
+        : [options.providers];
   const providers = new Map(
     (list as IdentityVerificationProvider[]).map((provider) => [provider.name, provider]),
   );
+  const tenants: TenantProviders | undefined = options.tenants;
+  if (list.length === 0 && tenants === undefined) {
+    throw new ConfigError(
+      '[idv] [intake] createProcessor needs "providers" or "tenants" (a provider set)',
+      { option: 'providers' },
+    );
+  }
   const backoff = { baseMs: 1000, capMs: 3_600_000, ...options.backoff };
   const retryWindowMs = positive('retryWindowMs', options.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS);
   const maxAttempts = positive(
@@ -328,6 +356,48 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
     assertReadyFor(provider, ['results'], 'createProcessor');
   /** The last event in progress per identity: the next one about it waits for it. */
   const tails = new Map<string, Promise<void>>();
+  /** Tenant providers already found ready for results (checked once per provider instance). */
+  const readyTenantProviders = new WeakSet<IdentityVerificationProvider>();
+
+  /**
+   * The provider of a tenant, for an event or a deadline naming `provider`:
+   * the tenant's provider now, which must be that provider and ready for results.
+   */
+  async function tenantProvider(
+    set: TenantProviders,
+    tenant: string,
+    provider: string,
+  ): Promise<IdentityVerificationProvider> {
+    const found = await set.provider(tenant);
+    if (found.name !== provider) {
+      throw new ConfigError(
+        `[idv] [intake] tenant ${JSON.stringify(tenant)} is configured with provider ${JSON.stringify(found.name)}, not ${JSON.stringify(provider)} as its event names`,
+        { option: 'tenants', provider },
+      );
+    }
+    if (!readyTenantProviders.has(found)) {
+      assertReadyFor(found, ['results'], `tenant ${JSON.stringify(tenant)}`);
+      readyTenantProviders.add(found);
+    }
+    return found;
+  }
+
+  /** The provider an event is processed with: its tenant's (with `tenants`), else the one of its name. */
+  async function providerFor(event: StoredEvent): Promise<IdentityVerificationProvider> {
+    if (event.tenant !== undefined && tenants !== undefined) {
+      return tenantProvider(tenants, event.tenant, event.provider);
+    }
+    const provider = providers.get(event.provider);
+    if (provider === undefined) {
+      throw new ConfigError(
+        event.tenant === undefined && tenants !== undefined && list.length === 0
+          ? `[idv] [intake] the event names no tenant, and the processor was given only tenants`
+          : `[idv] [intake] the event names provider ${JSON.stringify(event.provider)}, which the processor was not given`,
+        { option: 'providers' },
+      );
+    }
+    return provider;
+  }
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
@@ -399,13 +469,8 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
     let handlerTimer: ReturnType<typeof setTimeout> | undefined;
     try {
       if (after !== undefined) await unlessAborted(after, signal);
-      const provider = providers.get(event.provider);
-      if (provider === undefined) {
-        throw new ConfigError(
-          `[idv] [intake] the event names provider ${JSON.stringify(event.provider)}, which the processor was not given`,
-          { option: 'providers' },
-        );
-      }
+      // Found once per attempt: a reload of the tenants meanwhile changes the next attempt, not this one.
+      const provider = await unlessAborted(providerFor(event), signal);
       let result: VerificationResult;
       try {
         result = await unlessAborted(provider.getResult(event.session, { signal }), signal);
@@ -470,6 +535,7 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
         isCurrent: () =>
           store.extendLease(id, leaseToken, clock.now() + leaseMs, clock.now()).catch(() => false),
         event: strip(event),
+        ...(event.tenant === undefined ? {} : { tenant: event.tenant }),
         result,
         documents,
         signal,
@@ -625,10 +691,23 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
     stats: () => store.stats(clock.now()),
     async track(started, trackOptions: TrackOptions = {}): Promise<TrackedDeadline> {
       const session = started?.session;
-      const provider = session === undefined ? undefined : providers.get(session.provider);
+      const { tenant } = trackOptions;
+      if (tenant !== undefined && (typeof tenant !== 'string' || tenant.trim() === '')) {
+        throw new InvalidInputError('[idv] [intake] track(): tenant must be a non-empty string', {
+          field: 'tenant',
+        });
+      }
+      const provider =
+        session === undefined || typeof session.provider !== 'string'
+          ? undefined
+          : tenant !== undefined && tenants !== undefined
+            ? await tenantProvider(tenants, tenant, session.provider)
+            : providers.get(session.provider);
       if (session === undefined || provider === undefined) {
         throw new ConfigError(
-          `[idv] [intake] track() was given a session of provider ${JSON.stringify(session?.provider)}, which the processor was not given`,
+          tenant === undefined && tenants !== undefined && list.length === 0
+            ? '[idv] [intake] track() needs { tenant }: the processor was given only tenants'
+            : `[idv] [intake] track() was given a session of provider ${JSON.stringify(session?.provider)}, which the processor was not given`,
           { option: 'providers' },
         );
       }
@@ -646,18 +725,15 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
           field: 'session.subjectId',
         });
       }
-      const { tenant } = trackOptions;
-      if (tenant !== undefined && (typeof tenant !== 'string' || tenant.trim() === '')) {
-        throw new InvalidInputError('[idv] [intake] track(): tenant must be a non-empty string', {
-          field: 'tenant',
-        });
-      }
       const dueAt = expiry + expiryCheckDelayMs;
       const recorded = await store.insertIfAbsent({
         event: {
           provider: provider.name,
           type: DEADLINE_EVENT_TYPE,
-          dedupeKey: `${provider.name}:${DEADLINE_EVENT_TYPE}:${subjectId}:${attemptId ?? ''}:${expiry}`,
+          dedupeKey: tenantDedupeKey(
+            tenant,
+            `${provider.name}:${DEADLINE_EVENT_TYPE}:${subjectId}:${attemptId ?? ''}:${expiry}`,
+          ),
           session: {
             provider: provider.name,
             subjectId,
@@ -690,6 +766,10 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
       const answers: ProviderReady[] = [];
       for (const provider of providers.values()) {
         answers.push(await checkReady(provider, ['results'], call));
+      }
+      for (const tenant of tenants?.tenants() ?? []) {
+        const provider = await tenants!.provider(tenant);
+        answers.push({ ...(await checkReady(provider, ['results'], call)), tenant });
       }
       return answers;
     },

@@ -54,6 +54,8 @@ export function assertReadyFor(
 export interface ProviderReady {
   /** The provider's name. */
   provider: string;
+  /** The tenant whose provider it is, when the check was for a tenant (`ready()` with `tenants`). */
+  tenant?: string | undefined;
   /** The uses checked. */
   uses: ProviderUse[];
   /** What `checkConnection()` answered. */

@@ -35,7 +35,7 @@ import {
   ConfigError,
   type NodeListenerOptions,
   toNodeListener,
-  type WebhookHandler,
+  type WebhookRoute,
 } from 'idv-providers';
 
 /** Options of {@link toExpressHandler}: those of `toNodeListener` (`trustProxy`, `remoteAddress`, `bodyTimeoutMs`, ...). */
@@ -105,7 +105,7 @@ function expressParsedBodyError(req: IncomingMessage): ConfigError | undefined {
  * ```
  */
 export function toExpressHandler(
-  handler: WebhookHandler,
+  handler: WebhookRoute,
   options: ExpressHandlerOptions = {},
 ): ExpressWebhookHandler {
   const listener = toNodeListener(handler, options);

@@ -32,7 +32,7 @@
  * @module idv-providers/frameworks/fastify
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { ConfigError, type TrustProxy, type WebhookHandler } from 'idv-providers';
+import { ConfigError, type TrustProxy, type WebhookRoute } from 'idv-providers';
 
 /** The members of a Fastify request the route reads. */
 export interface FastifyRequestLike {
@@ -134,7 +134,7 @@ function bytesOf(body: unknown): Uint8Array | undefined {
  * ```
  */
 export function toFastifyRoute(
-  handler: WebhookHandler,
+  handler: WebhookRoute,
   options: FastifyRouteOptions = {},
 ): FastifyWebhookRoute {
   const addressOf =
@@ -155,6 +155,7 @@ export function toFastifyRoute(
       headers: request.headers,
       remoteAddress: addressOf(request),
       ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+      url: request.raw?.url,
       readBody: async (limit) =>
         bytes.byteLength > limit ? { ok: false, reason: 'too_large' } : { ok: true, bytes },
     });
@@ -174,7 +175,7 @@ export function toFastifyRoute(
  * ```
  */
 export function toFastifyPlugin(
-  handler: WebhookHandler,
+  handler: WebhookRoute,
   options: FastifyPluginOptions,
 ): FastifyWebhookPlugin {
   if (typeof options?.path !== 'string' || !options.path.startsWith('/')) {

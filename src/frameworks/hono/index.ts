@@ -29,7 +29,7 @@
  * @packageDocumentation
  * @module idv-providers/frameworks/hono
  */
-import { ConfigError, type WebhookHandler } from 'idv-providers';
+import { ConfigError, type WebhookRoute } from 'idv-providers';
 
 /** The members of Hono's `Context` the route reads. */
 export interface HonoContextLike {
@@ -132,7 +132,7 @@ function readerOf(cache: object | undefined): string {
  * ```
  */
 export function toHonoHandler<C extends HonoContextLike = HonoContextLike>(
-  handler: WebhookHandler,
+  handler: WebhookRoute,
   options: HonoHandlerOptions<C> = {},
 ): HonoWebhookHandler<C> {
   const addressOf: (c: C) => string | undefined = options.remoteAddress ?? runtimeAddress;
