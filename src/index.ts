@@ -101,4 +101,5 @@ export {
   registerProvider,
   type WebhookRegistration,
 } from './registry';
+export * from './tenants';
 export { LIBRARY_USER_AGENT, VERSION } from './version';
