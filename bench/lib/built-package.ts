@@ -1,6 +1,7 @@
 /**
  * The package as it ships, built privately for the benches that must load the
- * build (cold imports): the ESM entries built with the repository's own tsup
+ * build (cold imports): the ESM entries (the core's bundle and the others')
+ * built with the repository's own tsup
  * configuration (declarations and source maps left out: they do not run) into
  * `.tmp/bench-<random>/node_modules/idv-providers/dist`, next to a copy of
  * `package.json`, so that `import('idv-providers/onfido')` from that folder
@@ -30,10 +31,14 @@ export async function buildPackage(): Promise<BuiltPackage> {
   const { build } = await import('tsup');
   const { default: config } = await import('../../tsup.config');
   const configs = Array.isArray(config) ? config : [config];
-  // The first configuration is the ESM build of the four entries.
-  const esm = configs[0];
-  if (esm === undefined || typeof esm === 'function' || esm.format !== 'esm') {
-    throw new Error('bench: expected the first tsup configuration to be the ESM build');
+  // Every ESM configuration: the core's bundle and the other entries' are
+  // built separately (see tsup.config.ts), and a host loads both.
+  const esmBuilds = configs.filter(
+    (c): c is Exclude<typeof c, (...args: never[]) => unknown> =>
+      typeof c !== 'function' && c.format === 'esm' && c.dts !== false,
+  );
+  if (esmBuilds.length === 0) {
+    throw new Error('bench: expected ESM builds in the tsup configuration');
   }
   await mkdir(join(REPO, '.tmp'), { recursive: true });
   const root = await mkdtemp(join(REPO, '.tmp', 'bench-'));
@@ -49,24 +54,26 @@ export async function buildPackage(): Promise<BuiltPackage> {
   );
   await copyFile(join(REPO, 'package.json'), join(pkg, 'package.json'));
   const began = performance.now();
-  // Entries are relative to the repository, wherever the bench was started.
-  if (esm.entry === undefined || Array.isArray(esm.entry)) {
-    throw new Error('bench: expected named entries in the tsup configuration');
+  for (const esm of esmBuilds) {
+    // Entries are relative to the repository, wherever the bench was started.
+    if (esm.entry === undefined || Array.isArray(esm.entry)) {
+      throw new Error('bench: expected named entries in the tsup configuration');
+    }
+    const entry = Object.fromEntries(
+      Object.entries(esm.entry).map(([name, path]) => [name, join(REPO, path)]),
+    );
+    await build({
+      ...esm,
+      entry,
+      outDir: join(pkg, 'dist'),
+      dts: false,
+      sourcemap: false,
+      clean: false,
+      silent: true,
+      config: false,
+      tsconfig: join(REPO, 'tsconfig.json'),
+    });
   }
-  const entry = Object.fromEntries(
-    Object.entries(esm.entry).map(([name, path]) => [name, join(REPO, path)]),
-  );
-  await build({
-    ...esm,
-    entry,
-    outDir: join(pkg, 'dist'),
-    dts: false,
-    sourcemap: false,
-    clean: false,
-    silent: true,
-    config: false,
-    tsconfig: join(REPO, 'tsconfig.json'),
-  });
   return {
     root,
     buildMs: performance.now() - began,
