@@ -254,15 +254,23 @@ export class UnexpectedResponseError extends IdvError {
   }
 }
 
-/** A download was refused: its URL is not on the provider's host, it redirected off-host, or it is too large. */
+/** Why a download was refused (see {@link DownloadRefusedError}). */
+export type DownloadRefusedReason =
+  | 'off_host'
+  | 'redirect_off_host'
+  | 'too_large'
+  | 'unsupported_type';
+
+/**
+ * A download was refused: its URL is not on the provider's host, it redirected
+ * off-host, it is too large, or its first bytes are markup (HTML, SVG, XML)
+ * rather than an image, a PDF or a video.
+ */
 export class DownloadRefusedError extends IdvError {
   override name = 'DownloadRefusedError' as const;
-  /** Why: `off_host`, `redirect_off_host` or `too_large`. */
-  readonly reason: 'off_host' | 'redirect_off_host' | 'too_large';
-  constructor(
-    message: string,
-    options: IdvErrorOptions & { reason: 'off_host' | 'redirect_off_host' | 'too_large' },
-  ) {
+  /** Why: `off_host`, `redirect_off_host`, `too_large` or `unsupported_type`. */
+  readonly reason: DownloadRefusedReason;
+  constructor(message: string, options: IdvErrorOptions & { reason: DownloadRefusedReason }) {
     super('download_refused', message, options);
     this.reason = options.reason;
   }

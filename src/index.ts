@@ -19,6 +19,7 @@ export { type OptionLabel, parseProviderOptions } from './config/parse';
 export {
   ConfigError,
   DownloadRefusedError,
+  type DownloadRefusedReason,
   IdvError,
   type IdvErrorCode,
   type IdvErrorOptions,

@@ -37,11 +37,14 @@ import {
   WebhookVerificationError,
 } from 'idv-providers';
 import {
+  baseUrlOption,
   bodyBytes,
   bodyText,
+  checkBaseUrls,
   commonOptionsShape,
   constantTimeEqual,
   createHttpClient,
+  customerLinkSchema,
   decideOutcome,
   downloadStream,
   headerValue,
@@ -50,6 +53,7 @@ import {
   mapLabels,
   nonEmpty,
   systemClock,
+  trimTrailingSlashes,
 } from 'idv-providers/kit';
 import { z } from 'zod';
 
@@ -69,17 +73,19 @@ export const ACME_ID_SIGNATURE_HEADER = 'Acme-Signature';
 // provider's options, so a strict schema must accept them.
 
 /** Schema of the Acme ID options; unknown options are refused. */
-export const acmeIdOptionsSchema = z.strictObject({
-  ...commonOptionsShape,
-  /** API key (`Authorization: Bearer ...`). Secret. */
-  apiKey: nonEmpty,
-  /** The key Acme ID signs webhooks with. Secret. */
-  webhookSecret: z.string().trim().min(16, { message: 'must be at least 16 characters' }),
-  /** API base URL (a proxy, or the emulator in tests). Default {@link ACME_ID_BASE_URL}. */
-  baseUrl: httpUrl.default(ACME_ID_BASE_URL),
-  /** Where Acme ID sends the customer after capture. */
-  redirectUrl: httpUrl.optional(),
-});
+export const acmeIdOptionsSchema = z
+  .strictObject({
+    ...commonOptionsShape,
+    /** API key (`Authorization: Bearer ...`). Secret. */
+    apiKey: nonEmpty,
+    /** The key Acme ID signs webhooks with. Secret. */
+    webhookSecret: z.string().trim().min(16, { message: 'must be at least 16 characters' }),
+    /** API base URL (a proxy, or the emulator in tests). Default {@link ACME_ID_BASE_URL}. */
+    baseUrl: baseUrlOption.default(ACME_ID_BASE_URL),
+    /** Where Acme ID sends the customer after capture. */
+    redirectUrl: httpUrl.optional(),
+  })
+  .superRefine(checkBaseUrls);
 
 /** Acme ID options as a host writes them. */
 export type AcmeIdOptionsInput = z.input<typeof acmeIdOptionsSchema>;
@@ -146,7 +152,8 @@ export function acmeIdReasons(
 
 const createdSession = z.object({
   id: z.string().min(1),
-  url: httpUrl,
+  // Sent to the customer: only an https URL is taken (never `javascript:` or `http:`).
+  url: customerLinkSchema,
   expires_at: z.iso.datetime({ offset: true }),
 });
 /** A started or re-linked session: the link the customer gets. */
@@ -288,7 +295,7 @@ const path = (...parts: string[]): string => parts.map(encodeURIComponent).join(
  */
 export function acmeId(input: AcmeIdOptionsInput): IdentityVerificationProvider {
   const options = parseProviderOptions(ACME_ID, acmeIdOptionsSchema, input);
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const baseUrl = trimTrailingSlashes(options.baseUrl);
   const clock = options.clock ?? systemClock;
   const http = createHttpClient({
     provider: ACME_ID,

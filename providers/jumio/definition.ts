@@ -13,7 +13,9 @@
 import type { IdentityVerificationProvider, ProviderDefinition } from 'idv-providers';
 import { z } from 'zod';
 import {
+  baseUrlOption,
   type CommonOptionsInput,
+  checkBaseUrls,
   commonOptionsShape,
   httpUrl,
   nonEmpty,
@@ -124,10 +126,10 @@ const jumioShape = {
   clientId: nonEmpty,
   clientSecret: nonEmpty,
   region: z.enum(JUMIO_REGIONS).default('amer-1'),
-  authBaseUrl: httpUrl.optional(),
-  accountBaseUrl: httpUrl.optional(),
-  retrievalBaseUrl: httpUrl.optional(),
-  netverifyBaseUrl: httpUrl.optional(),
+  authBaseUrl: baseUrlOption.optional(),
+  accountBaseUrl: baseUrlOption.optional(),
+  retrievalBaseUrl: baseUrlOption.optional(),
+  netverifyBaseUrl: baseUrlOption.optional(),
   workflowKey: z.number().int().positive().optional(),
   callbackUrl: httpUrl.max(255, { message: 'must be at most 255 characters' }).optional(),
   successUrl: httpUrl.max(2047).optional(),
@@ -142,10 +144,12 @@ const jumioShape = {
 };
 
 /** Schema of the Jumio options. */
-export const jumioOptionsSchema = z.strictObject(jumioShape);
+export const jumioOptionsSchema = z.strictObject(jumioShape).superRefine(checkBaseUrls);
 
 /** Schema of a Jumio config: the options plus `provider: "jumio"`. */
-export const jumioConfigSchema = z.strictObject({ provider: z.literal('jumio'), ...jumioShape });
+export const jumioConfigSchema = z
+  .strictObject({ provider: z.literal('jumio'), ...jumioShape })
+  .superRefine(checkBaseUrls);
 
 /** Validated Jumio options (the schema's output). */
 export type JumioOptions = z.output<typeof jumioOptionsSchema>;

@@ -20,6 +20,7 @@ import {
   type DocumentDownload,
   type DocumentInfo,
   decideOutcome,
+  describeUrl,
   downloadStream,
   type IdentityVerificationProvider,
   type IncomingWebhook,
@@ -33,6 +34,7 @@ import {
   type StartVerificationInput,
   type SubjectDeletion,
   systemClock,
+  trimTrailingSlashes,
   UnexpectedResponseError,
   type VerificationResult,
   type VerificationSession,
@@ -85,7 +87,7 @@ export const JUMIO_RATE_LIMITS: Readonly<Record<'token' | 'account' | 'retrieval
   retrieval: { perSecond: 15, burst: 8 },
 };
 
-const trim = (url: string): string => url.replace(/\/+$/, '');
+const trim = (url: string): string => trimTrailingSlashes(url);
 
 /** The auth, account and retrieval base URLs for the options (region hosts, or the overrides). */
 export function kyxBaseUrls(options: JumioOptions): {
@@ -358,7 +360,7 @@ export function createKyxProvider(options: JumioOptions): JumioKyxProvider {
       return {
         provider: 'jumio',
         ok: true,
-        baseUrl: urls.auth,
+        baseUrl: describeUrl(urls.auth),
         latencyMs: Math.max(0, clock.now() - started),
         detail: `OAuth2 client credentials accepted for ${options.region}; token valid for ${expiresIn} s`,
       };

@@ -6,13 +6,14 @@
  *
  * @module
  */
+import { customerLinkSchema } from 'idv-providers/kit';
 import { z } from 'zod';
 
-/** `POST {host}/api/v4/initiate`. */
+/** `POST {host}/api/v4/initiate`. `redirectUrl` is sent to the customer: only an https URL is taken. */
 export const initiateResponseSchema = z.looseObject({
   timestamp: z.string().optional(),
   transactionReference: z.string().min(1),
-  redirectUrl: z.url(),
+  redirectUrl: customerLinkSchema,
 });
 
 /** `GET /api/netverify/v2/scans/{ref}`. */

@@ -18,6 +18,7 @@ import {
   type DocumentDownload,
   type DocumentInfo,
   decideOutcome,
+  describeUrl,
   downloadStream,
   type IdentityVerificationProvider,
   type IncomingWebhook,
@@ -27,6 +28,7 @@ import {
   type SessionRef,
   type StartVerificationInput,
   systemClock,
+  trimTrailingSlashes,
   UnexpectedResponseError,
   type VerificationResult,
   type VerificationSession,
@@ -69,9 +71,8 @@ export function createNetverifyProvider(
   options: JumioOptions,
 ): IdentityVerificationProvider<JumioWebhookEvent> {
   const clock = options.clock ?? systemClock;
-  const baseUrl = (options.netverifyBaseUrl ?? NETVERIFY_BASE_URLS[options.region]).replace(
-    /\/+$/,
-    '',
+  const baseUrl = trimTrailingSlashes(
+    options.netverifyBaseUrl ?? NETVERIFY_BASE_URLS[options.region],
   );
   const origin = new URL(baseUrl).origin;
   const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
@@ -247,7 +248,7 @@ export function createNetverifyProvider(
       return {
         provider: 'jumio',
         ok: true,
-        baseUrl,
+        baseUrl: describeUrl(baseUrl),
         latencyMs: Math.max(0, clock.now() - started),
         detail: 'Netverify API token and secret accepted by the retrieval API',
       };

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { customerLinkSchema } from 'idv-providers/kit';
 import { z } from 'zod';
 
 /** `POST {auth}/oauth2/token` (docs/provider-facts.md#j-auth-3). */
@@ -15,11 +16,15 @@ export const tokenResponseSchema = z.looseObject({
   token_type: z.string().optional(),
 });
 
-/** `POST /api/v1/accounts` and `PUT /api/v1/accounts/{id}` (docs/provider-facts.md#j-acc-7; `web.href` only with a domain prefix, #j-host-3). */
+/**
+ * `POST /api/v1/accounts` and `PUT /api/v1/accounts/{id}` (docs/provider-facts.md#j-acc-7; `web.href`
+ * only with a domain prefix, #j-host-3). `web.href` is sent to the customer: an answer whose link is not
+ * an https URL (`javascript:`, `http:`) is an `UnexpectedResponseError`.
+ */
 export const accountResponseSchema = z.looseObject({
   timestamp: z.string().optional(),
   account: z.looseObject({ id: z.string().min(1) }),
-  web: z.looseObject({ href: z.url() }).optional(),
+  web: z.looseObject({ href: customerLinkSchema }).optional(),
   sdk: z.looseObject({ token: z.string().min(1) }).optional(),
   workflowExecution: z.looseObject({ id: z.string().min(1) }),
 });

@@ -6,6 +6,7 @@
 import {
   type CallOptions,
   type ConnectionCheck,
+  describeUrl,
   isIdvError,
   ProviderApiError,
 } from 'idv-providers/kit';
@@ -43,7 +44,7 @@ export async function checkConnection(
       // The token endpoint's refusal already says which credentials to check.
       if (refused.request?.url.endsWith('/oauth/token') === true) throw error;
       throw new ProviderApiError(
-        `[idv] [onfido] ${what} by ${ctx.baseUrl} (HTTP 401): check ${check} and region`,
+        `[idv] [onfido] ${what} by ${describeUrl(ctx.baseUrl)} (HTTP 401): check ${check} and region`,
         {
           provider: 'onfido',
           status: 401,
@@ -59,7 +60,7 @@ export async function checkConnection(
   return {
     provider: 'onfido',
     ok: true,
-    baseUrl: ctx.baseUrl,
+    baseUrl: describeUrl(ctx.baseUrl),
     latencyMs: Math.max(0, ctx.clock.now() - started),
     detail:
       ctx.auth === 'oauth2'

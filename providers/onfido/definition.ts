@@ -17,10 +17,13 @@
 import type { IdentityVerificationProvider, ProviderDefinition } from 'idv-providers';
 import { z } from 'zod';
 import {
+  baseUrlOption,
   type CommonOptionsInput,
+  checkBaseUrls,
   commonOptionsShape,
-  httpUrl,
   nonEmpty,
+  siteUrlOption,
+  trimTrailingSlashes,
 } from '../../src/config/common';
 import { loadEntry } from '../../src/config/lazy';
 
@@ -35,6 +38,14 @@ export const ONFIDO_BASE_URLS: Readonly<Record<OnfidoRegion, string>> = {
   US: 'https://api.us.onfido.com/v3.6',
   CA: 'https://api.ca.onfido.com/v3.6',
 };
+
+/**
+ * Onfido's own domains: its API and dashboard (`api.eu.onfido.com`,
+ * docs/provider-facts.md#o-auth-2) and its hosted capture links
+ * (`eu.onfido.app`). A verification site there is a mistake: the customer's
+ * link would lead to Onfido's host, and the SDK token would name it as referrer.
+ */
+export const ONFIDO_DOMAINS = ['onfido.com', 'onfido.app'] as const;
 
 /** The reports a check runs unless configured otherwise. */
 export const DEFAULT_ONFIDO_REPORTS = ['document', 'facial_similarity_photo'] as const;
@@ -87,8 +98,8 @@ const onfidoShape = {
     z.ZodDefault<z.ZodEnum<{ EU: 'EU'; US: 'US'; CA: 'CA' }>>,
     OnfidoOptionsInput['region']
   >((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(ONFIDO_REGIONS).default('EU')),
-  baseUrl: httpUrl.optional(),
-  verificationSiteUrl: httpUrl.optional(),
+  baseUrl: baseUrlOption.optional(),
+  verificationSiteUrl: siteUrlOption(ONFIDO_DOMAINS).optional(),
   webhookToken: nonEmpty.optional(),
   reportNames: z
     .array(z.string().regex(/^[a-z_]+$/, { message: 'report names are lower_snake_case' }))
@@ -155,12 +166,16 @@ function requireSiteForClassicChecks(value: RefinedOptions, ctx: z.RefinementCtx
 }
 
 /** Schema of the Onfido options. */
-export const onfidoOptionsSchema = z.strictObject(onfidoShape).superRefine(refineOptions);
+export const onfidoOptionsSchema = z
+  .strictObject(onfidoShape)
+  .superRefine(refineOptions)
+  .superRefine(checkBaseUrls);
 
 /** Schema of an Onfido config: the options plus `provider: "onfido"`. */
 export const onfidoConfigSchema = z
   .strictObject({ provider: z.literal('onfido'), ...onfidoShape })
-  .superRefine(refineOptions);
+  .superRefine(refineOptions)
+  .superRefine(checkBaseUrls);
 
 /** Validated Onfido options (the schema's output). */
 export type OnfidoOptions = z.output<typeof onfidoOptionsSchema>;
@@ -170,7 +185,7 @@ export type OnfidoConfig = { provider: 'onfido' } & OnfidoOptionsInput;
 
 /** The base URL the options select: `baseUrl` when given, else the region's. */
 export function onfidoBaseUrl(options: Pick<OnfidoOptions, 'baseUrl' | 'region'>): string {
-  return (options.baseUrl ?? ONFIDO_BASE_URLS[options.region]).replace(/\/+$/, '');
+  return trimTrailingSlashes(options.baseUrl ?? ONFIDO_BASE_URLS[options.region]);
 }
 
 type OnfidoEntry = typeof import('idv-providers/onfido');

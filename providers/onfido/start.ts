@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import {
   type CallOptions,
+  customerLink,
   InvalidInputError,
   type StartVerificationInput,
   type VerificationSession,
@@ -235,7 +236,12 @@ export async function studioSession(
     schema: workflowRunSchema,
     signal,
   });
-  const linkUrl = run.data.link?.url ?? undefined;
+  // The run's link is sent to the customer: only an https URL is taken (never `javascript:` or `http:`).
+  const given = run.data.link?.url;
+  const linkUrl =
+    given == null || given === ''
+      ? undefined
+      : customerLink(given, { provider: 'onfido', field: 'link.url', attempts: run.attempts });
   const customerUrl =
     linkUrl ??
     (site === undefined

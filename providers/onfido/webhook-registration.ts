@@ -9,6 +9,7 @@ import {
   type CallOptions,
   type IdentityVerificationProvider,
   InvalidInputError,
+  trimTrailingSlashes,
   UnexpectedResponseError,
 } from 'idv-providers/kit';
 import { onfidoContextOf } from './context';
@@ -38,9 +39,9 @@ export interface OnfidoRegisteredWebhook {
   created: boolean;
 }
 
-/** Same URL, ignoring a trailing slash. */
+/** Same URL, ignoring trailing slashes. */
 function sameUrl(a: string, b: string): boolean {
-  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+  return trimTrailingSlashes(a) === trimTrailingSlashes(b);
 }
 
 /**

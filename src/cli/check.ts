@@ -5,6 +5,7 @@
  * @module
  */
 import { createProvider, defaultRegistry, isIdvError, type ProviderRegistry } from 'idv-providers';
+import { describeUrl } from '../shared/redact';
 import { parseCommandArgs, stringFlag } from './args';
 import { type LoadedConfig, loadConfig } from './config-source';
 import { EXIT, type ExitCode, exitCodeOf } from './exit-codes';
@@ -20,13 +21,18 @@ export const CONFIG_FLAG_SPEC = {
   'env-file': { type: 'string' },
 } as const;
 
-/** Where the connection check will go, for the progress line, as the provider's definition describes it. */
+/**
+ * Where the connection check will go, for the progress line, as the provider's
+ * definition describes it: without a user name and password (a proxy's), a
+ * query or a fragment.
+ */
 export function checkTarget(
   loaded: LoadedConfig,
   registry: ProviderRegistry = defaultRegistry,
 ): string | undefined {
   if (!registry.has(loaded.provider)) return undefined;
-  return registry.get(loaded.provider).describeTarget?.(loaded.options);
+  const target = registry.get(loaded.provider).describeTarget?.(loaded.options);
+  return target === undefined ? undefined : describeUrl(target);
 }
 
 /** Prints the configuration as given, secrets masked. */
@@ -91,7 +97,7 @@ export async function runCheck(
     out.ok(`${result.provider} accepted the credentials`);
     out.rows([
       ['provider', result.provider],
-      ['base URL', result.baseUrl],
+      ['base URL', describeUrl(result.baseUrl)],
       ['latency', `${Math.round(result.latencyMs)} ms`],
       ['detail', result.detail],
     ]);

@@ -22,7 +22,7 @@ import {
 } from 'idv-providers';
 import { parseEnvFile } from './env-file';
 import type { CliIO } from './io';
-import { jsonErrorPosition } from './json-position';
+import { jsonDepthError, jsonErrorPosition, MAX_JSON_DEPTH } from './json-position';
 
 /** One option as given, with the name it was given under. */
 export interface GivenOption {
@@ -86,7 +86,22 @@ function jsonPosition(text: string): string {
   return at === undefined ? '' : ` (near line ${at.line}, column ${at.column})`;
 }
 
-function expandReferences(value: unknown, env: CliIO['env'], path: string, file: string): unknown {
+/** The option a path starts with (`clock` of `clock.now.0`), for messages: deeper keys are the file's own text. */
+const topOption = (path: string): string => path.split('.')[0] ?? path;
+
+function expandReferences(
+  value: unknown,
+  env: CliIO['env'],
+  path: string,
+  file: string,
+  depth = 0,
+): unknown {
+  if (depth > MAX_JSON_DEPTH) {
+    throw new ConfigError(
+      `[idv] ${file}: option "${topOption(path)}" is nested more than ${MAX_JSON_DEPTH} levels deep`,
+      { option: topOption(path) },
+    );
+  }
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
       const found = env[name];
@@ -100,13 +115,13 @@ function expandReferences(value: unknown, env: CliIO['env'], path: string, file:
     });
   }
   if (Array.isArray(value)) {
-    return value.map((item, i) => expandReferences(item, env, `${path}.${i}`, file));
+    return value.map((item, i) => expandReferences(item, env, `${path}.${i}`, file, depth + 1));
   }
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [
         key,
-        expandReferences(item, env, path === '' ? key : `${path}.${key}`, file),
+        expandReferences(item, env, path === '' ? key : `${path}.${key}`, file, depth + 1),
       ]),
     );
   }
@@ -150,6 +165,13 @@ export async function loadConfig(
   if (flags.configFile !== undefined) {
     const file = flags.configFile;
     const text = await readText(file, 'config file', cwd);
+    // Before parsing: every later step walks the value, and a deep one would overflow the stack.
+    const tooDeep = jsonDepthError(text);
+    if (tooDeep !== undefined) {
+      throw new ConfigError(
+        `[idv] config file ${file} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep (near line ${tooDeep.line}, column ${tooDeep.column})`,
+      );
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(text);

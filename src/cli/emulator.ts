@@ -8,6 +8,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultRegistry, envVarName, type ProviderRegistry } from 'idv-providers';
+import { describeUrl } from '../shared/redact';
+import { isInsecureHttpUrl } from '../shared/url';
 import { type FlagSpec, type Flags, integerFlag, parseCommandArgs, stringFlag } from './args';
 import type { DeliveryRecord } from './emulator-deliver';
 import {
@@ -82,10 +84,18 @@ function hostFlag(text: string | undefined): string {
   return host;
 }
 
-/** The variables a backend exports to use one of the served emulators, by provider. */
+/**
+ * The variables a backend exports to use one of the served emulators, by
+ * provider. Served on an address other than this machine's loopback (`--host
+ * 0.0.0.0`, a container's name), the base URLs are plain `http:` to another
+ * machine, which a backend accepts only with `IDV_ALLOW_INSECURE_BASE_URL=true`.
+ */
 export function emulatorEnvironment(
   running: RunningEmulators,
 ): Array<{ provider: string; variables: Array<[string, string]> }> {
+  const insecure: Array<[string, string]> = isInsecureHttpUrl(running.origin)
+    ? [[envVarName('', 'allowInsecureBaseUrl'), 'true']]
+    : [];
   return running.providers.map(({ name, served }) => ({
     provider: name,
     variables: [
@@ -94,6 +104,7 @@ export function emulatorEnvironment(
         envVarName(name, option),
         value,
       ]),
+      ...insecure,
     ],
   }));
 }
@@ -139,7 +150,7 @@ function logRequests(err: Out, running: RunningEmulators): void {
 }
 
 function logDelivery(err: Out, record: DeliveryRecord): void {
-  const what = `${record.provider} ${record.method} ${record.sentTo ?? record.url}`;
+  const what = `${record.provider} ${record.method} ${describeUrl(record.sentTo ?? record.url)}`;
   if (record.status !== undefined) {
     const line = `↪ ${what} → ${record.status}`;
     err.line(record.status < 300 ? err.style('cyan', line) : err.style('yellow', line));

@@ -18,6 +18,7 @@ import {
   type RegisteredWebhook,
 } from 'idv-providers';
 import { constantTimeEqual } from 'idv-providers/kit';
+import { describeUrl } from '../shared/redact';
 import { listFlag, parseCommandArgs, stringFlag } from './args';
 import { CONFIG_FLAG_SPEC, printConfig } from './check';
 import { type LoadedConfig, loadConfig } from './config-source';
@@ -179,7 +180,7 @@ async function runRegister(
   for (const note of loaded.notes) err.warn(note);
   printConfig(out, loaded);
 
-  err.progress(`registering ${url} with ${loaded.provider}`);
+  err.progress(`registering ${describeUrl(url)} with ${loaded.provider}`);
   let hook: RegisteredWebhook;
   try {
     const provider = await createProvider(loaded.config, { registry });
@@ -200,7 +201,7 @@ async function runRegister(
   );
   out.rows([
     ['id', hook.id],
-    ['url', hook.url],
+    ['url', describeUrl(hook.url)],
   ]);
   if (!hook.created && events !== undefined) {
     out.warn('--events applies when a webhook is created: the registered one keeps its events');

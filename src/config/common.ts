@@ -5,6 +5,10 @@
  */
 import { z } from 'zod';
 import type { OutcomePolicy } from '../outcome';
+import { isInsecureHttpUrl, isOnDomain } from '../shared/url';
+
+// For provider definitions, which import only zod and this folder.
+export { trimTrailingSlashes } from '../shared/url';
 
 /** Time and randomness, injectable so tests run instantly and deterministically. */
 export interface Clock {
@@ -44,6 +48,63 @@ export const clockSchema = z.custom<Clock>(
 /** An absolute http(s) URL. */
 export const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL' });
 
+/**
+ * A base URL option (`baseUrl`, or a name ending in `BaseUrl`): an absolute
+ * http(s) URL. Name the option so, and run {@link checkBaseUrls} on the
+ * provider's options schema: `http:` is then refused unless the host is this
+ * machine (`127.0.0.1`, `localhost`, `[::1]`) or the options set
+ * `allowInsecureBaseUrl: true` (for tests). A user name and password in it
+ * (a proxy's) are sent and never printed.
+ */
+export const baseUrlOption = httpUrl;
+
+/** True for an option name that {@link checkBaseUrls} checks: `baseUrl`, or one ending in `BaseUrl`. */
+export function isBaseUrlOption(option: string): boolean {
+  return option === 'baseUrl' || option.endsWith('BaseUrl');
+}
+
+/**
+ * The refinement every provider's options schema runs
+ * (`z.strictObject(shape).superRefine(checkBaseUrls)`): each base URL option
+ * ({@link isBaseUrlOption}) that is `http:` to another machine is refused,
+ * unless `allowInsecureBaseUrl` is `true`. Over plain HTTP the credentials the
+ * adapter sends, and the answers it trusts, can be read and changed on the way.
+ */
+export function checkBaseUrls<T extends object>(value: T, ctx: z.core.$RefinementCtx<T>): void {
+  const options = value as Readonly<Record<string, unknown>>;
+  if (options['allowInsecureBaseUrl'] === true) return;
+  for (const [option, url] of Object.entries(options)) {
+    if (!isBaseUrlOption(option) || typeof url !== 'string' || !isInsecureHttpUrl(url)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: [option],
+      message:
+        'must be an https URL: http is accepted only for 127.0.0.1, localhost and [::1], or with "allowInsecureBaseUrl: true" (for tests)',
+    });
+  }
+}
+
+/**
+ * A URL of the host's own site that customers are sent to (a verification
+ * page): an absolute http(s) URL on none of `providerDomains` (the provider's
+ * own hosts, `onfido.com`), where the host's page cannot be.
+ */
+export function siteUrlOption(providerDomains: readonly string[]) {
+  return httpUrl.refine(
+    (text) => {
+      try {
+        const host = new URL(text).hostname;
+        return !providerDomains.some((domain) => isOnDomain(host, domain));
+      } catch {
+        return true;
+      }
+    },
+    {
+      message: `must be your own site, not a host of the provider (${providerDomains.join(', ')})`,
+    },
+  );
+}
+
 /** A non-empty string (trimmed of surrounding white space). */
 export const nonEmpty = z.string().trim().min(1, { message: 'must not be empty' });
 
@@ -75,6 +136,12 @@ export const commonOptionsShape = {
     .optional(),
   /** Injectable time, sleep and randomness (tests). */
   clock: clockSchema.optional(),
+  /**
+   * Accept `http:` base URLs to other machines (an emulator in a container, a
+   * test proxy). Default `false`: only `https:`, and `http:` to 127.0.0.1,
+   * localhost and [::1]. Never in production.
+   */
+  allowInsecureBaseUrl: z.boolean().default(false),
 } as const;
 
 /** The validated common options (the output of {@link commonOptionsShape}). */
@@ -98,4 +165,10 @@ export interface CommonOptionsInput {
   userAgent?: string | undefined;
   /** Injectable time, sleep and randomness (tests). */
   clock?: Clock | undefined;
+  /**
+   * Accept `http:` base URLs to other machines (an emulator in a container, a
+   * test proxy). Default `false`: only `https:`, and `http:` to 127.0.0.1,
+   * localhost and [::1]. Never in production.
+   */
+  allowInsecureBaseUrl?: boolean | undefined;
 }

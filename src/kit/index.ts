@@ -21,6 +21,7 @@ export {
   type DocumentDownload,
   type DocumentInfo,
   DownloadRefusedError,
+  type DownloadRefusedReason,
   type ExtractedPerson,
   type IdentityVerificationProvider,
   IdvError,
@@ -56,16 +57,27 @@ export {
   WebhookVerificationError,
 } from 'idv-providers';
 export {
+  baseUrlOption,
   type CommonOptions,
+  checkBaseUrls,
   clockSchema,
   commonOptionsShape,
   httpUrl,
+  isBaseUrlOption,
   nonEmpty,
   policySchema,
+  siteUrlOption,
   systemClock,
 } from '../config/common';
 export { ownEntry } from '../shared/own-entry';
-export { describeUrl, REDACTED, redact, redactDeep } from '../shared/redact';
+export {
+  describeUrl,
+  REDACTED,
+  type Redactor,
+  redact,
+  redactDeep,
+  redactor,
+} from '../shared/redact';
 export {
   type AttemptOutcome,
   type AttemptRequest,
@@ -85,6 +97,13 @@ export {
   type TransportAttempt,
 } from '../shared/retry';
 export {
+  isHttpsUrl,
+  isInsecureHttpUrl,
+  isLoopbackHost,
+  trimTrailingSlashes,
+} from '../shared/url';
+export { type CustomerLinkSource, customerLink, customerLinkSchema } from './customer-link';
+export {
   createHttpClient,
   describeProviderError,
   type HttpClient,
@@ -101,6 +120,15 @@ export {
   type DownloadOptions,
   downloadStream,
 } from './http/download';
+export {
+  DOWNLOAD_MEDIA_TYPES,
+  downloadFileName,
+  type MediaTypeDecision,
+  mediaTypeOf,
+  plainFileName,
+  sniffMediaType,
+  UNKNOWN_MEDIA_TYPE,
+} from './http/media-type';
 export {
   findMappingRow,
   type LabelRead,

@@ -233,8 +233,9 @@ export async function runConformanceSuite(options: ConformanceSuiteOptions): Pro
       } else {
         // Unsigned callbacks: a forged one naming a session that does not exist
         // must never yield a verdict, because only the API's answer counts.
-        const forgedBody = original!.body.replace(
-          new RegExp(run.session.session.subjectId, 'g'),
+        // A plain replacement: the id is the provider's text, never a pattern.
+        const forgedBody = original!.body.replaceAll(
+          run.session.session.subjectId,
           '00000000-0000-4000-8000-000000000000',
         );
         const outcome = await idv

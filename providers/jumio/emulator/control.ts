@@ -16,6 +16,7 @@
  * @module
  */
 import type { SessionRef } from 'idv-providers';
+import { trimTrailingSlashes } from 'idv-providers/kit';
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import type { JumioEmulator } from './index';
 import type { JumioRateLimitSetting, RateClass } from './rate-limits';
@@ -87,7 +88,7 @@ function rateSettingOf(body: Json): JumioRateLimitSetting {
 
 /** The control handlers under `base` (an absolute URL without a trailing slash). */
 export function createControlHandlers(base: string, emulator: JumioEmulator): RequestHandler[] {
-  const url = base.replace(/\/+$/, '');
+  const url = trimTrailingSlashes(base);
   const limits = () => ({ ...emulator.rateLimits(), refused: emulator.rateLimited() });
   return [
     http.post(`${url}/expire`, ({ request }) =>

@@ -13,6 +13,7 @@
 
 import { type FaultQueue, matchRoute } from 'idv-providers/emulator-kit';
 import type { JumioRegion } from 'idv-providers/jumio';
+import { trimTrailingSlashes } from 'idv-providers/kit';
 import { http, type RequestHandler } from 'msw';
 import type { EmulatedHosts, EmulatorContext } from './context';
 import type { RateClass } from './rate-limits';
@@ -78,7 +79,7 @@ export function emulatedHosts(
   if (custom !== undefined) {
     const base = hosts[region] as EmulatedHosts;
     const trim = (url: string | undefined, fallback: string) =>
-      (url ?? fallback).replace(/\/+$/, '');
+      trimTrailingSlashes(url ?? fallback);
     hosts['custom'] = {
       auth: trim(custom.auth, base.auth),
       account: trim(custom.account, base.account),
@@ -148,7 +149,7 @@ export function createHandlers(emulator: EmulatorContext, faults: FaultQueue): R
       const base = set[kind];
       if (seen.has(base)) continue;
       seen.add(base);
-      const prefix = new URL(base).pathname.replace(/\/+$/, '');
+      const prefix = trimTrailingSlashes(new URL(base).pathname);
       const answer = ({ request }: { request: Request }) => {
         const path = new URL(request.url).pathname.slice(prefix.length) || '/';
         emulator.state.requests.push({

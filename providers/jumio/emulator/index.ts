@@ -48,6 +48,7 @@ import {
   type ProviderEmulator,
 } from 'idv-providers/emulator-kit';
 import type { JumioRegion } from 'idv-providers/jumio';
+import { isInsecureHttpUrl } from 'idv-providers/kit';
 import type { RequestHandler } from 'msw';
 import type { EmulatorContext } from './context';
 import { createControlHandlers } from './control';
@@ -326,6 +327,10 @@ export function createJumioEmulator(options: JumioEmulatorOptions = {}): JumioEm
         // Jumio's published ones (docs/provider-facts.md#j-cb-5).
         verifyCallbackSource: false,
         ...hostsOverride,
+        // Plain http to another machine (a container's name) is accepted only with the opt-in for tests.
+        ...(Object.values(hostsOverride).some(isInsecureHttpUrl)
+          ? { allowInsecureBaseUrl: true }
+          : {}),
         ...overrides,
       } as IdvConfig;
     },

@@ -7,6 +7,7 @@
  */
 
 import { type FaultQueue, matchRoute } from 'idv-providers/emulator-kit';
+import { trimTrailingSlashes } from 'idv-providers/kit';
 import { ONFIDO_BASE_URLS, type OnfidoRegion } from 'idv-providers/onfido';
 import { http, type RequestHandler } from 'msw';
 import type { OnfidoEngine } from './engine';
@@ -54,7 +55,7 @@ const BEARER = /^Bearer (\S+)$/;
 /** The path every `href` starts with, as on the API (docs/provider-facts.md#o-rep-9). */
 export const API_HREF_PATH = '/v3.6';
 
-const pathOf = (baseUrl: string): string => new URL(baseUrl).pathname.replace(/\/+$/, '');
+const pathOf = (baseUrl: string): string => trimTrailingSlashes(new URL(baseUrl).pathname);
 
 /** The realms served: the three regional hosts, and `custom` for a given base URL. */
 export function servedRealms(custom: string | undefined): RealmInfo[] {
@@ -65,7 +66,7 @@ export function servedRealms(custom: string | undefined): RealmInfo[] {
     hrefPath: API_HREF_PATH,
   }));
   if (custom !== undefined) {
-    const baseUrl = custom.replace(/\/+$/, '');
+    const baseUrl = trimTrailingSlashes(custom);
     out.push({ name: 'custom', baseUrl, basePath: pathOf(baseUrl), hrefPath: API_HREF_PATH });
   }
   return out;
@@ -122,7 +123,7 @@ export function createHandlers(settings: HandlerSettings): RequestHandler[] {
       realm,
     })),
     ...(custom === undefined ? [] : (settings.aliasBaseUrls ?? [])).map((alias) => ({
-      baseUrl: alias.replace(/\/+$/, ''),
+      baseUrl: trimTrailingSlashes(alias),
       basePath: pathOf(alias),
       realm: custom as RealmInfo,
     })),

@@ -50,6 +50,7 @@ import {
   type FaultScope,
   type ProviderEmulator,
 } from 'idv-providers/emulator-kit';
+import { isInsecureHttpUrl } from 'idv-providers/kit';
 import type { OnfidoRegion } from 'idv-providers/onfido';
 import type { RequestHandler } from 'msw';
 import { LINK_LIFETIME_MS, OnfidoEngine } from './engine';
@@ -268,6 +269,12 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
   const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
   const region = options.region ?? 'EU';
   const clock = options.clock ?? createTestClock();
+  // A base URL served over plain http to another machine (a container's name) is accepted by the
+  // adapter only with the opt-in that exists for tests such as this one.
+  const insecureOptIn =
+    options.baseUrl !== undefined && isInsecureHttpUrl(options.baseUrl)
+      ? { allowInsecureBaseUrl: true }
+      : {};
   const allRealms = servedRealms(options.baseUrl);
   const home = allRealms.find(
     (r) => r.name === (options.baseUrl === undefined ? region : 'custom'),
@@ -355,6 +362,7 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
         apiToken,
         region,
         ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+        ...insecureOptIn,
         verificationSiteUrl,
         webhookToken,
         clock: clock as Clock,
@@ -369,6 +377,7 @@ export function createOnfidoEmulator(options: OnfidoEmulatorOptions = {}): Onfid
         clientSecret,
         region,
         ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+        ...insecureOptIn,
         verificationSiteUrl,
         webhookToken,
         clock: clock as Clock,

@@ -13,6 +13,7 @@
  */
 import { envVarName } from 'idv-providers';
 import type { EmulatorServing } from 'idv-providers/emulator-kit';
+import { describeUrl } from 'idv-providers/kit';
 import { API_HREF_PATH } from './handlers';
 import type { OnfidoEmulatedWorkflow, OnfidoEmulator, OnfidoEmulatorOptions } from './index';
 
@@ -112,7 +113,7 @@ export function onfidoServing(
         banner: [
           ['base URL', baseUrl],
           ['API token', emulator.apiToken],
-          ['webhook', emulator.webhookUrl],
+          ['webhook', describeUrl(emulator.webhookUrl)],
           ['webhook token', emulator.webhookToken],
           ...(workflows === undefined
             ? []

@@ -23,8 +23,9 @@ import {
 } from 'idv-providers';
 import type { z } from 'zod';
 import { systemClock } from '../../config/common';
-import { describeUrl, redact } from '../../shared/redact';
+import { describeUrl, redactor } from '../../shared/redact';
 import { type AttemptOutcome, decideRetry, type RetryOptions } from '../../shared/retry';
+import { trimTrailingSlashes, userInfoOf } from '../../shared/url';
 import { errorForStatus, errorForTransport } from './errors';
 
 export { describeProviderError } from './errors';
@@ -185,12 +186,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headers: { 'User-Agent': userAgent, Accept: 'application/json' },
   });
 
-  const clean = (text: string): string => redact(text, options.secrets());
+  // A user name and password in the base URL (a proxy's) are secrets too: an
+  // answer that echoes them is redacted like one that echoes a token.
+  const baseUrlUserInfo = userInfoOf(options.baseUrl);
+  const secrets = (): Iterable<string | undefined> => [...options.secrets(), ...baseUrlUserInfo];
+  const clean = (text: string): string => redactor(secrets())(text);
 
   function summary(method: string, url: string): RequestSummary {
     const absolute = /^https?:\/\//i.test(url)
       ? url
-      : `${options.baseUrl.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+      : `${trimTrailingSlashes(options.baseUrl)}/${url.replace(/^\/+/, '')}`;
     return { method, url: clean(describeUrl(absolute)) };
   }
 
@@ -220,7 +225,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       provider,
       request,
       attempts,
-      secrets: options.secrets,
+      secrets,
       status,
       body,
       headers,
@@ -299,7 +304,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             provider,
             request: info,
             attempts,
-            secrets: options.secrets,
+            secrets,
             error: failure,
             timeoutMs: options.timeoutMs,
           });
@@ -355,7 +360,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const type = headers['content-type'] ?? '';
       if (type !== '' && !/[/+]json\b/i.test(type)) {
         throw new UnexpectedResponseError(
-          `[idv] [${provider}] ${where} answered with content type ${JSON.stringify(type.split(';')[0])}, expected JSON`,
+          `[idv] [${provider}] ${where} answered with content type ${clean(JSON.stringify(type.split(';')[0]))}, expected JSON`,
           { provider, request: info, attempts },
         );
       }
@@ -371,8 +376,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const checked = request.schema.safeParse(parsed.value);
       if (!checked.success) {
-        const issues = checked.error.issues.map(
-          (issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`,
+        // Paths name the answer's own keys, and messages may quote its values: either may echo a secret.
+        const cleanIssue = redactor(secrets());
+        const issues = checked.error.issues.map((issue) =>
+          cleanIssue(`${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`),
         );
         throw new UnexpectedResponseError(
           `[idv] [${provider}] ${where} answered with an unexpected shape: ${issues.slice(0, 5).join('; ')}`,

@@ -5,6 +5,13 @@
  * stream with a `NetworkError` once it has been idle for the idle timeout.
  * Nothing is buffered whole.
  *
+ * The content type comes from the first bytes, not from the provider's word
+ * (see `media-type.ts`): a known image, PDF or video signature names the type;
+ * markup (HTML, SVG, XML) is refused; anything else keeps the provider's type
+ * when it is an image, PDF or video type, and is `application/octet-stream`
+ * otherwise. The file name is always a plain name ending in the type's
+ * extension, never blank.
+ *
  * @module
  */
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
@@ -15,9 +22,9 @@ import {
   NetworkError,
   UnexpectedResponseError,
 } from 'idv-providers';
-import { ownEntry } from '../../shared/own-entry';
 import { describeUrl } from '../../shared/redact';
 import type { HttpClient } from './client';
+import { downloadFileName, fileNameFrom, mediaTypeOf, SNIFF_BYTES } from './media-type';
 
 /** Settings of {@link downloadStream}. */
 export interface DownloadOptions {
@@ -148,34 +155,80 @@ export class ByteLimit extends Transform {
   }
 }
 
-function fileNameFrom(disposition: string | undefined): string | undefined {
-  if (disposition === undefined) return undefined;
-  const star = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(disposition);
-  if (star?.[1] !== undefined) {
-    try {
-      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
-    } catch {
-      // fall through to the plain form
-    }
+/**
+ * A {@link ByteLimit} that holds back the body's first {@link SNIFF_BYTES}
+ * bytes (or all of a shorter body) until `head` has them, so the content type
+ * is decided from the bytes before the download is handed over. Nothing is
+ * lost: the held bytes are the first the reader gets.
+ */
+class SniffedBody extends ByteLimit {
+  /** The first bytes; rejects with the error that ended the body before them. */
+  readonly head: Promise<Buffer>;
+  #resolve: (head: Buffer) => void = () => {};
+  #reject: (error: unknown) => void = () => {};
+  #held: Buffer[] = [];
+  #heldBytes = 0;
+  #released = false;
+
+  constructor(
+    maxBytes: number,
+    private readonly owner: { provider: string; documentId: string },
+  ) {
+    super(maxBytes, owner.provider);
+    this.head = new Promise<Buffer>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // Awaited by downloadStream; an early end must not be an unhandled rejection meanwhile.
+    this.head.catch(() => {});
   }
-  const plain = /filename="?([^";]+)"?/i.exec(disposition);
-  return plain?.[1]?.trim();
-}
 
-/** Safe file name: no directories, no control characters. */
-function safeFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[^\w.\- ]+/g, '_').replace(/^\.+/, '');
-  return cleaned === '' ? 'document' : cleaned.slice(0, 200);
-}
+  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
+    super._transform(chunk, encoding, (error, data?: Buffer) => {
+      if (error) {
+        callback(error);
+        return;
+      }
+      if (this.#released || data === undefined) {
+        callback(null, data);
+        return;
+      }
+      this.#held.push(data);
+      this.#heldBytes += data.length;
+      if (this.#heldBytes >= SNIFF_BYTES) this.#release();
+      callback();
+    });
+  }
 
-const EXTENSIONS: Readonly<Record<string, string>> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'application/pdf': 'pdf',
-  'video/mp4': 'mp4',
-};
+  override _flush(callback: TransformCallback): void {
+    this.#release();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (!this.#released) {
+      this.#released = true;
+      this.#held = [];
+      this.#reject(
+        error ??
+          new NetworkError(
+            `[idv] [${this.owner.provider}] download of ${this.owner.documentId} closed before its first bytes`,
+            { provider: this.owner.provider },
+          ),
+      );
+    }
+    super._destroy(error, callback);
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    const head = Buffer.concat(this.#held);
+    this.#held = [];
+    if (head.length > 0) this.push(head);
+    this.#resolve(head);
+  }
+}
 
 /** Downloads one document as a stream. */
 export async function downloadStream(
@@ -198,7 +251,14 @@ export async function downloadStream(
           { provider },
         );
       }
-      url = new URL(location, url).toString();
+      try {
+        url = new URL(location, url).toString();
+      } catch {
+        throw new UnexpectedResponseError(
+          `[idv] [${provider}] download of ${document.id} answered HTTP ${answer.status} with a Location that is not a URL`,
+          { provider },
+        );
+      }
       assertAllowedUrl(url, allowedOrigins, provider, 'redirect_off_host');
       continue;
     }
@@ -211,11 +271,7 @@ export async function downloadStream(
         { provider, reason: 'too_large' },
       );
     }
-    const contentType =
-      answer.headers['content-type']?.split(';')[0]?.trim() ||
-      document.contentType ||
-      'application/octet-stream';
-    const limit = new ByteLimit(options.maxBytes, provider);
+    const limit = new SniffedBody(options.maxBytes, { provider, documentId: document.id });
     answer.body.on('error', (error: unknown) => {
       // The transport's own error carries request headers; pass on a clean one.
       const systemCode = (error as { code?: unknown }).code;
@@ -232,12 +288,32 @@ export async function downloadStream(
     const idleMs =
       options.idleTimeoutMs ?? socketTimeout(answer.body) ?? DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS;
     watchIdle(answer.body, limit, idleMs, { provider, documentId: document.id });
+    // Until the caller reads the body, an error of the body (over the limit, broken off) is
+    // kept in the stream's state, where a read (for await, pipeline) reports it, instead of
+    // being thrown with no listener while the caller has not yet been handed the body.
+    const held = (): void => {};
+    limit.on('error', held);
     const body = answer.body.pipe(limit);
-    const extension = ownEntry(EXTENSIONS, contentType) ?? 'bin';
-    const fileName = safeFileName(
-      fileNameFrom(answer.headers['content-disposition']) ??
-        document.fileName ??
-        `${document.kind}-${document.id}.${extension}`,
+    const handOver = (event: string | symbol): void => {
+      if (event !== 'error' && event !== 'data' && event !== 'readable') return;
+      limit.off('error', held);
+      limit.off('newListener', handOver);
+    };
+    limit.on('newListener', handOver);
+    const head = await limit.head;
+    const media = mediaTypeOf(head, [answer.headers['content-type'], document.contentType]);
+    if (!media.ok) {
+      limit.destroy();
+      throw new DownloadRefusedError(
+        `[idv] [${provider}] refused document ${document.id}: its first bytes are ${media.found}, not an image, a PDF or a video`,
+        { provider, reason: 'unsupported_type' },
+      );
+    }
+    const contentType = media.type;
+    const fileName = downloadFileName(
+      fileNameFrom(answer.headers['content-disposition']) ?? document.fileName,
+      document,
+      contentType,
     );
     return {
       document,
