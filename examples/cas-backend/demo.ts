@@ -8,7 +8,10 @@
  * customer (opens the texted link, captures, finishes) and the provider's
  * decision (the emulator's verdict), and waits for the identity's final
  * status and the text message the customer gets. Webhooks and callbacks
- * travel over HTTP from the emulators to the server. Exits non-zero on any
+ * travel over HTTP from the emulators to the server. Then one server for two
+ * organisations (org-eu on Onfido EU, org-jumio on Jumio, from a tenants
+ * file) runs scenarios for each, and a webhook of one organisation sent to the
+ * other's routes must be refused and recorded nowhere. Exits non-zero on any
  * outcome other than the expected one.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,7 +20,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FinalStatus, ReasonCode } from 'idv-providers';
 import { createTestClock, serveEmulators } from 'idv-providers/testing';
-import { type EmulatedDeployment, startEmulatedDeployment } from './emulated';
+import {
+  type EmulatedDeployment,
+  type EmulatedOrganisations,
+  ORGANISATIONS,
+  type OrganisationId,
+  PUBLIC_HOST,
+  startEmulatedDeployment,
+  startEmulatedOrganisations,
+} from './emulated';
 import { ROUTES, smsText } from './server';
 
 interface Scenario {
@@ -87,8 +98,12 @@ interface Deployment extends EmulatedDeployment {
 }
 
 const deployments: Deployment[] = [];
+let organisations: EmulatedOrganisations | undefined;
 const emulatorServer = await serveEmulators({
-  handlers: () => deployments.flatMap((d) => d.emulator.handlers),
+  handlers: () =>
+    [...deployments, ...Object.values(organisations?.organisations ?? {})].flatMap(
+      (d) => d.emulator.handlers,
+    ),
 });
 
 for (const provider of PROVIDERS) {
@@ -110,6 +125,29 @@ for (const provider of PROVIDERS) {
     );
   }
 }
+
+// One server for two organisations, each on its own provider account, from a tenants file.
+organisations = await startEmulatedOrganisations({
+  autoRegistration: true,
+  clock,
+  emulatorBaseUrl: `${emulatorServer.url}/organisations`,
+  storePath: join(workDir, 'organisations.sqlite'),
+  tenantsPath: join(workDir, 'tenants.json'),
+  linkKey,
+  operatorKey,
+  log,
+});
+log(
+  `[demo] organisations ${Object.keys(ORGANISATIONS).join(', ')}: one server ${organisations.url}, emulators ${emulatorServer.url}/organisations/<organisation>`,
+);
+/** The scenarios every organisation of the shared server runs. */
+const ORGANISATION_SCENARIOS = SCENARIOS.filter((s) =>
+  [
+    'CLEAR, auto-registration on',
+    'SUSPECTED_COMPROMISED_DOCUMENT',
+    'EXPIRED, link never opened',
+  ].includes(s.name),
+);
 
 async function call(
   url: string,
@@ -203,6 +241,8 @@ async function finish(deployment: Deployment, phoneNumber: string, id: string, l
 }
 
 const rows: Array<{
+  /** Set for the rows of the shared server's organisations. */
+  organisation?: string;
   scenario: string;
   provider: string;
   expected: string;
@@ -247,33 +287,138 @@ for (const scenario of SCENARIOS) {
   }
 }
 
+const shared = organisations;
+for (const scenario of ORGANISATION_SCENARIOS) {
+  for (const organisation of Object.keys(ORGANISATIONS) as OrganisationId[]) {
+    const deployment = Object.assign(shared.organisations[organisation], {
+      autoRegistration: scenario.autoRegistration,
+    });
+    const row = { organisation, scenario: scenario.name, provider: deployment.provider };
+    try {
+      const { identity, sms } = await runScenario(deployment, scenario, n++);
+      const ok =
+        identity.state === scenario.expected &&
+        identity.reason === scenario.reason &&
+        shorten(sms) ===
+          shorten(smsText({ status: scenario.expected, reason: scenario.reason }, 'https://x'));
+      rows.push({
+        ...row,
+        expected: scenario.expected,
+        got: `${identity.state} (${identity.reason})`,
+        documents: identity.documents.length,
+        sms,
+        ok,
+      });
+    } catch (error) {
+      rows.push({
+        ...row,
+        expected: scenario.expected,
+        got: `error: ${(error as Error).message}`,
+        documents: 0,
+        sms: '',
+        ok: false,
+      });
+    }
+  }
+}
+
+/** org-eu's last webhook, sent to org-jumio's routes and to an unknown organisation's: refused, recorded nowhere. */
+async function sentElsewhere(shared: EmulatedOrganisations): Promise<number[]> {
+  const webhook = shared.organisations['org-eu'].emulator
+    .deliveries()
+    .filter((d) => d.answeredStatus === 200)
+    .at(-1);
+  if (webhook === undefined) throw new Error('org-eu received no webhook');
+  const before = JSON.stringify(await shared.store.counts());
+  const statuses: number[] = [];
+  for (const path of [
+    `${ROUTES.onfidoWebhook}/org-jumio`,
+    `${ROUTES.jumioCallback}/org-jumio`,
+    `${ROUTES.onfidoWebhook}/org-unknown`,
+  ]) {
+    statuses.push((await shared.forward({ ...webhook, url: PUBLIC_HOST + path })) ?? 0);
+  }
+  if (statuses.some((status) => status < 400)) {
+    throw new Error(`a webhook sent to another organisation answered ${statuses.join(', ')}`);
+  }
+  if (JSON.stringify(await shared.store.counts()) !== before) {
+    throw new Error('a webhook sent to another organisation was recorded');
+  }
+  return statuses;
+}
+try {
+  const statuses = await sentElsewhere(shared);
+  rows.push({
+    organisation: 'org-jumio',
+    scenario: "org-eu's webhook sent here",
+    provider: 'onfido',
+    expected: 'refused',
+    got: `refused (HTTP ${statuses.join(', ')}), not recorded`,
+    documents: 0,
+    sms: '',
+    ok: true,
+  });
+} catch (error) {
+  rows.push({
+    organisation: 'org-jumio',
+    scenario: "org-eu's webhook sent here",
+    provider: 'onfido',
+    expected: 'refused',
+    got: `error: ${(error as Error).message}`,
+    documents: 0,
+    sms: '',
+    ok: false,
+  });
+}
+
 for (const deployment of deployments) await deployment.close();
+await shared.close();
 await emulatorServer.close();
 rmSync(workDir, { recursive: true, force: true });
 
-const table = [
-  ['scenario', 'provider', 'expected', 'final status (reason)', 'docs', 'SMS to the customer', ''],
-  ...rows.map((r) => [
-    r.scenario,
-    r.provider,
-    r.expected,
-    r.got,
-    String(r.documents),
-    shorten(r.sms),
-    r.ok ? 'ok' : 'MISMATCH',
-  ]),
-];
-const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-console.log('');
-for (const [i, row] of table.entries()) {
-  console.log(
-    row
-      .map((cell, j) => cell.padEnd(widths[j]!))
-      .join('  ')
-      .trimEnd(),
-  );
-  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+/** Prints rows as a table, columns as wide as their widest cell. */
+function printTable(table: string[][]): void {
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  for (const [i, row] of table.entries()) {
+    console.log(
+      row
+        .map((cell, j) => cell.padEnd(widths[j]!))
+        .join('  ')
+        .trimEnd(),
+    );
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
 }
+const cells = (r: (typeof rows)[number]) => [
+  r.scenario,
+  r.provider,
+  r.expected,
+  r.got,
+  String(r.documents),
+  shorten(r.sms),
+  r.ok ? 'ok' : 'MISMATCH',
+];
+console.log('');
+printTable([
+  ['scenario', 'provider', 'expected', 'final status (reason)', 'docs', 'SMS to the customer', ''],
+  ...rows.filter((r) => r.organisation === undefined).map(cells),
+]);
+console.log('\none server, two organisations (org-eu on Onfido EU, org-jumio on Jumio):\n');
+printTable([
+  [
+    'organisation',
+    'scenario',
+    'provider',
+    'expected',
+    'final status (reason)',
+    'docs',
+    'SMS to the customer',
+    '',
+  ],
+  ...rows
+    .filter((r) => r.organisation !== undefined)
+    .map((r) => [r.organisation ?? '', ...cells(r)]),
+]);
 const failed = rows.filter((r) => !r.ok).length;
 console.log(
   `\n${rows.length - failed} passed, ${failed} failed (${((performance.now() - started) / 1000).toFixed(1)} s)`,

@@ -26,6 +26,8 @@ export interface Identity {
   countryOfResidence?: string | undefined;
   /** Whether the customer agreed to the processing of their biometric data, kept for a retry. */
   biometricConsent?: boolean | undefined;
+  /** The organisation it belongs to, when the server serves several. */
+  organisation?: string | undefined;
   provider: string;
   state: IdentityState;
   /** The current provider session (a retry starts a new one). */

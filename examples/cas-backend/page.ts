@@ -63,10 +63,14 @@ export function verificationPage(view: {
     const finish = document.getElementById('finish');
     const capture = document.getElementById('capture');
     const show = (text, cls) => { message.textContent = text; message.className = cls || ''; };
+    // What the customer reads when a call fails: never the server's error text.
+    const failure = (status) => status === 401
+      ? 'This verification link is not valid. Please use the link from your most recent message.'
+      : 'Something went wrong. Please try again in a few minutes.';
     async function post(path) {
       const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
       const body = await response.json().catch(() => ({}));
-      if (!response.ok) throw Object.assign(new Error(body.message || ('HTTP ' + response.status)), { status: response.status });
+      if (!response.ok) throw Object.assign(new Error(failure(response.status)), { status: response.status });
       return body;
     }
     if (capture) capture.addEventListener('click', async () => {

@@ -10,6 +10,13 @@
  * out, the intake delivers the outcome to the same handler as a webhook's
  * (`EXPIRED` → a fresh link), so the server never polls the provider for
  * links that ran out unused, which Onfido sends no webhook for.
+ *
+ * One server may serve many organisations (a CAS organisation each, with its
+ * own provider account: `organisations`, a provider set): each webhook route
+ * then takes the organisation as its last path segment
+ * (`.../onfidowh/{organisationId}`, the URL registered for that organisation),
+ * every identity belongs to one organisation, and a delivery is verified,
+ * recorded and processed with that organisation's provider only.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,6 +24,7 @@ import type { AddressInfo } from 'node:net';
 import {
   type Clock,
   createProcessor,
+  createTenantWebhookHandler,
   createWebhookHandler,
   type EventStore,
   type FinalStatus,
@@ -24,18 +32,21 @@ import {
   isIdvError,
   type LinkSigner,
   LinkTokenError,
+  type ProviderSet,
   type ResultDelivery,
   type SessionRef,
+  tenantFromPath,
   toNodeListener,
   type VerificationResult,
   type WebhookProcessor,
   withLinkToken,
 } from 'idv-providers';
+import { constantTimeEqual, trimTrailingSlashes } from 'idv-providers/kit';
 import { type Identity, IdentityStore } from './identities';
 import { refusedPage, statusPage, verificationPage } from './page';
 import type { SmsSender } from './sms';
 
-/** The seed's routes, plus the Jumio callback route. */
+/** The seed's routes, plus the Jumio callback route; with `organisations`, each webhook route ends in `/{organisationId}`. */
 export const ROUTES = {
   onfidoWebhook: '/serverapi/apiv1/identity-check/onfidowh',
   jumioCallback: '/serverapi/apiv1/identity-check/jumiocb',
@@ -45,7 +56,13 @@ export const ROUTES = {
 
 /** Settings of the example server. */
 export interface CasBackendOptions {
-  provider: IdentityVerificationProvider;
+  /** The provider of a server for one organisation; or give `organisations`. */
+  provider?: IdentityVerificationProvider | undefined;
+  /**
+   * The providers of many organisations, by organisation id (a provider set,
+   * reloadable while the server runs); or give `provider`.
+   */
+  organisations?: ProviderSet | undefined;
   links: LinkSigner;
   store: EventStore;
   sms: SmsSender;
@@ -85,6 +102,8 @@ export interface StartInput {
   countryOfResidence?: string | undefined;
   /** The customer agreed to the processing of their biometric data (Onfido requires it for US residents). */
   biometricConsent?: boolean | undefined;
+  /** The organisation the ATM belongs to: required when the server serves `organisations`. */
+  organisation?: string | undefined;
 }
 
 const FINAL: ReadonlySet<string> = new Set([
@@ -134,6 +153,23 @@ async function readJson(req: IncomingMessage, limit = 16 * 1024): Promise<Record
   }
 }
 
+/** Compares digests, so neither the key's characters nor its length show in the time taken. */
+function sameKey(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return constantTimeEqual(digest(given), digest(expected));
+}
+
+/**
+ * What a failed request tells its caller: the server's own refusals (a body
+ * too large or not JSON) as they are, a refused link plainly, anything else
+ * (a provider's error, a bug) as a generic message.
+ */
+function publicMessage(error: unknown, ownStatus: number | undefined): string {
+  if (error instanceof LinkTokenError) return 'This verification link is not valid.';
+  if (ownStatus !== undefined) return (error as Error).message;
+  return 'Something went wrong on our side. Please try again in a few minutes.';
+}
+
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
   const text = type === 'application/json' ? JSON.stringify(body) : String(body);
   res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
@@ -142,24 +178,41 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
 
 /** Creates the example server. */
 export function createCasBackend(options: CasBackendOptions): CasBackend {
-  const { provider, links, sms } = options;
+  const { links, sms, organisations } = options;
+  const single = options.provider;
+  if ((single === undefined) === (organisations === undefined)) {
+    throw new Error('[cas] give either provider or organisations');
+  }
+  /** The provider of an identity's organisation (the server's one provider without organisations). */
+  const providerOf = async (organisation: string | undefined) =>
+    organisation === undefined || organisations === undefined
+      ? single!
+      : organisations.provider(organisation);
   const clock = options.clock ?? { now: () => Date.now() };
   const log = options.log ?? ((line: string) => console.log(line));
   const identities = new IdentityStore();
   const stamp = () => new Date(clock.now()).toISOString();
-  let publicUrl = options.publicUrl?.replace(/\/+$/, '');
+  let publicUrl =
+    options.publicUrl === undefined ? undefined : trimTrailingSlashes(options.publicUrl);
 
   async function newSession(
-    identity: Pick<Identity, 'id' | 'phoneNumber' | 'countryOfResidence' | 'biometricConsent'>,
+    identity: Pick<
+      Identity,
+      'id' | 'phoneNumber' | 'countryOfResidence' | 'biometricConsent' | 'organisation'
+    >,
     name: { firstName: string; lastName: string },
   ) {
+    const provider = await providerOf(identity.organisation);
     const started = await provider.startVerification({
       identityReference: identity.id,
       person: { ...name, countryOfResidence: identity.countryOfResidence },
       consents: { biometric: identity.biometricConsent },
     });
     // When the link runs out, the intake delivers the outcome like a webhook (EXPIRED → retry).
-    await processor.track(started);
+    await processor.track(
+      started,
+      identity.organisation === undefined ? {} : { tenant: identity.organisation },
+    );
     const { token, expiresAt } = await links.sign({
       provider: provider.name,
       subjectId: started.session.subjectId,
@@ -173,10 +226,12 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
   }
 
   async function startVerification(input: StartInput) {
+    const provider = await providerOf(input.organisation);
     const id = identities.newId();
     const where = {
       countryOfResidence: input.countryOfResidence ?? options.countryOfResidence,
       biometricConsent: input.biometricConsent,
+      ...(input.organisation === undefined ? {} : { organisation: input.organisation }),
     };
     const { started, link, linkExpiresAt } = await newSession(
       { id, phoneNumber: input.phoneNumber, ...where },
@@ -197,7 +252,12 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
         : {}),
       documents: [],
       appliedEvents: [],
-      history: [{ at: stamp(), what: `verification started with ${provider.name}` }],
+      history: [
+        {
+          at: stamp(),
+          what: `verification started with ${provider.name}${input.organisation === undefined ? '' : ` for ${input.organisation}`}`,
+        },
+      ],
     });
     const minutes = Math.round((Date.parse(linkExpiresAt) - clock.now()) / 60_000);
     await sms.send(
@@ -240,6 +300,7 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
     identity.history.push({ at: stamp(), what: `result ${result.reason} → ${result.status}` });
     let retryLink: string | undefined;
     if (result.status === 'retry') {
+      const provider = await providerOf(identity.organisation);
       // A fresh attempt under a new session; the old link stops working.
       const person = {
         firstName: result.person?.firstName ?? 'Customer',
@@ -267,25 +328,58 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
 
   const processor = createProcessor({
     store: options.store,
-    providers: [provider],
+    providers: single === undefined ? [] : [single],
+    // With organisations, an event is processed with its organisation's provider (event.tenant).
+    tenants: organisations,
     clock: { now: () => clock.now(), random: Math.random },
     pollIntervalMs: options.pollIntervalMs ?? 1000,
-    handler: async ({ eventId, result, documents }) => {
-      const identity = identities.bySubject(provider.name, result.session.subjectId ?? '');
+    handler: async ({ eventId, result, documents, tenant }) => {
+      const found = identities.bySubject(result.provider, result.session.subjectId ?? '');
+      // An identity of another organisation is never changed by this one's result.
+      const identity = found?.organisation === tenant ? found : undefined;
       if (identity === undefined) {
         log(
-          `[cas] result for unknown session ${result.session.subjectId ?? result.session.attemptId}: ignored`,
+          `[cas] result for unknown session ${result.session.subjectId ?? result.session.attemptId}${tenant === undefined ? '' : ` of ${tenant}`}: ignored`,
         );
         return;
       }
       await applyResult(identity, result, eventId, documents);
     },
-    onError: (error) =>
-      log(`[cas] processing failed: ${isIdvError(error) ? error.message : String(error)}`),
+    onError: (error, event) =>
+      log(
+        `[cas] processing failed${event.tenant === undefined ? '' : ` for ${event.tenant}`}: ${isIdvError(error) ? error.message : String(error)}`,
+      ),
   });
-  const webhook = toNodeListener(
-    createWebhookHandler({ provider, store: options.store, processor, clock }),
-  );
+  const webhook =
+    single === undefined
+      ? undefined
+      : toNodeListener(
+          createWebhookHandler({ provider: single, store: options.store, processor, clock }),
+        );
+  /** With organisations: a route per provider, the organisation from the path's last segment. */
+  const organisationRoute = (path: string, provider: string) =>
+    organisations === undefined
+      ? undefined
+      : toNodeListener(
+          createTenantWebhookHandler({
+            set: organisations,
+            store: options.store,
+            processor,
+            clock,
+            tenantFrom: tenantFromPath(path),
+            providerNames: [provider],
+            onOutcome: (outcome) => {
+              if (outcome.result === 'refused' || outcome.result === 'failed')
+                log(
+                  `[cas] webhook ${outcome.result} (HTTP ${outcome.status}) for ${outcome.tenant ?? 'no organisation'}`,
+                );
+            },
+          }),
+        );
+  const organisationWebhooks = {
+    onfido: organisationRoute(ROUTES.onfidoWebhook, 'onfido'),
+    jumio: organisationRoute(ROUTES.jumioCallback, 'jumio'),
+  };
 
   /**
    * The identity a link token names. A token of an earlier attempt (the
@@ -293,9 +387,9 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
    * allows it, for reading the status only.
    */
   async function identityFromToken(token: unknown, earlierAttempt = false) {
-    const claims = await links.verify(String(token ?? ''), { provider: provider.name });
+    const claims = await links.verify(String(token ?? ''));
     const identity = identities.get(claims.identityReference);
-    if (identity === undefined)
+    if (identity === undefined || identity.provider !== claims.provider)
       throw new LinkTokenError('[idv] verification link refused: unknown identity', {
         reason: 'wrong_session',
       });
@@ -324,7 +418,12 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    if (path === ROUTES.onfidoWebhook || path === ROUTES.jumioCallback) return webhook(req, res);
+    if (webhook !== undefined && (path === ROUTES.onfidoWebhook || path === ROUTES.jumioCallback))
+      return webhook(req, res);
+    if (organisationWebhooks.onfido !== undefined && path.startsWith(`${ROUTES.onfidoWebhook}/`))
+      return organisationWebhooks.onfido(req, res);
+    if (organisationWebhooks.jumio !== undefined && path.startsWith(`${ROUTES.jumioCallback}/`))
+      return organisationWebhooks.jumio(req, res);
 
     if (path === ROUTES.submit && req.method === 'POST') {
       const identity = await identityFromToken((await readJson(req))['token']);
@@ -334,6 +433,7 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
           state: identity.state,
         });
       }
+      const provider = await providerOf(identity.organisation);
       const attempt = await provider.completeCapture(identity.session);
       identity.session = { ...identity.session, ...attempt, subjectId: identity.session.subjectId };
       identity.state = 'submitted';
@@ -353,7 +453,7 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
           200,
           verificationPage({
             token: token ?? '',
-            provider: provider.name,
+            provider: identity.provider,
             identityId: identity.id,
             expiresAt: identity.linkExpiresAt,
             sdkToken: identity.sdkToken,
@@ -386,7 +486,7 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
     }
 
     if (path.startsWith('/internal/')) {
-      if (req.headers['authorization'] !== `Bearer ${options.operatorKey}`)
+      if (!sameKey(req.headers['authorization'] ?? '', `Bearer ${options.operatorKey}`))
         return send(res, 401, { message: 'operator key required' });
       if (path === '/internal/identities' && req.method === 'POST') {
         const body = await readJson(req);
@@ -398,7 +498,20 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
           return send(res, 400, {
             message: 'countryOfResidence must be ISO 3166-1 alpha-3, e.g. GBR',
           });
+        const organisation = body['organisation'];
+        if (
+          organisations === undefined
+            ? organisation !== undefined
+            : typeof organisation !== 'string' || !organisations.has(organisation)
+        )
+          return send(res, 400, {
+            message:
+              organisations === undefined
+                ? 'this server serves one organisation: name none'
+                : 'organisation must name one of the organisations this server serves',
+          });
         const identity = await startVerification({
+          organisation: organisation as string | undefined,
           phoneNumber,
           firstName: String(body['firstName'] ?? ''),
           lastName: String(body['lastName'] ?? ''),
@@ -420,14 +533,22 @@ export function createCasBackend(options: CasBackendOptions): CasBackend {
 
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
+      // The server's own refusals (413, 400) keep their status and their message; a library
+      // error answers with the provider's status (502 when it has none), never its words.
+      const own = isIdvError(error) ? undefined : (error as { status?: number }).status;
+      const theirs = (error as { status?: unknown }).status;
       const status =
-        error instanceof LinkTokenError ? 401 : ((error as { status?: number }).status ?? 502);
-      const message =
-        isIdvError(error) || (error as { status?: number }).status !== undefined
-          ? (error as Error).message
-          : 'internal error';
-      log(`[cas] ${req.method} ${req.url?.split('?')[0]} failed: ${message}`);
-      if (!res.headersSent) send(res, status, { message });
+        error instanceof LinkTokenError
+          ? 401
+          : typeof theirs === 'number' && theirs >= 400 && theirs <= 599
+            ? theirs
+            : 502;
+      // The detail goes to the log (library errors carry no secret); the caller gets a
+      // generic message, never the provider's words: they may name fields, ids or hosts.
+      const detail =
+        isIdvError(error) || own !== undefined ? (error as Error).message : String(error);
+      log(`[cas] ${req.method} ${req.url?.split('?')[0]} failed: ${detail}`);
+      if (!res.headersSent) send(res, status, { message: publicMessage(error, own) });
       else res.end();
     });
   });
