@@ -11,38 +11,22 @@
  * @module
  */
 import {
+  bearerAuth,
   type Clock,
   createHttpClient,
+  createTokenCache,
+  credentialsRefused,
   type HttpClient,
   type HttpClientOptions,
-  isIdvError,
-  ProviderApiError,
+  type TokenCache,
 } from 'idv-providers/kit';
 import { tokenResponseSchema } from './schemas';
 
 /** Longest margin before `expires_in` at which a token is replaced. */
 export const MAX_REFRESH_MARGIN_MS = 60_000;
 
-/** A token and when to stop using it. */
-interface CachedToken {
-  token: string;
-  /** Epoch ms after which the token is replaced. */
-  refreshAt: number;
-  /** Lifetime Jumio gave, seconds. */
-  expiresIn: number;
-}
-
 /** The source of access tokens for one provider instance. */
-export interface TokenSource {
-  /** A valid token: the cached one, or a fresh one (one request however many callers wait). */
-  get(): Promise<string>;
-  /** Fetches a new token now, replacing the cached one (the connection check). */
-  refresh(): Promise<{ token: string; expiresIn: number }>;
-  /** Forgets `token` if it is the cached one (it was refused). */
-  invalidate(token: string | undefined): void;
-  /** Tokens issued recently, to keep out of error messages. */
-  secrets(): string[];
-}
+export type TokenSource = TokenCache;
 
 /** Settings of {@link createTokenSource}. */
 export interface TokenSourceOptions {
@@ -60,77 +44,28 @@ export function refreshMarginMs(expiresInSeconds: number): number {
 
 /** Creates the token source of one provider instance. */
 export function createTokenSource(options: TokenSourceOptions): TokenSource {
-  const { http, clock } = options;
+  const { http } = options;
   const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
-  const recent: string[] = [];
-  let cached: CachedToken | undefined;
-  let inflight: Promise<CachedToken> | undefined;
-
-  async function fetchToken(): Promise<CachedToken> {
-    const startedAt = clock.now();
-    try {
-      const answer = await http.request({
-        method: 'POST',
-        url: '/oauth2/token',
-        body: new URLSearchParams({ grant_type: 'client_credentials' }),
-        headers: { Authorization: `Basic ${basic}` },
-        schema: tokenResponseSchema,
-        // Asking for a token changes nothing at Jumio: safe to repeat.
-        idempotent: true,
-      });
-      const { access_token: token, expires_in: expiresIn } = answer.data;
-      recent.push(token);
-      if (recent.length > 8) recent.shift();
-      const lifetimeMs = expiresIn * 1000;
-      return { token, expiresIn, refreshAt: startedAt + lifetimeMs - refreshMarginMs(expiresIn) };
-    } catch (error) {
-      if (error instanceof ProviderApiError && (error.status === 400 || error.status === 401)) {
-        throw new ProviderApiError(
-          `[idv] [jumio] Jumio refused the OAuth2 client credentials (HTTP ${error.status} from the token endpoint): check "clientId", "clientSecret" and "region"`,
-          {
-            provider: 'jumio',
-            status: error.status,
-            providerErrorType: error.providerErrorType,
-            request: error.request,
-            attempts: error.attempts,
-            cause: error,
-          },
-        );
-      }
-      throw error;
-    }
-  }
-
-  function load(): Promise<CachedToken> {
-    if (inflight === undefined) {
-      inflight = fetchToken()
-        .then((fresh) => {
-          cached = fresh;
-          return fresh;
-        })
-        .finally(() => {
-          inflight = undefined;
+  return createTokenCache({
+    clock: options.clock,
+    refreshMarginMs,
+    async fetch() {
+      try {
+        const answer = await http.request({
+          method: 'POST',
+          url: '/oauth2/token',
+          body: new URLSearchParams({ grant_type: 'client_credentials' }),
+          headers: { Authorization: `Basic ${basic}` },
+          schema: tokenResponseSchema,
+          // Asking for a token changes nothing at Jumio: safe to repeat.
+          idempotent: true,
         });
-    }
-    return inflight;
-  }
-
-  return {
-    async get() {
-      if (cached !== undefined && clock.now() < cached.refreshAt) return cached.token;
-      return (await load()).token;
+        return { token: answer.data.access_token, expiresIn: answer.data.expires_in };
+      } catch (error) {
+        throw credentialsRefused(error, 'jumio', 'Jumio');
+      }
     },
-    async refresh() {
-      cached = undefined;
-      const fresh = await load();
-      return { token: fresh.token, expiresIn: fresh.expiresIn };
-    },
-    invalidate(token) {
-      if (cached !== undefined && (token === undefined || cached.token === token))
-        cached = undefined;
-    },
-    secrets: () => [...recent],
-  };
+  });
 }
 
 /**
@@ -142,20 +77,5 @@ export function createBearerClient(
   options: Omit<HttpClientOptions, 'authorize' | 'onUnauthorized'>,
   tokens: TokenSource,
 ): HttpClient {
-  return createHttpClient({
-    ...options,
-    authorize: async () => ({ Authorization: `Bearer ${await tokens.get()}` }),
-    onUnauthorized: async (sent) => {
-      // Drop only the token this request carried: another request may already
-      // have fetched a fresh one.
-      tokens.invalidate(sent['Authorization']?.replace(/^Bearer /, ''));
-      try {
-        await tokens.get();
-      } catch (error) {
-        if (isIdvError(error)) throw error;
-        return false;
-      }
-      return true;
-    },
-  });
+  return createHttpClient({ ...options, ...bearerAuth(tokens) });
 }

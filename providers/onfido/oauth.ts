@@ -15,12 +15,14 @@
 import {
   type Clock,
   createHttpClient,
-  type HttpClient,
+  createTokenCache,
+  credentialsRefused,
   type HttpClientOptions,
-  isIdvError,
-  ProviderApiError,
+  type TokenCache,
 } from 'idv-providers/kit';
 import { z } from 'zod';
+
+export { bearerAuth } from 'idv-providers/kit';
 
 /** How long before `expires_in` runs out a token is replaced (the official client's margin). */
 export const ONFIDO_TOKEN_REFRESH_MARGIN_MS = 30_000;
@@ -33,14 +35,7 @@ const tokenAnswerSchema = z.object({
 });
 
 /** The access tokens of one provider instance. */
-export interface OnfidoTokenSource {
-  /** A valid token: the cached one, or a fresh one (one request however many callers wait). */
-  get(): Promise<string>;
-  /** Forgets `token` if it is the cached one (it was refused). */
-  invalidate(token: string | undefined): void;
-  /** Tokens issued recently, to keep out of messages. */
-  secrets(): string[];
-}
+export type OnfidoTokenSource = TokenCache;
 
 /** Settings of {@link createOnfidoTokenSource}. */
 export interface OnfidoTokenSourceOptions {
@@ -51,104 +46,31 @@ export interface OnfidoTokenSourceOptions {
   clock: Clock;
 }
 
-interface CachedToken {
-  token: string;
-  /** Epoch ms after which the token is replaced. */
-  refreshAt: number;
-}
-
 /** Creates the token source of one provider instance. */
 export function createOnfidoTokenSource(options: OnfidoTokenSourceOptions): OnfidoTokenSource {
-  const { clock } = options;
-  const http: HttpClient = createHttpClient(options.http);
-  const recent: string[] = [];
-  let cached: CachedToken | undefined;
-  let inflight: Promise<CachedToken> | undefined;
-
-  async function fetchToken(): Promise<CachedToken> {
-    const startedAt = clock.now();
-    try {
-      const answer = await http.request({
-        method: 'POST',
-        url: '/oauth/token',
-        body: new URLSearchParams({
-          client_id: options.clientId,
-          client_secret: options.clientSecret,
-        }),
-        schema: tokenAnswerSchema,
-        // Asking for a token changes nothing at Onfido: safe to repeat.
-        idempotent: true,
-      });
-      const { access_token: token, expires_in: expiresIn } = answer.data;
-      recent.push(token);
-      if (recent.length > 8) recent.shift();
-      const margin = Math.min(ONFIDO_TOKEN_REFRESH_MARGIN_MS, (expiresIn * 1000) / 2);
-      return { token, refreshAt: startedAt + expiresIn * 1000 - margin };
-    } catch (error) {
-      if (error instanceof ProviderApiError && (error.status === 400 || error.status === 401)) {
-        throw new ProviderApiError(
-          `[idv] [onfido] Onfido refused the OAuth2 client credentials (HTTP ${error.status} from the token endpoint): check "clientId", "clientSecret" and "region"`,
-          {
-            provider: 'onfido',
-            status: error.status,
-            providerErrorType: error.providerErrorType,
-            request: error.request,
-            attempts: error.attempts,
-            cause: error,
-          },
-        );
-      }
-      throw error;
-    }
-  }
-
-  function load(): Promise<CachedToken> {
-    if (inflight === undefined) {
-      inflight = fetchToken()
-        .then((fresh) => {
-          cached = fresh;
-          return fresh;
-        })
-        .finally(() => {
-          inflight = undefined;
-        });
-    }
-    return inflight;
-  }
-
-  return {
-    async get() {
-      if (cached !== undefined && clock.now() < cached.refreshAt) return cached.token;
-      return (await load()).token;
-    },
-    invalidate(token) {
-      if (cached !== undefined && (token === undefined || cached.token === token)) {
-        cached = undefined;
-      }
-    },
-    secrets: () => [...recent],
-  };
-}
-
-/**
- * The `authorize` and `onUnauthorized` hooks of an API client that sends the
- * source's token, and on a 401 drops the token that request carried (not one
- * a concurrent call already refreshed) and repeats the request once.
- */
-export function bearerAuth(
-  tokens: OnfidoTokenSource,
-): Pick<HttpClientOptions, 'authorize' | 'onUnauthorized'> {
-  return {
-    authorize: async () => ({ Authorization: `Bearer ${await tokens.get()}` }),
-    onUnauthorized: async (sent) => {
-      tokens.invalidate(sent['Authorization']?.replace(/^Bearer /, ''));
+  const http = createHttpClient(options.http);
+  return createTokenCache({
+    clock: options.clock,
+    // 30 seconds, or half of a shorter lifetime.
+    refreshMarginMs: (expiresIn) =>
+      Math.min(ONFIDO_TOKEN_REFRESH_MARGIN_MS, (expiresIn * 1000) / 2),
+    async fetch() {
       try {
-        await tokens.get();
+        const answer = await http.request({
+          method: 'POST',
+          url: '/oauth/token',
+          body: new URLSearchParams({
+            client_id: options.clientId,
+            client_secret: options.clientSecret,
+          }),
+          schema: tokenAnswerSchema,
+          // Asking for a token changes nothing at Onfido: safe to repeat.
+          idempotent: true,
+        });
+        return { token: answer.data.access_token, expiresIn: answer.data.expires_in };
       } catch (error) {
-        if (isIdvError(error)) throw error;
-        return false;
+        throw credentialsRefused(error, 'onfido', 'Onfido');
       }
-      return true;
     },
-  };
+  });
 }

@@ -149,6 +149,14 @@ export {
   personFrom,
 } from './person';
 export {
+  bearerAuth,
+  createTokenCache,
+  credentialsRefused,
+  type IssuedToken,
+  type TokenCache,
+  type TokenCacheOptions,
+} from './token-cache';
+export {
   bodyBytes,
   bodyText,
   constantTimeEqual,
