@@ -14,10 +14,31 @@
  * take turns, RUNS times each, so that load from elsewhere on the machine
  * falls on all of them alike. Reported: medians and the range.
  *
+ * Two cold-start scenarios follow, in the same kind of processes (scripts in
+ * `lib/cold-scenarios.ts`), each phase timed inside the child:
+ * - import + create + verify one webhook, as a serverless webhook receiver
+ *   does first: ours through `idv-providers/onfido` and through the core's
+ *   `createProvider`, against `@onfido/api` (`new WebhookEventVerifier(token)`,
+ *   `readPayload`) and the floor (`node:crypto` HMAC and `JSON.parse`);
+ *   target: ours at most 0.50x the official client;
+ * - the first API call (and a second): ours `checkConnection`
+ *   (`GET /applicants`) against the official `listApplicants`, both at a stub
+ *   on 127.0.0.1 that answers like Onfido; target: our first call no slower
+ *   than the official client's (its import already paid for its HTTP library,
+ *   ours loads it on the first request).
+ *
  * Run: `npx tsx bench/cold-import.ts` (IMPORT_RUNS=n, default 15).
  */
 import { type BuiltPackage, buildPackage } from './lib/built-package';
 import { isMain, jsonResult, runChild } from './lib/child';
+import {
+  firstCallScenarios,
+  type Scenario,
+  type ScenarioRun,
+  startApplicantsStub,
+  webhookFixture,
+  webhookScenarios,
+} from './lib/cold-scenarios';
 import { ms, num, table, times } from './lib/format';
 import { type BenchResult, type SummaryRow, section, summaryTable } from './lib/report';
 import { median, range } from './lib/stats';
@@ -61,6 +82,168 @@ async function once(pkg: BuiltPackage, target: Target): Promise<ImportRun> {
     `importing ${target.specifier}`,
   );
   return { importMs, exports, wallMs: run.wallMs };
+}
+
+interface ScenarioStats {
+  scenario: Scenario;
+  phases: Record<string, number>;
+  total: number;
+  totalRange: { min: number; max: number };
+  wallMs: number;
+}
+
+/**
+ * Runs each scenario once untimed, then RUNS times taking turns; checks that
+ * every run printed `expected` (the work was done) and returns the medians.
+ */
+async function runScenarios(
+  pkg: BuiltPackage,
+  scenarios: readonly Scenario[],
+  expected: string,
+): Promise<ScenarioStats[]> {
+  const once = async (s: Scenario): Promise<ScenarioRun & { wallMs: number }> => {
+    const run = await runChild(['--input-type=module', '-e', s.script], {
+      cwd: pkg.root,
+      timeoutMs: 30_000,
+    });
+    const result = jsonResult<ScenarioRun>(run, s.label);
+    if (result.check !== expected) {
+      throw new Error(`${s.label}: printed ${result.check}, expected ${expected}`);
+    }
+    return { ...result, wallMs: run.wallMs };
+  };
+  for (const s of scenarios) await once(s);
+  const runs = new Map<Scenario, (ScenarioRun & { wallMs: number })[]>(
+    scenarios.map((s) => [s, []]),
+  );
+  for (let r = 0; r < RUNS; r++) {
+    for (const s of scenarios) runs.get(s)!.push(await once(s));
+  }
+  return scenarios.map((scenario) => {
+    const list = runs.get(scenario)!;
+    const names = Object.keys(list[0]!.phases);
+    return {
+      scenario,
+      phases: Object.fromEntries(names.map((n) => [n, median(list.map((x) => x.phases[n]!))])),
+      total: median(list.map((x) => x.total)),
+      totalRange: range(list.map((x) => x.total)),
+      wallMs: median(list.map((x) => x.wallMs)),
+    };
+  });
+}
+
+/** A table of scenario medians: every phase, the total, its range, the wall time, ratios to the official client. */
+function scenarioTable(stats: readonly ScenarioStats[], ratioOf: readonly string[]): string {
+  const official = stats.find((s) => s.scenario.official)!;
+  const phases = Object.keys(official.phases);
+  const ratioName = ratioOf.length === 1 ? ratioOf[0]! : 'total';
+  const value = (s: ScenarioStats) => (ratioOf.length === 1 ? s.phases[ratioOf[0]!]! : s.total);
+  return table(
+    [
+      'contender',
+      ...phases,
+      'total (median)',
+      'range',
+      'process wall',
+      `${ratioName} vs official`,
+      'wall vs official',
+    ],
+    stats.map((s) => [
+      s.scenario.label,
+      ...phases.map((p) => ms(s.phases[p] ?? Number.NaN)),
+      ms(s.total),
+      `${num(s.totalRange.min, 1)}-${num(s.totalRange.max, 1)}`,
+      ms(s.wallMs),
+      times(value(s), value(official)),
+      times(s.wallMs, official.wallMs),
+    ]),
+    new Set(Array.from({ length: phases.length + 5 }, (_, i) => i + 1)),
+  );
+}
+
+/** A summary row with a target ratio to the official client. */
+function targetRow(
+  bench: string,
+  metric: string,
+  subject: string,
+  ours: number,
+  official: number,
+  targetRatio: number,
+): SummaryRow {
+  return {
+    bench,
+    metric,
+    subject,
+    ours,
+    oursText: ms(ours),
+    baseline: '@onfido/api',
+    baselineValue: official,
+    baselineText: ms(official),
+    target: `<= ${targetRatio.toFixed(2)}x`,
+    met: ours <= official * targetRatio,
+  };
+}
+
+/** Import + create + verify one webhook. */
+async function webhookSection(pkg: BuiltPackage): Promise<{ details: string; rows: SummaryRow[] }> {
+  const fixture = webhookFixture();
+  const stats = await runScenarios(pkg, webhookScenarios(fixture), fixture.checkId);
+  const official = stats.find((s) => s.scenario.official)!;
+  const rows = stats
+    .filter((s) => !s.scenario.official && !s.scenario.floor)
+    .map((s) =>
+      targetRow(
+        'cold start: import + create + verify 1 webhook',
+        'time in process (lower better)',
+        s.scenario.label.split(':')[0]!,
+        s.total,
+        official.total,
+        0.5,
+      ),
+    );
+  const details = [
+    `import + create + verify one webhook: fresh processes, ${RUNS} runs each taking turns`,
+    scenarioTable(stats, []),
+  ].join('\n');
+  return { details, rows };
+}
+
+/** The first API call (and the second) against a local stub of Onfido. */
+async function firstCallSection(
+  pkg: BuiltPackage,
+): Promise<{ details: string; rows: SummaryRow[] }> {
+  const stub = await startApplicantsStub();
+  try {
+    const stats = await runScenarios(pkg, firstCallScenarios(stub.baseUrl), 'true');
+    const official = stats.find((s) => s.scenario.official)!;
+    const ours = stats.find((s) => !s.scenario.official)!;
+    const bench = 'cold start: first API call (local stub)';
+    const rows = [
+      targetRow(
+        bench,
+        'first call (lower better)',
+        'onfido().checkConnection',
+        ours.phases['first call']!,
+        official.phases['first call']!,
+        1,
+      ),
+      targetRow(
+        bench,
+        'import + create + first call (lower better)',
+        'idv-providers/onfido',
+        ours.phases['import']! + ours.phases['create']! + ours.phases['first call']!,
+        official.phases['import']! + official.phases['create']! + official.phases['first call']!,
+        1,
+      ),
+    ];
+    const details = [
+      `first API call, GET /applicants at a stub on 127.0.0.1: fresh processes, ${RUNS} runs each taking turns`,
+      scenarioTable(stats, ['first call']),
+    ].join('\n');
+    return { details, rows };
+  } finally {
+    await stub.close();
+  }
 }
 
 /** Runs the cold-import bench. */
@@ -134,7 +317,13 @@ export async function benchColdImport(): Promise<BenchResult> {
         baselineText: ms(official.wallMs),
       });
     }
-    return { title: 'cold import (built package)', details, rows };
+    const webhook = await webhookSection(pkg);
+    const firstCall = await firstCallSection(pkg);
+    return {
+      title: 'cold import and cold start (built package)',
+      details: [details, webhook.details, firstCall.details].join('\n\n'),
+      rows: [...rows, ...webhook.rows, ...firstCall.rows],
+    };
   } finally {
     await pkg.remove();
   }
