@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { createRequire } from 'node:module';
 
 /**
  * Set to `true` by the CommonJS build, so that adapters load through
@@ -20,4 +21,15 @@ const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
  */
 export function loadEntry<M>(esm: () => Promise<M>, cjs: () => M): Promise<M> {
   return isCommonJsBuild ? Promise.resolve().then(cjs) : esm();
+}
+
+/**
+ * Loads a CommonJS dependency on first use, synchronously: `load` is given the
+ * CommonJS build's own `require` there, and in the ESM build and in tests a
+ * `require` made for this module. Both builds thus load the dependency's one
+ * CommonJS file (one copy per process, and quicker to load than an ESM tree of
+ * modules). Pass a function that requires a literal specifier.
+ */
+export function requireDependency<M>(load: (require: NodeJS.Require) => M): M {
+  return load(isCommonJsBuild ? require : createRequire(import.meta.url));
 }

@@ -1,9 +1,10 @@
 /**
  * The HTTP layer every adapter talks through: one axios instance per provider
- * (never the global one), a per-request timeout, retries with exponential
- * backoff and jitter, a `User-Agent` naming the library, response validation
- * with zod, and errors from which every secret is gone. Axios errors never
- * escape: they carry the request headers.
+ * (never the global one; made on the first request, so axios loads only
+ * then), a per-request timeout, retries with exponential backoff and jitter,
+ * a `User-Agent` naming the library, response validation with zod, and
+ * errors from which every secret is gone. Axios errors never escape: they
+ * carry the request headers.
  *
  * The client only loops: it sends an attempt, describes how it ended, asks the
  * pure retry policy (`decideRetry` in `shared/retry.ts`) whether and when to try
@@ -13,7 +14,7 @@
  * @module
  */
 import type { Readable } from 'node:stream';
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import {
   type Clock,
   IdvError,
@@ -26,6 +27,7 @@ import { systemClock } from '../../config/common';
 import { describeUrl, redactor } from '../../shared/redact';
 import { type AttemptOutcome, decideRetry, type RetryOptions } from '../../shared/retry';
 import { trimTrailingSlashes, userInfoOf } from '../../shared/url';
+import { isAxiosError, loadAxios } from './axios';
 import { errorForStatus, errorForTransport } from './errors';
 
 export { describeProviderError } from './errors';
@@ -177,14 +179,24 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     options.userAgent === undefined
       ? LIBRARY_USER_AGENT
       : `${options.userAgent} ${LIBRARY_USER_AGENT}`;
-  const instance: AxiosInstance = axios.create({
-    baseURL: options.baseUrl,
-    timeout: options.timeoutMs,
-    maxRedirects: 0,
-    validateStatus: () => true,
-    transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
-    headers: { 'User-Agent': userAgent, Accept: 'application/json' },
-  });
+  // Made on the first request, which loads axios (see `axios.ts`): a client
+  // that never sends one, such as a webhook receiver's, costs no axios.
+  let axiosInstance: AxiosInstance | undefined;
+  const instance = (): AxiosInstance => {
+    axiosInstance ??= loadAxios().create({
+      baseURL: options.baseUrl,
+      timeout: options.timeoutMs,
+      maxRedirects: 0,
+      validateStatus: () => true,
+      transitional: {
+        clarifyTimeoutError: true,
+        silentJSONParsing: false,
+        forcedJSONParsing: false,
+      },
+      headers: { 'User-Agent': userAgent, Accept: 'application/json' },
+    });
+    return axiosInstance;
+  };
 
   // A user name and password in the base URL (a proxy's) are secrets too: an
   // answer that echoes them is redacted like one that echoes a token.
@@ -273,7 +285,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         auth = options.authorize === undefined ? {} : await options.authorize();
         const isForm = request.body instanceof URLSearchParams;
-        response = await instance.request({
+        response = await instance().request({
           method: request.method,
           url: request.url,
           ...(request.params === undefined ? {} : { params: request.params }),

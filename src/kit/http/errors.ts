@@ -15,7 +15,6 @@
  *
  * @module
  */
-import { isAxiosError } from 'axios';
 import {
   IdvError,
   NetworkError,
@@ -28,6 +27,7 @@ import {
 } from 'idv-providers';
 import { redact, redactDeep } from '../../shared/redact';
 import { parseRetryAfter } from '../../shared/retry';
+import { isAxiosError } from './axios';
 
 /** Reads the provider's error description out of a JSON error body (Onfido, Jumio and RFC 7807 shapes). */
 export function describeProviderError(body: unknown): {
