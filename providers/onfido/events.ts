@@ -48,32 +48,32 @@ export interface OnfidoEventFields extends WebhookEvent {
 }
 
 /** A known event, one variant per type (a union distributes over `T`). */
-type Known<T extends OnfidoEventType, Extra = unknown> = T extends OnfidoEventType
+export type OnfidoKnownEvent<T extends OnfidoEventType, Extra = unknown> = T extends OnfidoEventType
   ? OnfidoEventFields & { known: true; type: T; resourceType: OnfidoResourceOf<T> } & Extra
   : never;
 
 /** `check.*`: `checkId` (also `session.attemptId`); only `check.completed` and `check.withdrawn` are actionable. */
-export type OnfidoCheckEvent = Known<
+export type OnfidoCheckEvent = OnfidoKnownEvent<
   Extract<OnfidoEventType, `check.${string}`>,
   { checkId: string }
 >;
 /** `report.*`: progress of one report of a check (never actionable: the check's events are). */
-export type OnfidoReportEvent = Known<
+export type OnfidoReportEvent = OnfidoKnownEvent<
   Extract<OnfidoEventType, `report.${string}`>,
   { reportId: string }
 >;
 /** `workflow_run.completed` (Studio): actionable; `applicantId` when the event names it. */
-export type OnfidoWorkflowRunEvent = Known<
+export type OnfidoWorkflowRunEvent = OnfidoKnownEvent<
   'workflow_run.completed',
   { runId: string; applicantId?: string | undefined }
 >;
 /** `workflow_task.*` (Studio): a task of a run started or completed. */
-export type OnfidoWorkflowTaskEvent = Known<
+export type OnfidoWorkflowTaskEvent = OnfidoKnownEvent<
   Extract<OnfidoEventType, `workflow_task.${string}`>,
   { taskId: string; runId?: string | undefined }
 >;
 /** Audit log, watchlist monitor and workflow file events: only the object's id. */
-export type OnfidoAccountEvent = Known<
+export type OnfidoAccountEvent = OnfidoKnownEvent<
   | 'audit_log.created'
   | 'watchlist_monitor.matches_updated'
   | 'workflow_timeline_file.created'

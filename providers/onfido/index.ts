@@ -35,6 +35,7 @@ export {
   type OnfidoCheckEvent,
   type OnfidoEventFields,
   type OnfidoEventType,
+  type OnfidoKnownEvent,
   type OnfidoReportEvent,
   type OnfidoResourceOf,
   type OnfidoUnknownEvent,

@@ -88,7 +88,7 @@ function expressParsedBodyError(req: IncomingMessage): ConfigError | undefined {
 }
 
 /**
- * Turns a {@link WebhookHandler} into an Express route handler. Statuses are
+ * Turns a webhook route ({@link WebhookRoute}: a `createWebhookHandler` route, or a tenant route) into an Express route handler. Statuses are
  * the intake's (200, 401, 403, 413, ...); a body a parser already turned into
  * an object goes to `next` as a `ConfigError` naming that parser (answered
  * 500 by Express). Called without `next` (as a plain node listener), it

@@ -119,7 +119,7 @@ function readerOf(cache: object | undefined): string {
 }
 
 /**
- * Turns a {@link WebhookHandler} into a Hono route handler. Statuses are the
+ * Turns a webhook route ({@link WebhookRoute}: a `createWebhookHandler` route, or a tenant route) into a Hono route handler. Statuses are the
  * intake's (200, 401, 403, 413, ...).
  *
  * @example
