@@ -8,6 +8,7 @@
  * @module
  */
 import { ConfigError } from '../errors';
+import { importOptionalPeer } from './optional-peer';
 
 /** What a query answered: its rows (and, for a write, how many rows it changed). */
 export interface PostgresQueryResult {
@@ -101,11 +102,6 @@ const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
 const importDriver = (): Promise<unknown> =>
   isCommonJsBuild ? Promise.resolve().then(() => require('pg') as unknown) : import('pg');
 
-function isModuleNotFound(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-}
-
 /**
  * Loads `pg` and returns its `Pool` constructor: through `import()` in the ESM
  * build and `require` in the CommonJS build. A missing driver is a
@@ -116,22 +112,14 @@ function isModuleNotFound(error: unknown): boolean {
 export async function loadPostgresDriver(
   importer: () => Promise<unknown> = importDriver,
 ): Promise<PostgresPoolConstructor> {
-  let loaded: unknown;
-  try {
-    loaded = await importer();
-  } catch (error) {
-    if (isModuleNotFound(error)) {
-      throw new ConfigError(
-        '[idv] [postgres-store] pg is not installed: run "npm install pg" (an optional peer ' +
-          'dependency, needed only by the PostgreSQL store), or pass a pool as the "pool" option',
-        { option: 'pool' },
-      );
-    }
-    const { name, message } = error instanceof Error ? error : new Error(String(error));
-    throw new ConfigError(`[idv] [postgres-store] pg failed to load: ${name}: ${message}`, {
-      option: 'pool',
-    });
-  }
+  const loaded = await importOptionalPeer({
+    component: 'postgres-store',
+    module: 'pg',
+    neededBy: 'the PostgreSQL store',
+    option: 'pool',
+    instead: 'pass a pool',
+    importer,
+  });
   const module = loaded as { Pool?: unknown; default?: { Pool?: unknown } } | null;
   const Pool = module?.Pool ?? module?.default?.Pool;
   if (typeof Pool !== 'function') {

@@ -6,6 +6,7 @@
  * @module
  */
 import { ConfigError } from '../errors';
+import { importOptionalPeer, peerLoadFailed } from './optional-peer';
 
 /** Result of running a write statement. */
 export interface SqliteRunResult {
@@ -65,11 +66,6 @@ const importDriver = (): Promise<unknown> =>
     ? Promise.resolve().then(() => require('better-sqlite3') as unknown)
     : import('better-sqlite3');
 
-function isModuleNotFound(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-}
-
 /**
  * Loads `better-sqlite3`: through `import()` in the ESM build and `require` in
  * the CommonJS build. A missing driver is a `ConfigError` that says how to
@@ -80,26 +76,15 @@ function isModuleNotFound(error: unknown): boolean {
 export async function loadSqliteDriver(
   importer: () => Promise<unknown> = importDriver,
 ): Promise<SqliteDatabaseConstructor> {
-  let loaded: unknown;
-  try {
-    loaded = await importer();
-  } catch (error) {
-    if (isModuleNotFound(error)) {
-      throw new ConfigError(
-        '[idv] [sqlite-store] better-sqlite3 is not installed: run "npm install better-sqlite3" ' +
-          '(an optional peer dependency, needed only by the SQLite store), or pass its ' +
-          'Database constructor as the "Database" option',
-        { option: 'Database' },
-      );
-    }
-    const { name, message } = error instanceof Error ? error : new Error(String(error));
-    throw new ConfigError(
-      `[idv] [sqlite-store] better-sqlite3 failed to load: ${name}: ${message}`,
-      {
-        option: 'Database',
-      },
-    );
-  }
+  const peer = {
+    component: 'sqlite-store',
+    module: 'better-sqlite3',
+    neededBy: 'the SQLite store',
+    option: 'Database',
+    instead: 'pass its Database constructor',
+    importer,
+  };
+  const loaded = await importOptionalPeer(peer);
   const candidate =
     typeof loaded === 'function' ? loaded : (loaded as { default?: unknown } | null)?.default;
   if (typeof candidate !== 'function') {
@@ -114,11 +99,7 @@ export async function loadSqliteDriver(
   try {
     new Database(':memory:').close();
   } catch (error) {
-    const { name, message } = error instanceof Error ? error : new Error(String(error));
-    throw new ConfigError(
-      `[idv] [sqlite-store] better-sqlite3 failed to load: ${name}: ${message.split('\n')[0]}`,
-      { option: 'Database' },
-    );
+    throw peerLoadFailed(peer, error);
   }
   return Database;
 }
