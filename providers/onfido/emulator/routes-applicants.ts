@@ -10,7 +10,14 @@ import { HttpResponse } from 'msw';
 import type { Complete, SpecValues } from './reference';
 import { jsonBody, named, type Route, type RouteContext, route, text } from './router';
 import type { AddressRecord, ApplicantRecord, IdNumberRecord } from './state';
-import { applicantView, consentsView, findOr404, onfidoError, validationError } from './views';
+import {
+  ADDRESS_FIELDS,
+  applicantView,
+  consentsView,
+  findOr404,
+  onfidoError,
+  validationError,
+} from './views';
 
 type Problems = Record<string, string[]>;
 
@@ -51,20 +58,6 @@ export const ID_NUMBER_TYPES_COMPLETE: Complete<
 > = true;
 const ID_NUMBER_TYPES: ReadonlySet<string> = new Set(ID_NUMBER_TYPE_LIST);
 
-/** The address fields besides `postcode` and `country` (docs/provider-facts.md#o-app-4). */
-const ADDRESS_TEXT_FIELDS = [
-  'flat_number',
-  'building_number',
-  'building_name',
-  'street',
-  'sub_street',
-  'town',
-  'state',
-  'line1',
-  'line2',
-  'line3',
-] as const;
-
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -103,7 +96,7 @@ function addressOf(value: unknown, problems: Problems): AddressRecord | undefine
     problems['address.country'] = ['must be a 3-letter country code'];
   }
   const address: AddressRecord = { postcode: postcode ?? '', country: String(country) };
-  for (const field of ADDRESS_TEXT_FIELDS) {
+  for (const field of ADDRESS_FIELDS) {
     const given = value[field];
     if (given === undefined || given === null) continue;
     if (typeof given !== 'string') {

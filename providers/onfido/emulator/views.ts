@@ -64,7 +64,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** An address as the sandbox answers it: `null` for every field not given (docs/provider-facts.md#o-app-3). */
 export type AddressView = SentWithNull<Address, Exclude<keyof Address, 'postcode' | 'country'>>;
 
-const ADDRESS_FIELDS = [
+/** The address fields besides `postcode` and `country` (docs/provider-facts.md#o-app-4). */
+export const ADDRESS_FIELDS = [
   'flat_number',
   'building_number',
   'building_name',
