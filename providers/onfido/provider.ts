@@ -23,7 +23,7 @@ import type { OnfidoWebhookEvent } from './events';
 import { getResult } from './result';
 import { startVerification } from './start';
 import { deleteSubject, refreshLink } from './subject';
-import { parseOnfidoWebhook } from './webhook';
+import { onfidoWebhookVerifier } from './webhook';
 
 /** Why a webhook cannot be verified without the token, for `verifyWebhook` and `readiness`. */
 const MISSING_WEBHOOK_TOKEN =
@@ -81,6 +81,9 @@ export interface OnfidoProvider extends IdentityVerificationProvider<OnfidoWebho
 export function onfido(options: OnfidoOptionsInput): OnfidoProvider {
   const parsed: OnfidoOptions = parseProviderOptions('onfido', onfidoOptionsSchema, options);
   const ctx = createOnfidoContext(parsed);
+  // The token's HMAC key is made once here, not on every delivery.
+  const verify =
+    parsed.webhookToken === undefined ? undefined : onfidoWebhookVerifier(parsed.webhookToken);
   const provider: OnfidoProvider = {
     name: 'onfido',
     capabilities: Object.freeze({
@@ -94,14 +97,13 @@ export function onfido(options: OnfidoOptionsInput): OnfidoProvider {
     refreshLink: (session, input, call) => refreshLink(ctx, session, input, call),
     deleteSubject: (session, call) => deleteSubject(ctx, session, call),
     async verifyWebhook(request: IncomingWebhook): Promise<OnfidoWebhookEvent> {
-      const token = parsed.webhookToken;
-      if (token === undefined) {
+      if (verify === undefined) {
         throw new ConfigError(MISSING_WEBHOOK_TOKEN, {
           provider: 'onfido',
           option: 'webhookToken',
         });
       }
-      return parseOnfidoWebhook(request, token);
+      return verify(request);
     },
     getResult: (session, call) => getResult(ctx, session, call),
     listDocuments: (session, call) => listDocuments(ctx, session, call),

@@ -10,21 +10,23 @@
  *
  * @module
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import {
   bodyBytes,
-  bodyText,
   constantTimeEqual,
   headerValue,
   type IncomingWebhook,
   type WebhookEvent,
   WebhookVerificationError,
 } from 'idv-providers/kit';
-import { type OnfidoWebhookEvent, typedFields } from './events';
+import { addTypedFields, type OnfidoWebhookEvent } from './events';
 import { webhookEventSchema } from './schemas';
+import { isOnfidoWebhookBody } from './webhook-body';
 
-/** The header carrying the signature. */
+/** The header carrying the signature (docs/provider-facts.md#o-wh-8). */
 export const ONFIDO_SIGNATURE_HEADER = 'X-SHA2-Signature';
+/** The same, as node:http and most frameworks name it. */
+const SIGNATURE_HEADER_LOWER = 'x-sha2-signature';
 
 /** Events after which a result can be fetched. */
 export const ONFIDO_ACTIONABLE_EVENTS: ReadonlySet<string> = new Set([
@@ -34,7 +36,9 @@ export const ONFIDO_ACTIONABLE_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 const HEX = /^[0-9a-fA-F]*$/;
-const SIGNATURE_HEX_LENGTH = 64;
+/** An HMAC-SHA256 is 32 bytes, 64 hex digits (docs/provider-facts.md#o-wh-8). */
+const SIGNATURE_BYTES = 32;
+const SIGNATURE_HEX_LENGTH = SIGNATURE_BYTES * 2;
 
 /**
  * Largest webhook body verified, bytes (1 MiB, the intake's default
@@ -65,6 +69,95 @@ export function signOnfidoWebhook(body: string | Uint8Array, token: string): str
 }
 
 /**
+ * The 32 bytes of a signature header's value, or `undefined` when it is not
+ * exactly 64 hex digits. Either case is taken: the hex is decoded, not compared
+ * as text (docs/provider-facts.md#o-wh-8 says hexadecimal, not which case).
+ *
+ * Cheapest checks first: the length; then that every character is ASCII (its
+ * UTF-8 length is its length), as Node's hex decoding reads a character beyond
+ * Latin-1 by its low byte (`U+0663` would decode as `c`); then the decoding,
+ * which stops at the first pair that is not hex, so anything else gives fewer
+ * than 32 bytes. (A regular expression costs as much again as the decoding.)
+ */
+export function decodeSignatureHex(value: string): Buffer | undefined {
+  if (value.length !== SIGNATURE_HEX_LENGTH) return undefined;
+  if (Buffer.byteLength(value, 'utf8') !== SIGNATURE_HEX_LENGTH) return undefined;
+  const bytes = Buffer.from(value, 'hex');
+  return bytes.length === SIGNATURE_BYTES ? bytes : undefined;
+}
+
+/** Why a header that is not 32 bytes of hex is malformed (it is not, or it has another length). */
+function malformed(header: string): WebhookVerificationError {
+  if (!HEX.test(header) || header.length % 2 !== 0) {
+    return refuse('malformed_signature', `${ONFIDO_SIGNATURE_HEADER} is not a hex string`);
+  }
+  return refuse(
+    'malformed_signature',
+    `${ONFIDO_SIGNATURE_HEADER} has ${header.length / 2} bytes, expected 32`,
+  );
+}
+
+/**
+ * The signature header as given: the lower-case own property first (what
+ * node:http hands over), then the kit's lookup (any case, `Headers`).
+ */
+function signatureHeader(headers: IncomingWebhook['headers']): unknown {
+  if (
+    typeof headers === 'object' &&
+    headers !== null &&
+    Object.hasOwn(headers, SIGNATURE_HEADER_LOWER)
+  ) {
+    const direct = (headers as Record<string, unknown>)[SIGNATURE_HEADER_LOWER];
+    if (direct !== undefined) return Array.isArray(direct) ? direct[0] : direct;
+  }
+  return headerValue(headers, ONFIDO_SIGNATURE_HEADER);
+}
+
+/** Whether a body is over {@link MAX_WEBHOOK_BYTES}, counting a string's UTF-8 bytes only when it could be. */
+function tooLarge(body: string | Buffer): boolean {
+  if (typeof body !== 'string') return body.byteLength > MAX_WEBHOOK_BYTES;
+  // A UTF-16 unit is 1 to 3 bytes of UTF-8.
+  if (body.length > MAX_WEBHOOK_BYTES) return true;
+  if (body.length * 3 <= MAX_WEBHOOK_BYTES) return false;
+  return Buffer.byteLength(body) > MAX_WEBHOOK_BYTES;
+}
+
+/**
+ * The header checks, the size cap and the HMAC of one delivery; returns the
+ * body (a string as given, bytes as a `Buffer` without a copy) for parsing.
+ * The key is the token, or a `KeyObject` of it made once by
+ * {@link onfidoWebhookVerifier}.
+ */
+function checkSignature(request: IncomingWebhook, key: string | KeyObject): string | Buffer {
+  const raw = signatureHeader(request.headers);
+  if (raw !== undefined && typeof raw !== 'string') {
+    throw refuse('malformed_signature', `${ONFIDO_SIGNATURE_HEADER} is not a string`);
+  }
+  const header = raw?.trim();
+  if (header === undefined || header === '') {
+    throw refuse('missing_signature', `no ${ONFIDO_SIGNATURE_HEADER} header`);
+  }
+  const given = decodeSignatureHex(header);
+  if (given === undefined) throw malformed(header);
+  // A string is hashed as UTF-8 without a copy; anything else must be raw bytes.
+  const input: unknown = request.body;
+  const body =
+    typeof input === 'string' || input instanceof Buffer
+      ? input
+      : bodyBytes(input as IncomingWebhook['body']);
+  if (tooLarge(body)) {
+    throw refuse('payload_too_large', `the body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
+  }
+  // docs/provider-facts.md#o-wh-8: HMAC-SHA256 of the raw body, keyed with the token,
+  // compared in constant time.
+  const expected = createHmac('sha256', key).update(body).digest();
+  if (!constantTimeEqual(given, expected)) {
+    throw refuse('bad_signature', 'the signature does not match the body');
+  }
+  return body;
+}
+
+/**
  * Checks the `X-SHA2-Signature` header of a delivery against its raw body.
  * Throws a `WebhookVerificationError` (never a `RangeError` or `TypeError`)
  * whose `reason` is `missing_signature` (absent or empty),
@@ -73,36 +166,7 @@ export function signOnfidoWebhook(body: string | Uint8Array, token: string): str
  * {@link MAX_WEBHOOK_BYTES}).
  */
 export function verifyOnfidoSignature(request: IncomingWebhook, token: string): void {
-  const raw: unknown = headerValue(request.headers, ONFIDO_SIGNATURE_HEADER);
-  if (raw !== undefined && typeof raw !== 'string') {
-    throw refuse('malformed_signature', `${ONFIDO_SIGNATURE_HEADER} is not a string`);
-  }
-  const header = raw?.trim();
-  if (header === undefined || header === '') {
-    throw refuse('missing_signature', `no ${ONFIDO_SIGNATURE_HEADER} header`);
-  }
-  // Hex decoding stops at the first character that is not hex, so a header of
-  // the right length that decodes short is malformed too.
-  const given = header.length === SIGNATURE_HEX_LENGTH ? Buffer.from(header, 'hex') : undefined;
-  if (given === undefined || given.length !== SIGNATURE_HEX_LENGTH / 2) {
-    if (!HEX.test(header) || header.length % 2 !== 0) {
-      throw refuse('malformed_signature', `${ONFIDO_SIGNATURE_HEADER} is not a hex string`);
-    }
-    throw refuse(
-      'malformed_signature',
-      `${ONFIDO_SIGNATURE_HEADER} has ${header.length / 2} bytes, expected 32`,
-    );
-  }
-  // A string is hashed as UTF-8 without a copy; anything else must be raw bytes.
-  const body = typeof request.body === 'string' ? request.body : bodyBytes(request.body);
-  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-  if (size > MAX_WEBHOOK_BYTES) {
-    throw refuse('payload_too_large', `the body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
-  }
-  const expected = createHmac('sha256', token).update(body).digest();
-  if (!constantTimeEqual(given, expected)) {
-    throw refuse('bad_signature', 'the signature does not match the body');
-  }
+  checkSignature(request, token);
 }
 
 /**
@@ -128,6 +192,56 @@ export function dedupeKeyOf(
   return completedAt == null || completedAt === '' ? base : `${base}:${completedAt}`;
 }
 
+/** The event of a body whose signature is right: parsed, its shape checked, reduced to its ids. */
+function eventOf(body: string | Buffer): OnfidoWebhookEvent {
+  let json: unknown;
+  try {
+    // `toString()` without an encoding is UTF-8, and skips the lookup of the encoding's functions.
+    json = JSON.parse(typeof body === 'string' ? body : body.toString());
+  } catch {
+    throw refuse('malformed_body', 'the body is not JSON');
+  }
+  if (!isOnfidoWebhookBody(json)) throw unexpected(json);
+  // docs/provider-facts.md#o-wh-4: {payload: {resource_type, action, object, resource?}}.
+  const { resource_type: resourceType, action, object, resource } = json.payload;
+  const objectId = object.id;
+  const applicantId = resource?.applicant_id ?? undefined;
+  const session: WebhookEvent['session'] = { provider: 'onfido' };
+  if (resourceType === 'check' || resourceType === 'workflow_run') session.attemptId = objectId;
+  if (resourceType === 'workflow_run' && applicantId !== undefined) session.subjectId = applicantId;
+  const completedAt = object.completed_at_iso8601;
+  const event: WebhookEvent = {
+    provider: 'onfido',
+    type: action,
+    dedupeKey: dedupeKeyOf(action, objectId, completedAt),
+    session,
+    actionable: ONFIDO_ACTIONABLE_EVENTS.has(action) && session.attemptId !== undefined,
+  };
+  const typed = addTypedFields(event, {
+    action,
+    resourceType,
+    objectId,
+    objectRunId: object.workflow_run_id ?? undefined,
+    applicantId,
+  });
+  if (completedAt != null) typed.occurredAt = completedAt;
+  return typed;
+}
+
+/**
+ * The refusal of a JSON body that is not an Onfido event, naming where (the
+ * first three places zod finds wrong: the schema is the documented shape).
+ */
+function unexpected(json: unknown): WebhookVerificationError {
+  const issues = webhookEventSchema.safeParse(json).error?.issues ?? [];
+  const where =
+    issues
+      .map((issue) => issue.path.map(String).join('.') || '(root)')
+      .slice(0, 3)
+      .join(', ') || '(root)';
+  return refuse('unexpected_event', `the body is not an Onfido event (at ${where})`);
+}
+
 /**
  * Verifies a delivery and reduces it to the ids it names. The event's own
  * `status` is not trusted for anything: call `getResult` for the verdict.
@@ -143,42 +257,18 @@ export function dedupeKeyOf(
  * `OnfidoUnknownEvent` (`known: false`), verified and returned all the same.
  */
 export function parseOnfidoWebhook(request: IncomingWebhook, token: string): OnfidoWebhookEvent {
-  verifyOnfidoSignature(request, token);
-  let json: unknown;
-  try {
-    json = JSON.parse(bodyText(request.body));
-  } catch {
-    throw refuse('malformed_body', 'the body is not JSON');
-  }
-  const parsed = webhookEventSchema.safeParse(json);
-  if (!parsed.success) {
-    const where = parsed.error.issues
-      .map((issue) => issue.path.map(String).join('.') || '(root)')
-      .slice(0, 3)
-      .join(', ');
-    throw refuse('unexpected_event', `the body is not an Onfido event (at ${where})`);
-  }
-  const { resource_type: resourceType, action, object, resource } = parsed.data.payload;
-  const session: WebhookEvent['session'] = { provider: 'onfido' };
-  if (resourceType === 'check' || resourceType === 'workflow_run') session.attemptId = object.id;
-  if (resourceType === 'workflow_run' && resource?.applicant_id != null) {
-    session.subjectId = resource.applicant_id;
-  }
-  const event: WebhookEvent = {
-    provider: 'onfido',
-    type: action,
-    dedupeKey: dedupeKeyOf(action, object.id, object.completed_at_iso8601),
-    session,
-    actionable: ONFIDO_ACTIONABLE_EVENTS.has(action) && session.attemptId !== undefined,
-    ...typedFields({
-      action,
-      resourceType,
-      objectId: object.id,
-      objectRunId: object.workflow_run_id ?? undefined,
-      applicantId: resource?.applicant_id ?? undefined,
-    }),
-  };
-  if (object.completed_at_iso8601 != null) event.occurredAt = object.completed_at_iso8601;
-  // typedFields gives each known action the ids its variant declares (tested per variant).
-  return event as OnfidoWebhookEvent;
+  return eventOf(checkSignature(request, token));
+}
+
+/**
+ * {@link parseOnfidoWebhook} for one token, its HMAC key made once (a
+ * `KeyObject`, so no call converts the token again): what `verifyWebhook` of
+ * `onfido()` runs for every delivery. The key stays in the closure; no error
+ * carries it.
+ */
+export function onfidoWebhookVerifier(
+  token: string,
+): (request: IncomingWebhook) => OnfidoWebhookEvent {
+  const key = createSecretKey(token, 'utf8');
+  return (request) => eventOf(checkSignature(request, key));
 }
