@@ -39,6 +39,7 @@ export {
 } from './errors';
 export * from './intake';
 export * from './links';
+export * from './observability';
 export {
   CAUTION_REASONS,
   CLEAR_REASONS,

@@ -12,6 +12,9 @@ import { type Clock, commonOptionsShape } from './config/common';
 import { type EnvKind, envKindsOf } from './config/env-kinds';
 import { type OptionLabel, parseProviderOptions } from './config/parse';
 import { ConfigError } from './errors';
+import { isLogger, isTracer, prepareTracing } from './observability/observe';
+import { type InstrumentOptions, instrumentProvider } from './observability/provider';
+import type { IdvLogger, IdvTracer } from './observability/types';
 import type { OutcomePolicy } from './outcome';
 import type { CallOptions, IdentityVerificationProvider } from './provider';
 
@@ -228,6 +231,45 @@ export interface CreateProviderOptions {
   policy?: OutcomePolicy | undefined;
   /** Injectable time (tests). */
   clock?: Clock | undefined;
+  /** Where failed calls are logged (overrides one in the config). See the README, "Observability". */
+  logger?: IdvLogger | undefined;
+  /**
+   * The tracer of the provider's spans, `false` for none (overrides one in
+   * the config). Default: the global tracer of `@opentelemetry/api`, if installed.
+   */
+  tracer?: IdvTracer | false | undefined;
+}
+
+/** The observability options of a validated config (`logger`, `tracer`), as `instrumentProvider` takes them. */
+export function observabilityOf(options: unknown): InstrumentOptions {
+  const given = (typeof options === 'object' && options !== null ? options : {}) as Record<
+    string,
+    unknown
+  >;
+  const { logger, tracer } = given;
+  return {
+    ...(isLogger(logger) ? { logger } : {}),
+    ...(tracer === false || isTracer(tracer) ? { tracer } : {}),
+  };
+}
+
+/**
+ * Creates a provider from a definition and validated options, with spans
+ * around its methods (see {@link instrumentProvider}); `given` is what the
+ * host wrote, for a definition whose schema drops the common options.
+ */
+export async function createInstrumented(
+  definition: ProviderDefinition<unknown>,
+  options: unknown,
+  given: unknown,
+  tenant?: string,
+): Promise<IdentityVerificationProvider> {
+  const observability = { ...observabilityOf(given), ...observabilityOf(options) };
+  const [provider] = await Promise.all([definition.create(options), prepareTracing(observability)]);
+  return instrumentProvider(provider, {
+    ...observability,
+    ...(tenant === undefined ? {} : { tenant }),
+  });
 }
 
 /**
@@ -266,6 +308,9 @@ export async function createProvider(
   const extra: Record<string, unknown> = {};
   if (options.policy !== undefined) extra['policy'] = options.policy;
   if (options.clock !== undefined) extra['clock'] = options.clock;
-  const { definition, options: parsed } = parseConfig({ ...config, ...extra }, options.registry);
-  return definition.create(parsed);
+  if (options.logger !== undefined) extra['logger'] = options.logger;
+  if (options.tracer !== undefined) extra['tracer'] = options.tracer;
+  const given = { ...config, ...extra };
+  const { definition, options: parsed } = parseConfig(given, options.registry);
+  return createInstrumented(definition, parsed, given);
 }

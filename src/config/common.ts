@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import type { IdvLogger, IdvTracer } from '../observability/types';
 import type { OutcomePolicy } from '../outcome';
 import { isInsecureHttpUrl, isOnDomain } from '../shared/url';
 
@@ -43,6 +44,27 @@ export const clockSchema = z.custom<Clock>(
     isFunction((value as Clock).sleep) &&
     isFunction((value as Clock).random),
   { message: 'expected an object with now(), sleep(ms) and random() functions' },
+);
+
+/** A logger: an object with `debug`, `info`, `warn` and `error` functions (`console` is one). */
+export const loggerSchema = z.custom<IdvLogger>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    ['debug', 'info', 'warn', 'error'].every((level) =>
+      isFunction((value as Record<string, unknown>)[level]),
+    ),
+  { message: 'expected an object with debug(), info(), warn() and error() functions' },
+);
+
+/** A tracer (an OpenTelemetry `Tracer`: an object with `startActiveSpan`), or `false` for no spans. */
+export const tracerSchema = z.custom<IdvTracer | false>(
+  (value) =>
+    value === false ||
+    (typeof value === 'object' &&
+      value !== null &&
+      isFunction((value as IdvTracer).startActiveSpan)),
+  { message: 'expected an OpenTelemetry Tracer (with startActiveSpan()) or false' },
 );
 
 /** An absolute http(s) URL. */
@@ -136,6 +158,10 @@ export const commonOptionsShape = {
     .optional(),
   /** Injectable time, sleep and randomness (tests). */
   clock: clockSchema.optional(),
+  /** Where the provider's failed calls are logged (`debug`). Default: nowhere. */
+  logger: loggerSchema.optional(),
+  /** The tracer of the provider's spans; `false` for none. Default: the global one of `@opentelemetry/api`, if installed. */
+  tracer: tracerSchema.optional(),
   /**
    * Accept `http:` base URLs to other machines (an emulator in a container, a
    * test proxy). Default `false`: only `https:`, and `http:` to 127.0.0.1,
@@ -165,6 +191,13 @@ export interface CommonOptionsInput {
   userAgent?: string | undefined;
   /** Injectable time, sleep and randomness (tests). */
   clock?: Clock | undefined;
+  /** Where the provider's failed calls are logged (`debug`). Default: nowhere. */
+  logger?: IdvLogger | undefined;
+  /**
+   * The tracer of the provider's spans (an OpenTelemetry `Tracer`); `false`
+   * for none. Default: the global one of `@opentelemetry/api`, if installed.
+   */
+  tracer?: IdvTracer | false | undefined;
   /**
    * Accept `http:` base URLs to other machines (an emulator in a container, a
    * test proxy). Default `false`: only `https:`, and `http:` to 127.0.0.1,

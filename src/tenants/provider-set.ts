@@ -24,9 +24,11 @@ import type { Clock } from '../config/common';
 import { ConfigError, isIdvError } from '../errors';
 import type { ProviderReady } from '../intake/readiness';
 import { checkReady } from '../intake/readiness';
+import type { IdvLogger, IdvTracer } from '../observability/types';
 import type { OutcomePolicy } from '../outcome';
 import type { CallOptions, IdentityVerificationProvider, ProviderUse } from '../provider';
 import {
+  createInstrumented,
   defaultRegistry,
   type ProviderDefinition,
   type ProviderRegistry,
@@ -49,6 +51,10 @@ export interface ProviderSetOptions {
   policy?: OutcomePolicy | undefined;
   /** Injectable time for every tenant's provider (tests). */
   clock?: Clock | undefined;
+  /** Where every tenant's provider logs its failed calls (overrides one in a config). */
+  logger?: IdvLogger | undefined;
+  /** The tracer of every tenant's spans, `false` for none; each span names its tenant (`idv.tenant`). */
+  tracer?: IdvTracer | false | undefined;
   /** Where `${NAME}` references are read from, at creation and at every reload. Default `process.env`. */
   env?: Environment | undefined;
 }
@@ -153,6 +159,8 @@ function build(
   const extra: Record<string, unknown> = {};
   if (options.policy !== undefined) extra['policy'] = options.policy;
   if (options.clock !== undefined) extra['clock'] = options.clock;
+  if (options.logger !== undefined) extra['logger'] = options.logger;
+  if (options.tracer !== undefined) extra['tracer'] = options.tracer;
   const entries = new Map<string, Entry>();
   const problems: Array<{ tenant: string; error: unknown }> = [];
   for (const [tenant, given] of Object.entries(raw)) {
@@ -235,7 +243,7 @@ export function createProviderSet(
         return Promise.reject(error);
       }
       entry.created ??= Promise.resolve()
-        .then(() => entry.definition.create(entry.options))
+        .then(() => createInstrumented(entry.definition, entry.options, options, tenant))
         .catch((error: unknown) => {
           // Not cached: the next use tries again.
           entry.created = undefined;

@@ -1,0 +1,88 @@
+/**
+ * The global tracer of `@opentelemetry/api`, loaded on first use and only if
+ * the package is installed (an optional peer dependency). Importing the core
+ * loads nothing: the first `createProvider`, `createWebhookHandler` or
+ * `createProcessor` without a `tracer` option starts the lookup, once.
+ *
+ * @module
+ */
+import { VERSION } from '../version';
+import type { IdvTracer } from './types';
+
+/** The name spans are reported under (OpenTelemetry's instrumentation scope). */
+export const TRACER_NAME = 'idv-providers';
+
+/**
+ * Set to `true` by the CommonJS build (as for the SQLite driver), so the API
+ * loads through `require` there and through `import()` in the ESM build.
+ */
+declare const __IDV_CJS__: boolean | undefined;
+const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
+
+const importApi = (): Promise<unknown> =>
+  isCommonJsBuild
+    ? Promise.resolve().then(() => require('@opentelemetry/api') as unknown)
+    : import('@opentelemetry/api');
+
+interface TraceApi {
+  getTracer(name: string, version?: string): unknown;
+}
+
+let lookup: Promise<IdvTracer | undefined> | undefined;
+let found: IdvTracer | undefined;
+let settled = false;
+
+/** The tracer a loaded API gives, or `undefined` when the module is not the API. */
+function tracerOf(loaded: unknown): IdvTracer | undefined {
+  const module = loaded as { trace?: TraceApi; default?: { trace?: TraceApi } } | null;
+  const trace = module?.trace ?? module?.default?.trace;
+  if (typeof trace?.getTracer !== 'function') return undefined;
+  const tracer = trace.getTracer(TRACER_NAME, VERSION) as IdvTracer | undefined;
+  return typeof tracer?.startActiveSpan === 'function' ? tracer : undefined;
+}
+
+/**
+ * Looks up the global tracer once: `undefined` when `@opentelemetry/api` is
+ * not installed (or fails to load). The tracer delegates to whatever SDK the
+ * host registers, before or after this lookup.
+ *
+ * @param importer - How to import the API; the default imports `@opentelemetry/api`.
+ */
+export function loadGlobalTracer(
+  importer: () => Promise<unknown> = importApi,
+): Promise<IdvTracer | undefined> {
+  lookup ??= importer().then(
+    (loaded) => {
+      try {
+        found = tracerOf(loaded);
+      } catch {
+        found = undefined;
+      }
+      settled = true;
+      return found;
+    },
+    () => {
+      settled = true;
+      return undefined;
+    },
+  );
+  return lookup;
+}
+
+/** The global tracer if the lookup has finished and found one; never starts a lookup. */
+export function loadedGlobalTracer(): IdvTracer | undefined {
+  return found;
+}
+
+/** Where the lookup is: not finished (or not started), found a tracer, or found none. */
+export function globalTracerState(): 'pending' | 'found' | 'absent' {
+  if (found !== undefined) return 'found';
+  return settled ? 'absent' : 'pending';
+}
+
+/** Forgets the lookup, for tests that load the API another way. */
+export function resetGlobalTracerLookup(): void {
+  lookup = undefined;
+  found = undefined;
+  settled = false;
+}
