@@ -48,6 +48,8 @@
  */
 import type { Clock } from '../config/common';
 import { ConfigError, isIdvError, WebhookVerificationError } from '../errors';
+import { createObserver } from '../observability/observe';
+import type { IdvLogger, IdvTracer } from '../observability/types';
 import type { CallOptions, IdentityVerificationProvider, IncomingWebhook } from '../provider';
 import { type BodyReadResult, DEFAULT_MAX_BODY_BYTES, declaredLength, readWebBody } from './body';
 import {
@@ -57,6 +59,7 @@ import {
   type TrustProxy,
   textHeader,
 } from './client-address';
+import { eventAttributes, logOutcome, observeAnswer } from './observe';
 import type { WebhookProcessor } from './processor';
 import { assertReadyFor, checkReady, type ProviderReady } from './readiness';
 import { createSenderGate, DEFAULT_UNSIGNED_SENDER_LIMIT, type SenderLimit } from './sender-limit';
@@ -210,6 +213,13 @@ export interface WebhookHandlerOptions {
   clock?: Pick<Clock, 'now'> | undefined;
   /** Called once per request with what happened (never throws into the request). */
   onOutcome?: ((outcome: IntakeOutcome) => void) | undefined;
+  /** Where refused deliveries, store failures and a failing `onOutcome` are logged. Default: nowhere. */
+  logger?: IdvLogger | undefined;
+  /**
+   * The tracer of the route's spans (`idv.intake.webhook`, `idv.intake.record`),
+   * `false` for none. Default: the global one of `@opentelemetry/api`, if installed.
+   */
+  tracer?: IdvTracer | false | undefined;
 }
 
 /**
@@ -402,12 +412,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const gate = limit === undefined ? undefined : createSenderGate(limit);
   const coalesce = options.coalesce ?? true;
   const now = options.clock === undefined ? () => Date.now() : () => options.clock!.now();
+  const observer = createObserver(options);
 
   const report = (outcome: IntakeOutcome): void => {
+    const told = tenant === undefined ? outcome : { ...outcome, tenant };
+    logOutcome(observer, told, provider.name);
     try {
-      options.onOutcome?.(tenant === undefined ? outcome : { ...outcome, tenant });
+      options.onOutcome?.(told);
     } catch {
       // An observer's failure must not change the answer.
+      observer.log('warn', 'idv intake onOutcome threw', { 'idv.provider': provider.name });
     }
   };
   const refuse = (
@@ -430,7 +444,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     return clientAddress(peer, typeof forwarded === 'string' ? forwarded : undefined, check);
   };
 
-  const receive = async (delivery: RawDelivery): Promise<IntakeAnswer> => {
+  const receiveOne = async (delivery: RawDelivery): Promise<IntakeAnswer> => {
     if (typeof delivery.method !== 'string' || delivery.method.toUpperCase() !== 'POST') {
       return refuse(405, 'method_not_allowed');
     }
@@ -499,11 +513,19 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         ...(sender === undefined ? {} : { source: sender }),
         ...(tenant === undefined ? {} : { tenant }),
       };
-      recorded = await store.insertIfAbsent({ ...input, coalesce });
-      // Stores merge by session alone: never into another tenant's event (a merge writes nothing).
-      if (recorded.coalesced === true && recorded.event.tenant !== tenant) {
-        recorded = await store.insertIfAbsent({ ...input, coalesce: false });
-      }
+      recorded = await observer.span(
+        'idv.intake.record',
+        eventAttributes({ ...event, tenant }),
+        async (scope) => {
+          let stored = await store.insertIfAbsent({ ...input, coalesce });
+          // Stores merge by session alone: never into another tenant's event (a merge writes nothing).
+          if (stored.coalesced === true && stored.event.tenant !== tenant) {
+            stored = await store.insertIfAbsent({ ...input, coalesce: false });
+          }
+          scope.set({ 'idv.event.id': stored.event.id, 'idv.intake.inserted': stored.inserted });
+          return stored;
+        },
+      );
     } catch (error) {
       report({ result: 'failed', status: 503, error });
       return answer(503, { error: 'store_unavailable' }, { 'retry-after': '5' });
@@ -516,6 +538,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         options.processor?.nudge();
       } catch {
         // The poll picks the event up anyway.
+        observer.log('debug', 'idv intake nudge threw', { 'idv.provider': provider.name });
       }
     }
     const duplicate = !recorded.inserted && !coalesced;
@@ -537,6 +560,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     });
   };
 
+  const receive = (delivery: RawDelivery): Promise<IntakeAnswer> =>
+    observer.span(
+      'idv.intake.webhook',
+      { 'idv.provider': provider.name, 'idv.tenant': tenant },
+      async (scope) => observeAnswer(scope, await receiveOne(delivery)),
+    );
   const handler = webRoute(receive);
 
   return Object.assign(handler, {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Clock } from '../config/common';
+import type { IdvLogger, IdvTracer } from '../observability/types';
 import type {
   CallOptions,
   DocumentDownload,
@@ -165,6 +166,17 @@ export interface ProcessorOptions {
   clock?: Pick<Clock, 'now' | 'random'> | undefined;
   /** Told about every failed attempt (never throws into the processor). */
   onError?: ((error: unknown, event: StoredEvent) => void) | undefined;
+  /**
+   * Where retries, dead letters, failed rounds, lost leases and a failing
+   * `onError` are logged. Default: nowhere.
+   */
+  logger?: IdvLogger | undefined;
+  /**
+   * The tracer of the processor's spans (`idv.intake.claim`,
+   * `idv.intake.process`, `idv.intake.handler`, `idv.intake.track`), `false`
+   * for none. Default: the global one of `@opentelemetry/api`, if installed.
+   */
+  tracer?: IdvTracer | false | undefined;
   /**
    * How long after a tracked link's expiry its deadline is first checked,
    * milliseconds. Default 60 000: a provider's own expiry callback (Jumio's

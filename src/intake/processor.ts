@@ -103,6 +103,8 @@
 import { createHash } from 'node:crypto';
 import { systemClock } from '../config/common';
 import { ConfigError, InvalidInputError, isIdvError } from '../errors';
+import { createObserver, errorAttributes, logFieldsOf } from '../observability/observe';
+import { sessionAttributes } from '../observability/provider';
 import { statusForReason } from '../outcome';
 import type {
   DocumentDownload,
@@ -110,6 +112,7 @@ import type {
   VerificationResult,
 } from '../provider';
 import { type BackoffOptions, backoffDelay } from '../shared/retry';
+import { processObserver } from './observe';
 import type {
   DrainSummary,
   ProcessorOptions,
@@ -356,6 +359,8 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
     assertReadyFor(provider, ['results'], 'createProcessor');
   /** The last event in progress per identity: the next one about it waits for it. */
   const tails = new Map<string, Promise<void>>();
+  const observer = createObserver(options);
+  const attempts = processObserver(observer);
   /** Tenant providers already found ready for results (checked once per provider instance). */
   const readyTenantProviders = new WeakSet<IdentityVerificationProvider>();
 
@@ -407,10 +412,12 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
   const inProgress = new Set<AbortController>();
 
   const notify = (error: unknown, event: StoredEvent) => {
+    attempts.failed(event, error);
     try {
       options.onError?.(error, event);
     } catch {
       // An observer's failure must not stop processing.
+      observer.log('warn', 'idv processor onError threw', { 'idv.event.id': event.id });
     }
   };
 
@@ -460,7 +467,9 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
           .then((held) => {
             if (!held) lease.abort(new Error('the lease on this event was lost'));
           })
-          .catch(() => {});
+          .catch(() => {
+            observer.log('warn', 'idv processor could not renew a lease', { 'idv.event.id': id });
+          });
       },
       Math.max(10, Math.floor(leaseMs / 3)),
     );
@@ -485,6 +494,7 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
         return 'rejected';
       }
       let ownExpiry = false;
+      attempts.result(event, result, false);
       if (result.status === 'pending' && event.deadline !== undefined && !movedOn(event, result)) {
         const now = clock.now();
         const graceEnd = event.deadline + expiryGraceMs;
@@ -499,6 +509,7 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
         }
         result = expiredAtDeadline(event, result);
         ownExpiry = true;
+        attempts.result(event, result, true);
       }
       if (result.status === 'pending') {
         if (event.pendingChecks + 1 >= maxPendingChecks) {
@@ -541,7 +552,11 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
         signal,
       };
       await unlessAborted(
-        Promise.resolve().then(() => handler(delivery)),
+        observer.span(
+          'idv.intake.handler',
+          { 'idv.event.id': id, 'idv.intake.documents': documents.length },
+          async () => handler(delivery),
+        ),
         signal,
       );
       clearTimeout(handlerTimer);
@@ -582,11 +597,17 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
     for (;;) {
       if (proceed() && inFlight.size < concurrency) {
         const limit = concurrency - inFlight.size;
+        const claimedAt = Date.now();
         const batch = await store.claim({ now: clock.now(), leaseMs, limit });
+        // A span for a claim that found events: polls that find none make no span.
+        if (batch.length > 0) {
+          observer.mark('idv.intake.claim', { 'idv.intake.claimed': batch.length }, claimedAt);
+        }
         for (const event of batch) {
           const key = identityKey(event);
           const after = key === undefined ? undefined : tails.get(key);
-          const work: Promise<void> = processOne(event, after)
+          const work: Promise<void> = attempts
+            .process(event, () => processOne(event, after))
             .then(
               (outcome) => {
                 summary[outcome] += 1;
@@ -633,7 +654,13 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
       return;
     }
     round = runRound(emptySummary(), () => running)
-      .catch(() => {})
+      .catch((error: unknown) => {
+        observer.log(
+          'error',
+          'idv processor round failed; the next poll tries again',
+          logFieldsOf(errorAttributes(error)),
+        );
+      })
       .finally(() => {
         round = undefined;
         if (again) {
@@ -726,7 +753,7 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
         });
       }
       const dueAt = expiry + expiryCheckDelayMs;
-      const recorded = await store.insertIfAbsent({
+      const deadline = {
         event: {
           provider: provider.name,
           type: DEADLINE_EVENT_TYPE,
@@ -746,7 +773,21 @@ export function createProcessor(options: ProcessorOptions): WebhookProcessor {
         now: clock.now(),
         deadline: dueAt,
         ...(tenant === undefined ? {} : { tenant }),
-      });
+      } as const;
+      const recorded = await observer.span(
+        'idv.intake.track',
+        {
+          'idv.provider': provider.name,
+          'idv.tenant': tenant,
+          'idv.intake.due_at': dueAt,
+          ...sessionAttributes(session),
+        },
+        async (scope) => {
+          const stored = await store.insertIfAbsent(deadline);
+          scope.set({ 'idv.event.id': stored.event.id, 'idv.intake.inserted': stored.inserted });
+          return stored;
+        },
+      );
       if (recorded.requeued === true) this.nudge();
       return { eventId: recorded.event.id, dueAt, duplicate: !recorded.inserted };
     },
