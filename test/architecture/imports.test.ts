@@ -136,6 +136,19 @@ describe('the import rules of the layout', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('only src/observability/otel.ts names @opentelemetry, and only in import() or require()', () => {
+    const offenders = sources.flatMap((file) => {
+      const text = readFileSync(join(root, file), 'utf8');
+      const named = text.split('\n').filter((line) => line.includes("'@opentelemetry/"));
+      if (named.length === 0) return [];
+      if (file !== 'src/observability/otel.ts') return [`${file} names @opentelemetry`];
+      return named
+        .filter((line) => !/(import|require)\('@opentelemetry\/api'\)/.test(line))
+        .map((line) => `${file}: ${line.trim()}`);
+    });
+    expect(offenders).toEqual([]);
+  });
+
   it('adapters import the author kit, not the host entry', () => {
     const offenders = sources
       .filter((file) => roomOf(file).startsWith('adapter:'))
