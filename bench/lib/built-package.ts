@@ -1,6 +1,7 @@
 /**
  * The package as it ships, built privately for the benches that must load the
- * build (cold imports): the ESM entries (the core's bundle and the others')
+ * build (cold imports): the ESM entries (the core's bundle, the others' and
+ * the shared bundle of zod)
  * built with the repository's own tsup
  * configuration (declarations and source maps left out: they do not run) into
  * `.tmp/bench-<random>/node_modules/idv-providers/dist`, next to a copy of
@@ -31,11 +32,14 @@ export async function buildPackage(): Promise<BuiltPackage> {
   const { build } = await import('tsup');
   const { default: config } = await import('../../tsup.config');
   const configs = Array.isArray(config) ? config : [config];
-  // Every ESM configuration: the core's bundle and the other entries' are
-  // built separately (see tsup.config.ts), and a host loads both.
+  // Every ESM configuration but the command line's: the core's bundle, the
+  // other entries' and the one bundle of zod they share are built separately
+  // (see tsup.config.ts), and a host loads them all.
   const esmBuilds = configs.filter(
     (c): c is Exclude<typeof c, (...args: never[]) => unknown> =>
-      typeof c !== 'function' && c.format === 'esm' && c.dts !== false,
+      typeof c !== 'function' &&
+      c.format === 'esm' &&
+      !(typeof c.entry === 'object' && !Array.isArray(c.entry) && 'cli' in c.entry),
   );
   if (esmBuilds.length === 0) {
     throw new Error('bench: expected ESM builds in the tsup configuration');

@@ -2,6 +2,9 @@
 // function the core exports (IdvError and its subclasses, the registry,
 // createProvider, ...). An entry that bundled its own copy would hand hosts
 // errors that fail `instanceof` and a registry their providers are not in.
+// Likewise one zod: it is bundled once, into dist/zod.js and dist/zod.cjs
+// (see tsup.config.ts); every other bundle imports it from there, none
+// bundles zod's code nor loads zod from node_modules (a second copy).
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -27,6 +30,18 @@ export function checkSingleCore(dir) {
       throw new Error(`single core: dist/${file} defines its own ${copies.join(', ')}`);
     }
     lines.push(`ok dist/${file} defines none of the core's ${names.length} classes and functions`);
+    if (/^zod\.c?js$/.test(file)) continue;
+    if (/\bfunction \$constructor\(/.test(text)) {
+      throw new Error(`single zod: dist/${file} bundles its own copy of zod`);
+    }
+    if (/\bfrom\s*["']zod["']|\brequire\(\s*["']zod["']\s*\)/.test(text)) {
+      throw new Error(`single zod: dist/${file} loads zod from node_modules, not dist/zod`);
+    }
   }
+  const zod = readdirSync(dist).filter((f) => /^zod\.c?js$/.test(f));
+  if (zod.length !== 2) throw new Error(`single zod: expected dist/zod.js and dist/zod.cjs`);
+  lines.push(
+    'ok one zod: only dist/zod.js and dist/zod.cjs hold it; the other bundles import them',
+  );
   return lines;
 }
