@@ -136,19 +136,19 @@ export interface OnfidoEventParts {
 }
 
 /**
- * Adds the typed fields of an event to its neutral fields, in place: `known`,
- * `resourceType`, `objectId` and the ids its kind declares. Assigned one by one
+ * Adds the ids a known event's kind declares (`checkId`, `reportId`, `runId`
+ * and `applicantId`, `taskId` and `runId`) to an event that has its other
+ * fields, in place; an unknown event (`known: false`) gets none. Assigned
  * rather than spread, as this runs for every delivery.
  */
-export function addTypedFields(event: WebhookEvent, parts: OnfidoEventParts): OnfidoWebhookEvent {
-  const { action, resourceType, objectId } = parts;
-  const typed = event as WebhookEvent & Record<string, unknown>;
-  const known = isKnownOnfidoEvent(action, resourceType);
-  typed['known'] = known;
-  typed['resourceType'] = resourceType;
-  typed['objectId'] = objectId;
-  if (known) {
-    switch (resourceType) {
+export function addVariantIds(
+  event: OnfidoEventFields & { known: boolean },
+  parts: OnfidoEventParts,
+): OnfidoWebhookEvent {
+  const typed = event as OnfidoEventFields & Record<string, unknown>;
+  if (event.known) {
+    const { objectId } = parts;
+    switch (parts.resourceType) {
       case 'check':
         typed['checkId'] = objectId;
         break;

@@ -19,7 +19,7 @@ import {
   type WebhookEvent,
   WebhookVerificationError,
 } from 'idv-providers/kit';
-import { addTypedFields, type OnfidoWebhookEvent } from './events';
+import { addVariantIds, isKnownOnfidoEvent, type OnfidoWebhookEvent } from './events';
 import { webhookEventSchema } from './schemas';
 import { isOnfidoWebhookBody } from './webhook-body';
 
@@ -206,24 +206,32 @@ function eventOf(body: string | Buffer): OnfidoWebhookEvent {
   const { resource_type: resourceType, action, object, resource } = json.payload;
   const objectId = object.id;
   const applicantId = resource?.applicant_id ?? undefined;
-  const session: WebhookEvent['session'] = { provider: 'onfido' };
-  if (resourceType === 'check' || resourceType === 'workflow_run') session.attemptId = objectId;
+  const session: WebhookEvent['session'] =
+    resourceType === 'check' || resourceType === 'workflow_run'
+      ? { provider: 'onfido', attemptId: objectId }
+      : { provider: 'onfido' };
   if (resourceType === 'workflow_run' && applicantId !== undefined) session.subjectId = applicantId;
   const completedAt = object.completed_at_iso8601;
-  const event: WebhookEvent = {
-    provider: 'onfido',
-    type: action,
-    dedupeKey: dedupeKeyOf(action, objectId, completedAt),
-    session,
-    actionable: ONFIDO_ACTIONABLE_EVENTS.has(action) && session.attemptId !== undefined,
-  };
-  const typed = addTypedFields(event, {
-    action,
-    resourceType,
-    objectId,
-    objectRunId: object.workflow_run_id ?? undefined,
-    applicantId,
-  });
+  // One literal with every field each event has (one allocation), then the variant's ids.
+  const typed = addVariantIds(
+    {
+      provider: 'onfido',
+      type: action,
+      dedupeKey: dedupeKeyOf(action, objectId, completedAt),
+      session,
+      actionable: ONFIDO_ACTIONABLE_EVENTS.has(action) && session.attemptId !== undefined,
+      known: isKnownOnfidoEvent(action, resourceType),
+      resourceType,
+      objectId,
+    },
+    {
+      action,
+      resourceType,
+      objectId,
+      objectRunId: object.workflow_run_id ?? undefined,
+      applicantId,
+    },
+  );
   if (completedAt != null) typed.occurredAt = completedAt;
   return typed;
 }
