@@ -11,6 +11,7 @@ import {
   InvalidInputError,
   type SessionRef,
   systemClock,
+  unwrapProvider,
 } from 'idv-providers/kit';
 import { type OnfidoOptions, onfidoBaseUrl } from './definition';
 import { bearerAuth, createOnfidoTokenSource } from './oauth';
@@ -45,9 +46,9 @@ export function rememberOnfidoContext(provider: object, ctx: OnfidoContext): voi
   contexts.set(provider, ctx);
 }
 
-/** The context of a provider built by `onfido()`, if it is one. */
+/** The context of a provider built by `onfido()` (also behind `createProvider`'s instrumented copy), if it is one. */
 export function onfidoContextOf(provider: object): OnfidoContext | undefined {
-  return contexts.get(provider);
+  return contexts.get(unwrapProvider(provider));
 }
 
 /** Builds the context from validated options. */

@@ -51,6 +51,7 @@ export {
   TimeoutError,
   UnexpectedResponseError,
   type UnknownWebhookEvent,
+  unwrapProvider,
   type VerificationResult,
   type VerificationSession,
   type WebhookEvent,

@@ -12,6 +12,7 @@ export {
   instrumentProvider,
   TRACED_METHODS,
   type TracedMethod,
+  unwrapProvider,
 } from './provider';
 export type {
   IdvLogger,

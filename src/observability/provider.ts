@@ -173,5 +173,19 @@ export function instrumentProvider<P extends IdentityVerificationProvider>(
     descriptors[method] = { value: observed, enumerable: true, configurable: true, writable: true };
   }
   const copy = Object.create(Object.getPrototypeOf(provider) as object | null, descriptors) as P;
+  wrapped.set(copy, unwrapProvider(provider));
   return Object.isFrozen(provider) ? Object.freeze(copy) : copy;
+}
+
+/** Each instrumented copy's adapter object. */
+const wrapped = new WeakMap<object, IdentityVerificationProvider>();
+
+/**
+ * The adapter's own object behind a provider `createProvider` (or a provider
+ * set) instrumented; any other provider as it is. An adapter that keeps state
+ * by provider object (the Onfido helpers such as `registerOnfidoWebhook`)
+ * looks it up under this object.
+ */
+export function unwrapProvider<P extends object>(provider: P): P {
+  return (wrapped.get(provider) as P | undefined) ?? provider;
 }
