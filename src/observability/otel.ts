@@ -1,8 +1,9 @@
 /**
  * The global tracer of `@opentelemetry/api`, loaded on first use and only if
- * the package is installed (an optional peer dependency). Importing the core
- * loads nothing: the first `createProvider`, `createWebhookHandler` or
- * `createProcessor` without a `tracer` option starts the lookup, once.
+ * the package is installed (an optional peer dependency) and a host has
+ * registered an SDK with it. Importing the core loads nothing: the first
+ * `createProvider`, `createWebhookHandler` or `createProcessor` without a
+ * `tracer` option after the SDK's registration starts the lookup, once.
  *
  * @module
  */
@@ -42,8 +43,9 @@ function tracerOf(loaded: unknown): IdvTracer | undefined {
 }
 
 /**
- * Looks up the global tracer once: `undefined` when `@opentelemetry/api` is
- * not installed (or fails to load). The tracer delegates to whatever SDK the
+ * Looks up the global tracer once an SDK is registered ({@link sdkRegistered}):
+ * `undefined` when none is yet, or when `@opentelemetry/api` is not installed
+ * (or fails to load). The tracer delegates to whatever SDK the
  * host registers, before or after this lookup.
  *
  * @param importer - How to import the API; the default imports `@opentelemetry/api`.
@@ -51,6 +53,11 @@ function tracerOf(loaded: unknown): IdvTracer | undefined {
 export function loadGlobalTracer(
   importer: () => Promise<unknown> = importApi,
 ): Promise<IdvTracer | undefined> {
+  // Until a host registers an SDK there is nothing to report to: the API is
+  // not loaded (about 15 ms at start-up), and a later call looks again.
+  if (lookup === undefined && importer === importApi && !sdkRegistered()) {
+    return Promise.resolve(undefined);
+  }
   lookup ??= importer().then(
     (loaded) => {
       try {
@@ -67,6 +74,18 @@ export function loadGlobalTracer(
     },
   );
   return lookup;
+}
+
+/**
+ * True once anything registered with `@opentelemetry/api` in this process (an
+ * SDK's tracer provider, a context manager): the API keeps its registrations
+ * on `globalThis` under the symbol `opentelemetry.js.api.<major>`, which is
+ * read here without loading the API.
+ */
+export function sdkRegistered(): boolean {
+  return Object.getOwnPropertySymbols(globalThis).some((symbol) =>
+    symbol.description?.startsWith('opentelemetry.js.api.'),
+  );
 }
 
 /** The global tracer if the lookup has finished and found one; never starts a lookup. */

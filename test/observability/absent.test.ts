@@ -1,6 +1,7 @@
 /**
  * Without a tracer: importing the core loads nothing of OpenTelemetry, the
- * lookup happens once and only when a provider or an intake is created, a
+ * lookup happens once and only when a provider or an intake is created after
+ * a host registered an SDK (before that the API is not loaded at all), a
  * missing `@opentelemetry/api` leaves the provider as the adapter made it,
  * and a tracer or logger that throws changes nothing.
  */
@@ -34,10 +35,23 @@ describe('without a tracer', () => {
   it('importing the core loads no @opentelemetry/api; creating a provider looks it up once', async () => {
     const core = await import('idv-providers');
     expect(loads.count).toBe(0);
+    // Installed, but no SDK registered: nothing to report to, so nothing is loaded.
     await core.createProvider(onfido.config());
-    await core.createProvider(onfido.config());
-    expect(loads.count).toBe(1);
-    expect(globalTracerState()).toBe('found');
+    expect(loads.count).toBe(0);
+    expect(globalTracerState()).toBe('pending');
+    // The host's SDK set-up registers a tracer provider; the next creation looks the API up, once.
+    const api = await import('@opentelemetry/api');
+    const { createSdk } = await import('./helpers');
+    const { provider } = createSdk();
+    api.trace.setGlobalTracerProvider(provider);
+    try {
+      await core.createProvider(onfido.config());
+      await core.createProvider(onfido.config());
+      expect(loads.count).toBe(1);
+      expect(globalTracerState()).toBe('found');
+    } finally {
+      api.trace.disable();
+    }
   });
 
   it('with @opentelemetry/api missing, the provider is the adapter’s own and works', async () => {
