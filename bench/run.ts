@@ -149,9 +149,20 @@ async function main(): Promise<void> {
         ...out,
         '```',
         '',
+        // Figures from earlier runs, kept by hand beside the generated part.
+        ...history(),
       ].join('\n'),
     );
     console.log(`\nwrote ${file}`);
+  }
+}
+
+/** `bench/HISTORY.md` (before/after tables of earlier changes), to follow the last run. */
+function history(): string[] {
+  try {
+    return [readFileSync(fileURLToPath(new URL('./HISTORY.md', import.meta.url)), 'utf8')];
+  } catch {
+    return [];
   }
 }
 
