@@ -97,8 +97,6 @@ export const callbackSchema = z.looseObject({
   account: z.looseObject({ id: z.string().min(1) }),
 });
 
-/** The OAuth2 token answer. */
-export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 /** The answer to creating an account or a transaction. */
 export type AccountResponse = z.infer<typeof accountResponseSchema>;
 /** A workflow execution's details from the retrieval API (decision, capabilities, credentials). */
