@@ -18,8 +18,7 @@ import {
   type ProviderEmulator,
   type TestClock,
 } from 'idv-providers/testing';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { useMswEmulators } from '../msw-emulators';
 
 /** Retries after the first attempt: the library's default. */
 export const DEFAULT_MAX_RETRIES = 3;
@@ -104,14 +103,7 @@ export const TARGETS: readonly Target[] = [onfidoTarget, jumioTarget];
 
 /** Serves both emulators for the test file and forgets their state after every test. */
 export function useEmulators(): void {
-  const server = setupServer(...onfidoEmulator.handlers, ...jumioEmulator.handlers);
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterEach(() => {
-    server.resetHandlers();
-    onfidoEmulator.reset();
-    jumioEmulator.reset();
-  });
-  afterAll(() => server.close());
+  useMswEmulators([onfidoEmulator, jumioEmulator]);
 }
 
 /** The library error a promise rejects with; fails when it resolves or rejects with anything else. */

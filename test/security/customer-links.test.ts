@@ -10,19 +10,12 @@ import { createProvider, UnexpectedResponseError } from 'idv-providers';
 import { customerLink } from 'idv-providers/kit';
 import { createJumioEmulator, createOnfidoEmulator } from 'idv-providers/testing';
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useMswEmulators } from '../msw-emulators';
 
 const onfidoEmulator = createOnfidoEmulator();
 const jumioEmulator = createJumioEmulator();
-const server = setupServer(...onfidoEmulator.handlers, ...jumioEmulator.handlers);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  onfidoEmulator.reset();
-  jumioEmulator.reset();
-});
-afterAll(() => server.close());
+const server = useMswEmulators([onfidoEmulator, jumioEmulator]);
 
 const ADA = { firstName: 'Ada', lastName: 'Lovelace', countryOfResidence: 'GBR' } as const;
 

@@ -23,20 +23,13 @@ import {
 } from 'idv-providers/kit';
 import { createJumioEmulator, createOnfidoEmulator } from 'idv-providers/testing';
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useMswEmulators } from '../msw-emulators';
 
 const BASE = 'https://api.example.test/v1';
 const onfidoEmulator = createOnfidoEmulator();
 const jumioEmulator = createJumioEmulator();
-const server = setupServer(...onfidoEmulator.handlers, ...jumioEmulator.handlers);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  onfidoEmulator.reset();
-  jumioEmulator.reset();
-});
-afterAll(() => server.close());
+const server = useMswEmulators([onfidoEmulator, jumioEmulator]);
 
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),

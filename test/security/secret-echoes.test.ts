@@ -11,8 +11,8 @@ import { ConfigError, createProvider, isIdvError, parseConfig } from 'idv-provid
 import { REDACTED, redact } from 'idv-providers/kit';
 import { createJumioEmulator, createOnfidoEmulator } from 'idv-providers/testing';
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useMswEmulators } from '../msw-emulators';
 
 const API_TOKEN = 'api_sandbox.EchoedToken-7f3a9c1d5e';
 const CLIENT_ID = 'EchoClientId-24c1';
@@ -20,14 +20,7 @@ const CLIENT_SECRET = 'EchoClientSecret-9b8d7e';
 
 const onfidoEmulator = createOnfidoEmulator({ apiToken: API_TOKEN });
 const jumioEmulator = createJumioEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-const server = setupServer(...onfidoEmulator.handlers, ...jumioEmulator.handlers);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  onfidoEmulator.reset();
-  jumioEmulator.reset();
-});
-afterAll(() => server.close());
+const server = useMswEmulators([onfidoEmulator, jumioEmulator]);
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 const b64url = (text: string) => Buffer.from(text).toString('base64url');

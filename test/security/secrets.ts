@@ -5,8 +5,8 @@
  */
 import { inspect } from 'node:util';
 import { createJumioEmulator, createOnfidoEmulator } from 'idv-providers/testing';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
+import { type MswEmulatorsOptions, useMswEmulators } from '../msw-emulators';
 
 /** Secrets the tests configure. Distinctive, so any occurrence is a leak. */
 export const SECRETS = {
@@ -28,23 +28,8 @@ export const jumioEmulator = createJumioEmulator({
 });
 
 /** Serves both emulators for the test file; forgets their state after every test. */
-export function useEmulators(options: { bypass?: (url: URL) => boolean } = {}) {
-  const server = setupServer(...onfidoEmulator.handlers, ...jumioEmulator.handlers);
-  beforeAll(() =>
-    server.listen({
-      onUnhandledRequest(request, print) {
-        if (options.bypass?.(new URL(request.url))) return;
-        print.error();
-      },
-    }),
-  );
-  afterEach(() => {
-    server.resetHandlers();
-    onfidoEmulator.reset();
-    jumioEmulator.reset();
-  });
-  afterAll(() => server.close());
-  return server;
+export function useEmulators(options: MswEmulatorsOptions = {}) {
+  return useMswEmulators([onfidoEmulator, jumioEmulator], options);
 }
 
 /** Every secret in play: the configured ones, the webhook token and every access token issued so far. */
