@@ -51,6 +51,25 @@ export function onfidoContextOf(provider: object): OnfidoContext | undefined {
   return contexts.get(unwrapProvider(provider));
 }
 
+/**
+ * The context of `provider` for the Onfido helper `helper` (`resumeOnfidoCheck`):
+ * an `InvalidInputError` naming `field` when the provider is not Onfido's.
+ */
+export function requireOnfidoContext(
+  provider: object,
+  helper: string,
+  field = 'provider',
+): OnfidoContext {
+  const ctx = onfidoContextOf(provider);
+  if (ctx === undefined) {
+    throw new InvalidInputError(
+      `[idv] [onfido] ${helper} needs a provider created by onfido() or createProvider({ provider: "onfido" })`,
+      { provider: 'onfido', field },
+    );
+  }
+  return ctx;
+}
+
 /** Builds the context from validated options. */
 export function createOnfidoContext(options: OnfidoOptions): OnfidoContext {
   const baseUrl = onfidoBaseUrl(options);

@@ -10,7 +10,7 @@ import {
   InvalidInputError,
   type SessionRef,
 } from 'idv-providers/kit';
-import { assertOnfidoSession, onfidoContextOf, segment } from './context';
+import { assertOnfidoSession, requireOnfidoContext, segment } from './context';
 
 /**
  * Resumes a paused check (`POST /checks/{id}/resume`,
@@ -32,13 +32,7 @@ export async function resumeOnfidoCheck(
   session: SessionRef,
   call: CallOptions = {},
 ): Promise<void> {
-  const ctx = onfidoContextOf(provider);
-  if (ctx === undefined) {
-    throw new InvalidInputError(
-      '[idv] [onfido] resumeOnfidoCheck needs a provider created by onfido() or createProvider({ provider: "onfido" })',
-      { provider: 'onfido', field: 'provider' },
-    );
-  }
+  const ctx = requireOnfidoContext(provider, 'resumeOnfidoCheck');
   assertOnfidoSession(session);
   if (ctx.studio || session.attemptId === undefined || session.attemptId === '') {
     throw new InvalidInputError(

@@ -14,7 +14,7 @@ import {
   type SubjectDeletion,
   type VerificationSession,
 } from 'idv-providers/kit';
-import { assertOnfidoSession, type OnfidoContext, onfidoContextOf, segment } from './context';
+import { assertOnfidoSession, type OnfidoContext, requireOnfidoContext, segment } from './context';
 import { classicSession, studioSession } from './start';
 
 function applicantOf(session: SessionRef, method: string): string {
@@ -110,13 +110,7 @@ export async function restoreOnfidoApplicant(
   session: SessionRef,
   call: CallOptions = {},
 ): Promise<void> {
-  const ctx = onfidoContextOf(provider);
-  if (ctx === undefined) {
-    throw new InvalidInputError(
-      '[idv] [onfido] restoreOnfidoApplicant needs a provider created by onfido() or createProvider({ provider: "onfido" })',
-      { provider: 'onfido', field: 'provider' },
-    );
-  }
+  const ctx = requireOnfidoContext(provider, 'restoreOnfidoApplicant');
   const applicantId = applicantOf(session, 'restoreOnfidoApplicant');
   await ctx.http.request({
     method: 'POST',

@@ -12,7 +12,7 @@ import {
   trimTrailingSlashes,
   UnexpectedResponseError,
 } from 'idv-providers/kit';
-import { onfidoContextOf } from './context';
+import { requireOnfidoContext } from './context';
 import type { OnfidoOptionsInput } from './definition';
 import { onfido } from './provider';
 import { webhookListSchema, webhookSchema } from './schemas';
@@ -60,13 +60,7 @@ export async function registerOnfidoWebhook(
   registration: OnfidoWebhookRegistration,
 ): Promise<OnfidoRegisteredWebhook> {
   const provider = 'capabilities' in target ? target : onfido(target);
-  const ctx = onfidoContextOf(provider);
-  if (ctx === undefined) {
-    throw new InvalidInputError(
-      '[idv] [onfido] registerOnfidoWebhook needs a provider created by onfido() or createProvider({ provider: "onfido" })',
-      { provider: 'onfido', field: 'target' },
-    );
-  }
+  const ctx = requireOnfidoContext(provider, 'registerOnfidoWebhook', 'target');
   let url: URL;
   try {
     url = new URL(registration.url);

@@ -20,6 +20,7 @@ import {
   type ProviderRegistry,
   parseConfig,
 } from 'idv-providers';
+import { unreadableReason } from '../shared/file-errors';
 import { parseEnvFile } from './env-file';
 import type { CliIO } from './io';
 import { jsonDepthError, jsonErrorPosition, MAX_JSON_DEPTH } from './json-position';
@@ -67,15 +68,7 @@ async function readText(path: string, what: string, cwd: string): Promise<string
   try {
     return await readFile(resolve(cwd, path), 'utf8');
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a directory'
-            : 'cannot be read';
+    const reason = unreadableReason(error);
     throw new ConfigError(`[idv] ${what} ${path}: ${reason}`);
   }
 }

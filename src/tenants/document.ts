@@ -12,6 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors';
+import { unreadableReason } from '../shared/file-errors';
 
 /**
  * What a tenant id looks like: a letter or digit, then letters, digits, `.`,
@@ -151,15 +152,7 @@ export async function readTenantsFile(path: string): Promise<TenantsDocument> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a directory'
-            : 'cannot be read';
+    const reason = unreadableReason(error);
     throw new ConfigError(`[idv] [tenants] tenants file ${path}: ${reason}`, {
       option: TENANTS_FILE_ENV,
     });
