@@ -26,7 +26,10 @@ interface DatabaseSync {
   readonly isTransaction?: boolean | undefined;
 }
 
-type DatabaseSyncConstructor = new (path: string, options?: { timeout?: number }) => DatabaseSync;
+type DatabaseSyncConstructor = new (
+  path: string,
+  options?: { timeout?: number; readOnly?: boolean },
+) => DatabaseSync;
 
 declare const __IDV_CJS__: boolean | undefined;
 const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
@@ -46,10 +49,10 @@ export function adaptNodeSqlite(
     #closed = false;
 
     constructor(filename: string, options: SqliteOpenOptions = {}) {
-      this.#db = new DatabaseSyncClass(
-        filename,
-        options.timeout === undefined ? {} : { timeout: options.timeout },
-      );
+      this.#db = new DatabaseSyncClass(filename, {
+        ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+        ...(options.readonly === true ? { readOnly: true } : {}),
+      });
     }
 
     prepare(source: string): SqliteStatement {

@@ -44,6 +44,8 @@ export interface SqliteDatabase {
 export interface SqliteOpenOptions {
   /** Milliseconds to wait for a lock held by another connection. */
   timeout?: number | undefined;
+  /** Opens the file read-only (better-sqlite3's `readonly`, `node:sqlite`'s `readOnly`). */
+  readonly?: boolean | undefined;
 }
 
 /** The `better-sqlite3` default export: `new Database(path, options)`. */

@@ -23,6 +23,17 @@ import { tempDir } from './helpers';
 
 const Database = await resolveSqliteDriver();
 const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+// The lock holder opens the file with better-sqlite3 where this Node.js can load it (the build
+// installed is for one Node.js version), else with node:sqlite, as the store itself does.
+const OPEN_IN_CHILD = `
+  let db;
+  try {
+    const Database = require(${JSON.stringify(driverPath)});
+    db = new Database(PATH);
+  } catch {
+    const { DatabaseSync } = require('node:sqlite');
+    db = new DatabaseSync(PATH);
+  }`;
 const T0 = Date.UTC(2026, 0, 1);
 const SECRET = 'sqlite-faults-secret-0123';
 const event = (id: string) => ({
@@ -36,8 +47,8 @@ const event = (id: string) => ({
 /** Another process that takes the write lock on `path`, says so, and holds it for `ms`. */
 async function holdLock(path: string, ms: number): Promise<ChildProcess> {
   const script = `
-    const Database = require(${JSON.stringify(driverPath)});
-    const db = new Database(${JSON.stringify(path)});
+    const PATH = ${JSON.stringify(path)};
+    ${OPEN_IN_CHILD}
     db.exec('BEGIN IMMEDIATE');
     db.exec('CREATE TABLE IF NOT EXISTS held_elsewhere (x)');
     db.exec('INSERT INTO held_elsewhere VALUES (1)');
@@ -163,7 +174,7 @@ describe('the SQLite store under faults of its file', () => {
     await first.close();
     const ReadOnly = class extends Database {
       constructor(filename: string, options?: SqliteOpenOptions) {
-        super(filename, { ...options, readonly: true } as SqliteOpenOptions);
+        super(filename, { ...options, readonly: true });
       }
     };
     const error = await createSqliteStore({ path, Database: ReadOnly }).catch((e: unknown) => e);
