@@ -30,7 +30,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import {
   createPostgresStore,
   createSqliteStore,
@@ -38,7 +37,7 @@ import {
   type EventStore,
   toNodeListener,
 } from 'idv-providers';
-import { onfido, signOnfidoWebhook } from 'idv-providers/onfido';
+import { onfido } from 'idv-providers/onfido';
 import pg from 'pg';
 import {
   findPostgresBinaries,
@@ -50,11 +49,11 @@ import { argValue, isMain, tsxArgs } from './lib/child';
 import { ms, num, table, times } from './lib/format';
 import { type BenchResult, type SummaryRow, section, summaryTable } from './lib/report';
 import { median, percentile } from './lib/stats';
+import { BENCH_WEBHOOK_TOKEN, fireWebhooks, onfidoDeliveries } from './lib/webhook-load';
 
 const CONCURRENT = Math.max(10, Number(process.env['INTAKE_PG_CONCURRENT'] ?? 1000));
 const ROUNDS = Math.max(1, Math.min(15, Number(process.env['INTAKE_PG_ROUNDS'] ?? 5)));
 const PROCESSES = [1, 2, 4] as const;
-const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const DEADLINE_MS = 300_000;
 const SCRIPT = fileURLToPath(import.meta.url);
 
@@ -79,7 +78,7 @@ async function serveChild(config: ServeConfig): Promise<void> {
   const provider = onfido({
     apiToken: 'bench-api-token',
     verificationSiteUrl: 'https://verify.example.com/',
-    webhookToken: SECRET,
+    webhookToken: BENCH_WEBHOOK_TOKEN,
   });
   const server = createServer(toNodeListener(createWebhookHandler({ provider, store })));
   server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
@@ -116,83 +115,6 @@ async function startServer(config: ServeConfig): Promise<Server> {
   return { child, port };
 }
 
-interface Delivery {
-  body: string;
-  headers: Record<string, string>;
-}
-
-function deliveries(prefix: string, count: number): Delivery[] {
-  return Array.from({ length: count }, (_, i) => {
-    const body = JSON.stringify({
-      payload: {
-        resource_type: 'check',
-        action: 'check.completed',
-        object: {
-          id: `${prefix}-${i}`,
-          status: 'complete',
-          completed_at_iso8601: '2026-01-01T00:00:00Z',
-          href: `https://api.eu.onfido.com/v3.6/checks/${prefix}-${i}`,
-        },
-      },
-    });
-    return {
-      body,
-      headers: {
-        'content-type': 'application/json',
-        'content-length': String(Buffer.byteLength(body)),
-        'x-sha2-signature': signOnfidoWebhook(body, SECRET),
-      },
-    };
-  });
-}
-
-/** The load generator, plain JavaScript for a worker thread: delivery i goes to ports[i % n]. */
-const LOAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const { ports, deliveries } = workerData;
-const latencies = new Array(deliveries.length);
-const statuses = {};
-let done = 0;
-const started = performance.now();
-const finish = () => {
-  if (++done === deliveries.length) {
-    parentPort.postMessage({ latencies, statuses, wallMs: performance.now() - started });
-  }
-};
-deliveries.forEach((d, i) => {
-  const t0 = performance.now();
-  const req = http.request({ host: '127.0.0.1', port: ports[i % ports.length],
-    path: '/webhooks/onfido', method: 'POST', headers: d.headers, agent: false }, (res) => {
-    res.resume();
-    res.on('end', () => {
-      latencies[i] = performance.now() - t0;
-      statuses[res.statusCode] = (statuses[res.statusCode] || 0) + 1;
-      finish();
-    });
-  });
-  req.on('error', (e) => {
-    latencies[i] = performance.now() - t0;
-    statuses[e.code || 'error'] = (statuses[e.code || 'error'] || 0) + 1;
-    finish();
-  });
-  req.end(d.body);
-});
-`;
-
-interface LoadResult {
-  latencies: number[];
-  statuses: Record<string, number>;
-  wallMs: number;
-}
-
-async function fire(ports: number[], batch: Delivery[]): Promise<LoadResult> {
-  const worker = new Worker(LOAD, { eval: true, workerData: { ports, deliveries: batch } });
-  const [result] = (await once(worker, 'message')) as [LoadResult];
-  await worker.terminate();
-  return result;
-}
-
 interface Round {
   rps: number;
   p50: number;
@@ -212,9 +134,9 @@ const label = (t: Pick<Target, 'kind' | 'processes'>) =>
   `${t.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} x${t.processes}`;
 
 async function round(target: Target, name: string, count: number): Promise<Round> {
-  const result = await fire(
+  const result = await fireWebhooks(
     target.servers.map((s) => s.port),
-    deliveries(`${target.kind}-${target.processes}-${name}`, count),
+    onfidoDeliveries(`${target.kind}-${target.processes}-${name}`, count),
   );
   if (result.statuses['200'] !== count) {
     throw new Error(

@@ -23,7 +23,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import {
   createMemoryStore,
   createSqliteStore,
@@ -32,16 +31,16 @@ import {
   type IdentityVerificationProvider,
   toNodeListener,
 } from 'idv-providers';
-import { onfido, signOnfidoWebhook } from 'idv-providers/onfido';
+import { onfido } from 'idv-providers/onfido';
 import { isMain } from './lib/child';
 import { ms, num, table, times } from './lib/format';
 import { type BenchResult, type SummaryRow, section, summaryTable } from './lib/report';
 import { median, percentile } from './lib/stats';
+import { BENCH_WEBHOOK_TOKEN, fireWebhooks, onfidoDeliveries } from './lib/webhook-load';
 
 const CONCURRENT = 1000;
 const ROUNDS = Math.max(1, Math.min(15, Number(process.env['INTAKE_ROUNDS'] ?? 7)));
 const WARMUP = CONCURRENT;
-const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const DEADLINE_MS = 180_000;
 
 /** The Onfido adapter, as a host configures it to receive webhooks. */
@@ -49,85 +48,8 @@ function onfidoProvider(): IdentityVerificationProvider {
   return onfido({
     apiToken: 'bench-api-token',
     verificationSiteUrl: 'https://verify.example.com/',
-    webhookToken: SECRET,
+    webhookToken: BENCH_WEBHOOK_TOKEN,
   });
-}
-
-interface Delivery {
-  body: string;
-  headers: Record<string, string>;
-}
-
-function deliveries(prefix: string, count: number): Delivery[] {
-  return Array.from({ length: count }, (_, i) => {
-    const body = JSON.stringify({
-      payload: {
-        resource_type: 'check',
-        action: 'check.completed',
-        object: {
-          id: `${prefix}-${i}`,
-          status: 'complete',
-          completed_at_iso8601: '2026-01-01T00:00:00Z',
-          href: `https://api.eu.onfido.com/v3.6/checks/${prefix}-${i}`,
-        },
-      },
-    });
-    const signature = signOnfidoWebhook(body, SECRET);
-    return {
-      body,
-      headers: {
-        'content-type': 'application/json',
-        'content-length': String(Buffer.byteLength(body)),
-        'x-sha2-signature': signature,
-      },
-    };
-  });
-}
-
-/** The load generator, plain JavaScript for a worker thread. */
-const LOAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const { port, deliveries } = workerData;
-const latencies = new Array(deliveries.length);
-const statuses = {};
-let done = 0;
-const started = performance.now();
-deliveries.forEach((d, i) => {
-  const t0 = performance.now();
-  const req = http.request({ host: '127.0.0.1', port, path: '/webhooks/onfido', method: 'POST',
-    headers: d.headers, agent: false }, (res) => {
-    res.resume();
-    res.on('end', () => {
-      latencies[i] = performance.now() - t0;
-      statuses[res.statusCode] = (statuses[res.statusCode] || 0) + 1;
-      if (++done === deliveries.length) {
-        parentPort.postMessage({ latencies, statuses, wallMs: performance.now() - started });
-      }
-    });
-  });
-  req.on('error', (e) => {
-    latencies[i] = performance.now() - t0;
-    statuses[e.code || 'error'] = (statuses[e.code || 'error'] || 0) + 1;
-    if (++done === deliveries.length) {
-      parentPort.postMessage({ latencies, statuses, wallMs: performance.now() - started });
-    }
-  });
-  req.end(d.body);
-});
-`;
-
-interface LoadResult {
-  latencies: number[];
-  statuses: Record<string, number>;
-  wallMs: number;
-}
-
-async function fire(port: number, batch: Delivery[]): Promise<LoadResult> {
-  const worker = new Worker(LOAD, { eval: true, workerData: { port, deliveries: batch } });
-  const [result] = (await once(worker, 'message')) as [LoadResult];
-  await worker.terminate();
-  return result;
 }
 
 interface Row {
@@ -171,7 +93,10 @@ async function serve(name: string, store: EventStore): Promise<Target> {
 
 async function round(target: Target, label: string, count: number): Promise<Row> {
   target.serverMs = [];
-  const result = await fire(target.port, deliveries(`${target.name}-${label}`, count));
+  const result = await fireWebhooks(
+    [target.port],
+    onfidoDeliveries(`${target.name}-${label}`, count),
+  );
   if (result.statuses['200'] !== count) {
     throw new Error(
       `${target.name}: expected ${count} answers 200, got ${JSON.stringify(result.statuses)}`,
