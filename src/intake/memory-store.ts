@@ -20,6 +20,7 @@ import {
   type StateCounts,
   type StoredEvent,
   sessionKey,
+  tenantStats,
 } from './store';
 
 /** The in-memory store: an {@link EventStore}. */
@@ -361,9 +362,7 @@ export function createMemoryStore(): MemoryEventStore {
       }
       return {
         states,
-        tenants: [...tenants]
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([tenant, counts]) => ({ tenant, states: counts })),
+        tenants: tenantStats(tenants),
         due,
         deadlines,
         oldestDueAt,

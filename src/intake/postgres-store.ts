@@ -56,6 +56,7 @@ import {
   purgeOptions,
   type StateCounts,
   sessionKey,
+  tenantStats,
 } from './store';
 
 /** Options of {@link createPostgresStore}: a `pool` or a `connectionString`, and the rest. */
@@ -632,10 +633,7 @@ export async function createPostgresStore(
       }
       return {
         states,
-        // By code unit, as the other stores sort, whatever the database's collation.
-        tenants: [...tenants]
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([tenant, counts]) => ({ tenant, states: counts })),
+        tenants: tenantStats(tenants),
         due,
         deadlines,
         oldestDueAt,

@@ -52,6 +52,7 @@ import {
   type StateCounts,
   type StoredEvent,
   sessionKey,
+  tenantStats,
 } from './store';
 
 /** Options of {@link createSqliteStore}. */
@@ -556,7 +557,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
         const deadlines = sql.statsDeadlines.get(now) as { n: number };
         return {
           states,
-          tenants: [...tenants].map(([tenant, counts]) => ({ tenant, states: counts })),
+          tenants: tenantStats(tenants),
           due: due.n,
           deadlines: deadlines.n,
           oldestDueAt: due.oldest ?? undefined,

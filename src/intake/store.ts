@@ -384,6 +384,17 @@ export function emptyCounts(): StateCounts {
   return { queued: 0, processing: 0, done: 0, skipped: 0, dead: 0 };
 }
 
+/**
+ * {@link IntakeStats.tenants} from counts by tenant: sorted by tenant name,
+ * by code unit, so every store lists them in one order whatever its
+ * database's collation.
+ */
+export function tenantStats(tenants: ReadonlyMap<string, StateCounts>): IntakeStats['tenants'] {
+  return [...tenants]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([tenant, counts]) => ({ tenant, states: counts }));
+}
+
 /** Largest stored error message, in characters. */
 export const MAX_ERROR_LENGTH = 2000;
 
