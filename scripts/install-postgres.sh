@@ -6,6 +6,8 @@
 # throwaway cluster (test/global-setup-postgres.ts), and Debian's own default
 # cluster, if the package starts one, is not used.
 set -euo pipefail
+# shellcheck source=scripts/apt-install.sh
+source "$(dirname "$0")/apt-install.sh"
 
 find_initdb() {
   local found
@@ -17,25 +19,7 @@ find_initdb() {
 }
 
 if [ -z "$(find_initdb)" ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    as_root=()
-  elif command -v sudo >/dev/null 2>&1; then
-    as_root=(sudo)
-  else
-    echo "install-postgres: no PostgreSQL server binaries, and neither root nor sudo is available" >&2
-    exit 1
-  fi
-  echo "install-postgres: installing Debian's postgresql"
-  log=$(mktemp)
-  trap 'rm -f "$log"' EXIT
-  # apt's progress goes to the log, shown only when a step fails.
-  if ! { "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y -qq --no-install-recommends postgresql; } >"$log" 2>&1; then
-    cat "$log" >&2
-    echo "install-postgres: apt-get failed" >&2
-    exit 1
-  fi
+  apt_install install-postgres "no PostgreSQL server binaries" postgresql
 fi
 
 initdb=$(find_initdb)
