@@ -83,6 +83,8 @@ const mutation: fc.Arbitrary<(t: string) => string> = fc.oneof(
   // The case of a letter changed, or of all of them.
   fc.nat().map((i) => (t: string) => {
     const letters = [...t].flatMap((c, j) => (/[A-Za-z]/.test(c) ? [j] : []));
+    // An earlier mutation may have cut every letter away: nothing to change then.
+    if (letters.length === 0) return t;
     const j = letters[i % letters.length] as number;
     const c = t[j] as string;
     const swapped = c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase();
