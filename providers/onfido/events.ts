@@ -6,6 +6,7 @@
  * @module
  */
 import type { WebhookEvent } from 'idv-providers/kit';
+import type { OnfidoWebhookBody } from './schemas';
 
 /**
  * The 17 event actions Onfido documents (`payload.action`, and the values of
@@ -124,45 +125,40 @@ export function isKnownOnfidoEvent(action: string, resourceType: string): boolea
   return RESOURCE_OF.get(action) === resourceType;
 }
 
-/** What the body said, as the webhook parser read it. */
-export interface OnfidoEventParts {
-  action: string;
-  resourceType: string;
-  objectId: string;
-  /** `payload.object.workflow_run_id` (task events). */
-  objectRunId?: string | undefined;
-  /** `payload.resource.applicant_id` (workflow run events). */
-  applicantId?: string | undefined;
-}
-
 /**
  * Adds the ids a known event's kind declares (`checkId`, `reportId`, `runId`
  * and `applicantId`, `taskId` and `runId`) to an event that has its other
- * fields, in place; an unknown event (`known: false`) gets none. Assigned
- * rather than spread, as this runs for every delivery.
+ * fields, in place, reading them from the verified body's `payload`; an
+ * unknown event (`known: false`) gets none. Assigned rather than spread, and
+ * read from the payload rather than from a copy of its ids, as this runs for
+ * every delivery.
  */
 export function addVariantIds(
   event: OnfidoEventFields & { known: boolean },
-  parts: OnfidoEventParts,
+  payload: OnfidoWebhookBody['payload'],
 ): OnfidoWebhookEvent {
   const typed = event as OnfidoEventFields & Record<string, unknown>;
   if (event.known) {
-    const { objectId } = parts;
-    switch (parts.resourceType) {
+    const objectId = payload.object.id;
+    switch (payload.resource_type) {
       case 'check':
         typed['checkId'] = objectId;
         break;
       case 'report':
         typed['reportId'] = objectId;
         break;
-      case 'workflow_run':
+      case 'workflow_run': {
         typed['runId'] = objectId;
-        if (parts.applicantId !== undefined) typed['applicantId'] = parts.applicantId;
+        const applicantId = payload.resource?.applicant_id;
+        if (applicantId != null) typed['applicantId'] = applicantId;
         break;
-      case 'workflow_task':
+      }
+      case 'workflow_task': {
         typed['taskId'] = objectId;
-        if (parts.objectRunId !== undefined) typed['runId'] = parts.objectRunId;
+        const runId = payload.object.workflow_run_id;
+        if (runId != null) typed['runId'] = runId;
         break;
+      }
     }
   }
   // Each known action gets the ids its variant declares (tested per variant).

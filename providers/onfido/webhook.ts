@@ -68,22 +68,47 @@ export function signOnfidoWebhook(body: string | Uint8Array, token: string): str
   return createHmac('sha256', token).update(bodyBytes(body)).digest('hex');
 }
 
+/** The value of each ASCII hex digit by its character code, -1 for any other character. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit++) {
+  const text = digit.toString(16);
+  HEX_VALUE[text.charCodeAt(0)] = digit;
+  HEX_VALUE[text.toUpperCase().charCodeAt(0)] = digit;
+}
+
+/**
+ * Decodes a signature header's value into `out` (32 bytes); `false` when the
+ * value is not exactly 64 hex digits. Either case is taken: the hex is decoded,
+ * not compared as text (docs/provider-facts.md#o-wh-8 says hexadecimal, not
+ * which case).
+ *
+ * One pass over the characters, each looked up in {@link HEX_VALUE}: a
+ * character beyond ASCII is refused here, where Node's own hex decoding reads
+ * it by its low byte (`U+0663` would decode as `c`: docs/provider-facts.md#o-wh-9).
+ * Writing into a buffer the caller keeps spares an allocation per delivery.
+ */
+function decodeSignatureInto(value: string, out: Uint8Array): boolean {
+  if (value.length !== SIGNATURE_HEX_LENGTH) return false;
+  // Any digit that is not hex makes `invalid` negative.
+  let invalid = 0;
+  for (let i = 0; i < SIGNATURE_BYTES; i++) {
+    const high = value.charCodeAt(2 * i);
+    const low = value.charCodeAt(2 * i + 1);
+    const h = high < 128 ? (HEX_VALUE[high] as number) : -1;
+    const l = low < 128 ? (HEX_VALUE[low] as number) : -1;
+    invalid |= h | l;
+    out[i] = (h << 4) | l;
+  }
+  return invalid >= 0;
+}
+
 /**
  * The 32 bytes of a signature header's value, or `undefined` when it is not
- * exactly 64 hex digits. Either case is taken: the hex is decoded, not compared
- * as text (docs/provider-facts.md#o-wh-8 says hexadecimal, not which case).
- *
- * Cheapest checks first: the length; then that every character is ASCII (its
- * UTF-8 length is its length), as Node's hex decoding reads a character beyond
- * Latin-1 by its low byte (`U+0663` would decode as `c`); then the decoding,
- * which stops at the first pair that is not hex, so anything else gives fewer
- * than 32 bytes. (A regular expression costs as much again as the decoding.)
+ * exactly 64 hex digits (ASCII only, either case).
  */
 export function decodeSignatureHex(value: string): Buffer | undefined {
-  if (value.length !== SIGNATURE_HEX_LENGTH) return undefined;
-  if (Buffer.byteLength(value, 'utf8') !== SIGNATURE_HEX_LENGTH) return undefined;
-  const bytes = Buffer.from(value, 'hex');
-  return bytes.length === SIGNATURE_BYTES ? bytes : undefined;
+  const bytes = Buffer.alloc(SIGNATURE_BYTES);
+  return decodeSignatureInto(value, bytes) ? bytes : undefined;
 }
 
 /** Why a header that is not 32 bytes of hex is malformed (it is not, or it has another length). */
@@ -126,9 +151,14 @@ function tooLarge(body: string | Buffer): boolean {
  * The header checks, the size cap and the HMAC of one delivery; returns the
  * body (a string as given, bytes as a `Buffer` without a copy) for parsing.
  * The key is the token, or a `KeyObject` of it made once by
- * {@link onfidoWebhookVerifier}.
+ * {@link onfidoWebhookVerifier}; `given` (32 bytes) receives the decoded
+ * header, and is only read within this call.
  */
-function checkSignature(request: IncomingWebhook, key: string | KeyObject): string | Buffer {
+function checkSignature(
+  request: IncomingWebhook,
+  key: string | KeyObject,
+  given: Uint8Array = new Uint8Array(SIGNATURE_BYTES),
+): string | Buffer {
   const raw = signatureHeader(request.headers);
   if (raw !== undefined && typeof raw !== 'string') {
     throw refuse('malformed_signature', `${ONFIDO_SIGNATURE_HEADER} is not a string`);
@@ -137,8 +167,7 @@ function checkSignature(request: IncomingWebhook, key: string | KeyObject): stri
   if (header === undefined || header === '') {
     throw refuse('missing_signature', `no ${ONFIDO_SIGNATURE_HEADER} header`);
   }
-  const given = decodeSignatureHex(header);
-  if (given === undefined) throw malformed(header);
+  if (!decodeSignatureInto(header, given)) throw malformed(header);
   // A string is hashed as UTF-8 without a copy; anything else must be raw bytes.
   const input: unknown = request.body;
   const body =
@@ -203,34 +232,37 @@ function eventOf(body: string | Buffer): OnfidoWebhookEvent {
   }
   if (!isOnfidoWebhookBody(json)) throw unexpected(json);
   // docs/provider-facts.md#o-wh-4: {payload: {resource_type, action, object, resource?}}.
-  const { resource_type: resourceType, action, object, resource } = json.payload;
+  const { payload } = json;
+  const { resource_type: resourceType, action, object } = payload;
   const objectId = object.id;
-  const applicantId = resource?.applicant_id ?? undefined;
-  const session: WebhookEvent['session'] =
-    resourceType === 'check' || resourceType === 'workflow_run'
-      ? { provider: 'onfido', attemptId: objectId }
-      : { provider: 'onfido' };
-  if (resourceType === 'workflow_run' && applicantId !== undefined) session.subjectId = applicantId;
   const completedAt = object.completed_at_iso8601;
-  // One literal with every field each event has (one allocation), then the variant's ids.
+  const known = isKnownOnfidoEvent(action, resourceType);
+  // One literal per case, each with all its fields (no field is added later).
+  let session: WebhookEvent['session'];
+  if (resourceType === 'check') {
+    session = { provider: 'onfido', attemptId: objectId };
+  } else if (resourceType === 'workflow_run') {
+    const applicantId = payload.resource?.applicant_id;
+    session =
+      applicantId == null
+        ? { provider: 'onfido', attemptId: objectId }
+        : { provider: 'onfido', attemptId: objectId, subjectId: applicantId };
+  } else {
+    session = { provider: 'onfido' };
+  }
+  // One literal with every field each event has, then the variant's ids.
   const typed = addVariantIds(
     {
       provider: 'onfido',
       type: action,
       dedupeKey: dedupeKeyOf(action, objectId, completedAt),
       session,
-      actionable: ONFIDO_ACTIONABLE_EVENTS.has(action) && session.attemptId !== undefined,
-      known: isKnownOnfidoEvent(action, resourceType),
+      actionable: session.attemptId !== undefined && ONFIDO_ACTIONABLE_EVENTS.has(action),
+      known,
       resourceType,
       objectId,
     },
-    {
-      action,
-      resourceType,
-      objectId,
-      objectRunId: object.workflow_run_id ?? undefined,
-      applicantId,
-    },
+    payload,
   );
   if (completedAt != null) typed.occurredAt = completedAt;
   return typed;
@@ -278,5 +310,8 @@ export function onfidoWebhookVerifier(
   token: string,
 ): (request: IncomingWebhook) => OnfidoWebhookEvent {
   const key = createSecretKey(token, 'utf8');
-  return (request) => eventOf(checkSignature(request, key));
+  // The decoded header of the delivery being checked: written and compared
+  // within one synchronous call, so one buffer serves every delivery.
+  const given = new Uint8Array(SIGNATURE_BYTES);
+  return (request) => eventOf(checkSignature(request, key, given));
 }
