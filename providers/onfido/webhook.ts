@@ -10,12 +10,14 @@
  *
  * @module
  */
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import {
   bodyBytes,
   constantTimeEqual,
+  type HmacSha256,
   headerValue,
   type IncomingWebhook,
+  keyedHmacSha256,
   type WebhookEvent,
   WebhookVerificationError,
 } from 'idv-providers/kit';
@@ -147,16 +149,21 @@ function tooLarge(body: string | Buffer): boolean {
   return Buffer.byteLength(body) > MAX_WEBHOOK_BYTES;
 }
 
+/** The HMAC under a token for one call: `createHmac`, as preparing the key would cost more. */
+function macOnce(token: string): HmacSha256 {
+  return (data) => createHmac('sha256', token).update(data).digest();
+}
+
 /**
  * The header checks, the size cap and the HMAC of one delivery; returns the
  * body (a string as given, bytes as a `Buffer` without a copy) for parsing.
- * The key is the token, or a `KeyObject` of it made once by
- * {@link onfidoWebhookVerifier}; `given` (32 bytes) receives the decoded
+ * `mac` is the HMAC under the webhook's token (its key prepared once by
+ * {@link onfidoWebhookVerifier}); `given` (32 bytes) receives the decoded
  * header, and is only read within this call.
  */
 function checkSignature(
   request: IncomingWebhook,
-  key: string | KeyObject,
+  mac: HmacSha256,
   given: Uint8Array = new Uint8Array(SIGNATURE_BYTES),
 ): string | Buffer {
   const raw = signatureHeader(request.headers);
@@ -179,7 +186,7 @@ function checkSignature(
   }
   // docs/provider-facts.md#o-wh-8: HMAC-SHA256 of the raw body, keyed with the token,
   // compared in constant time.
-  const expected = createHmac('sha256', key).update(body).digest();
+  const expected = mac(body);
   if (!constantTimeEqual(given, expected)) {
     throw refuse('bad_signature', 'the signature does not match the body');
   }
@@ -195,7 +202,7 @@ function checkSignature(
  * {@link MAX_WEBHOOK_BYTES}).
  */
 export function verifyOnfidoSignature(request: IncomingWebhook, token: string): void {
-  checkSignature(request, token);
+  checkSignature(request, macOnce(token));
 }
 
 /**
@@ -297,21 +304,21 @@ function unexpected(json: unknown): WebhookVerificationError {
  * `OnfidoUnknownEvent` (`known: false`), verified and returned all the same.
  */
 export function parseOnfidoWebhook(request: IncomingWebhook, token: string): OnfidoWebhookEvent {
-  return eventOf(checkSignature(request, token));
+  return eventOf(checkSignature(request, macOnce(token)));
 }
 
 /**
- * {@link parseOnfidoWebhook} for one token, its HMAC key made once (a
- * `KeyObject`, so no call converts the token again): what `verifyWebhook` of
- * `onfido()` runs for every delivery. The key stays in the closure; no error
- * carries it.
+ * {@link parseOnfidoWebhook} for one token, its HMAC key prepared once (the
+ * kit's `keyedHmacSha256`, so no call sets up a keyed context again): what
+ * `verifyWebhook` of `onfido()` runs for every delivery. The key stays in the
+ * closure; no error carries it.
  */
 export function onfidoWebhookVerifier(
   token: string,
 ): (request: IncomingWebhook) => OnfidoWebhookEvent {
-  const key = createSecretKey(token, 'utf8');
+  const mac = keyedHmacSha256(token);
   // The decoded header of the delivery being checked: written and compared
   // within one synchronous call, so one buffer serves every delivery.
   const given = new Uint8Array(SIGNATURE_BYTES);
-  return (request) => eventOf(checkSignature(request, key, given));
+  return (request) => eventOf(checkSignature(request, mac, given));
 }

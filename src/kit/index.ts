@@ -104,6 +104,7 @@ export {
   trimTrailingSlashes,
 } from '../shared/url';
 export { type CustomerLinkSource, customerLink, customerLinkSchema } from './customer-link';
+export { type HmacSha256, keyedHmacSha256, MAX_STAGED_BYTES } from './hmac';
 export {
   createHttpClient,
   describeProviderError,
