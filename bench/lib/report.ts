@@ -19,6 +19,12 @@ export interface SummaryRow {
   baseline: string;
   baselineValue: number;
   baselineText: string;
+  /**
+   * The ratio, when the bench measured it in pairs: the median over rounds of
+   * each round's ours / baseline, both measured in that round (which cancels
+   * the drift of a shared machine between rounds). Absent: `ours / baselineValue`.
+   */
+  ratio?: number;
   /** The target in words, when the brief sets one. */
   target?: string;
   /** Whether the target was met (absent when there is none). */
@@ -33,7 +39,7 @@ export interface BenchResult {
   rows: SummaryRow[];
 }
 
-/** The summary table: one line per row, ratio = ours / baseline. */
+/** The summary table: one line per row, ratio = ours / baseline (paired where the bench says so). */
 export function summaryTable(rows: readonly SummaryRow[]): string {
   return table(
     ['bench', 'metric', 'ours', 'value', 'baseline', 'value', 'ours/base', 'target', 'met'],
@@ -44,7 +50,7 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
       r.oursText,
       r.baseline,
       r.baselineText,
-      times(r.ours, r.baselineValue),
+      r.ratio === undefined ? times(r.ours, r.baselineValue) : `${times(r.ratio, 1)} (paired)`,
       r.target ?? '-',
       r.met === undefined ? '-' : r.met ? 'yes' : 'NO',
     ]),
