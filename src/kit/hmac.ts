@@ -61,13 +61,16 @@ const VECTOR = {
  * ```
  */
 export function keyedHmacSha256(key: string | Uint8Array): HmacSha256 {
-  const keyObject = crypto.createSecretKey(
-    typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key),
-  );
-  const viaContext: HmacSha256 = (data) =>
-    crypto.createHmac('sha256', keyObject).update(data).digest();
+  // A copy, so that a caller changing its bytes later changes neither path.
+  const keyBytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key);
+  // The KeyObject is made on the first call that needs it (none, on the prepared path).
+  let keyObject: crypto.KeyObject | undefined;
+  const viaContext: HmacSha256 = (data) => {
+    keyObject ??= crypto.createSecretKey(keyBytes);
+    return crypto.createHmac('sha256', keyObject).update(data).digest();
+  };
   const hash = oneShotHash();
-  return hash === undefined ? viaContext : preparedHmac(key, hash, viaContext);
+  return hash === undefined ? viaContext : preparedHmac(keyBytes, hash, viaContext);
 }
 
 let checked: { hash: OneShotHash | undefined } | undefined;
@@ -83,7 +86,8 @@ function oneShotHash(): OneShotHash | undefined {
     const viaContext: HmacSha256 = (data) =>
       crypto.createHmac('sha256', VECTOR.key).update(data).digest();
     try {
-      const mac = preparedHmac(VECTOR.key, hash, viaContext)(VECTOR.data).toString('hex');
+      const prepared = preparedHmac(Buffer.from(VECTOR.key), hash, viaContext);
+      const mac = prepared(VECTOR.data).toString('hex');
       if (mac !== VECTOR.mac) hash = undefined;
     } catch {
       hash = undefined;
@@ -94,12 +98,8 @@ function oneShotHash(): OneShotHash | undefined {
 }
 
 /** The RFC 2104 construction over two one-shot hashes, `viaContext` for data too long to stage. */
-function preparedHmac(
-  key: string | Uint8Array,
-  hash: OneShotHash,
-  viaContext: HmacSha256,
-): HmacSha256 {
-  let keyBytes: Uint8Array = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+function preparedHmac(key: Uint8Array, hash: OneShotHash, viaContext: HmacSha256): HmacSha256 {
+  let keyBytes = key;
   // A key longer than a block is replaced by its digest (RFC 2104, section 2).
   if (keyBytes.byteLength > BLOCK_BYTES) keyBytes = hash('sha256', keyBytes, 'buffer');
   const innerBlock = Buffer.alloc(BLOCK_BYTES, IPAD);

@@ -112,6 +112,16 @@ describe('keyedHmacSha256', () => {
     );
   });
 
+  it('keeps the key it was given: changing the caller bytes later changes no answer', () => {
+    const key = Buffer.from('a-token-in-a-buffer');
+    const original = Buffer.from(key);
+    const mac = keyedHmacSha256(key);
+    key.fill(0);
+    const long = Buffer.alloc(MAX_STAGED_BYTES + 1, 7);
+    expect(mac('body').toString('hex')).toBe(reference(original, 'body'));
+    expect(mac(long).toString('hex')).toBe(reference(original, long));
+  });
+
   it('returns a new buffer each call (a result is not overwritten by the next)', () => {
     const mac = keyedHmacSha256('k');
     const first = mac('one');
