@@ -266,8 +266,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function send(
     request: HttpRequest<unknown>,
     responseType: 'text' | 'stream',
-  ): Promise<{ response: AxiosResponse; attempts: number; summary: RequestSummary }> {
-    const info = summary(request.method, request.url);
+  ): Promise<{ response: AxiosResponse; attempts: number; describe: () => RequestSummary }> {
+    // The redacted summary is made when an error or a caller needs it, not per request.
+    let info: RequestSummary | undefined;
+    const describe = (): RequestSummary => {
+      info ??= summary(request.method, request.url);
+      return info;
+    };
     let refreshed = false;
     let retries = 0;
     for (let attempts = 1; ; attempts++) {
@@ -314,7 +319,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (!decision.retry) {
           throw errorForTransport({
             provider,
-            request: info,
+            request: describe(),
             attempts,
             secrets,
             error: failure,
@@ -328,7 +333,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
       const status = response.status;
       if (status < 400 || request.acceptStatus?.includes(status)) {
-        return { response, attempts, summary: info };
+        return { response, attempts, describe };
       }
       const headers = headersOf(response);
       if (status === 401 && !refreshed && options.onUnauthorized !== undefined) {
@@ -344,7 +349,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           : String(response.data ?? '');
       if (!decision.retry) {
         const parsed = parseJsonBody(text);
-        throw statusError(status, parsed.ok ? parsed.value : undefined, headers, info, attempts);
+        throw statusError(
+          status,
+          parsed.ok ? parsed.value : undefined,
+          headers,
+          describe(),
+          attempts,
+        );
       }
       retries++;
       await clock.sleep(decision.delayMs);
@@ -355,16 +366,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     baseUrl: options.baseUrl,
 
     async request<T>(request: HttpRequest<T>): Promise<HttpResponse<T>> {
-      const {
-        response,
-        attempts,
-        summary: info,
-      } = await send(request as HttpRequest<unknown>, 'text');
+      const { response, attempts, describe } = await send(request as HttpRequest<unknown>, 'text');
       const headers = headersOf(response);
       const text = typeof response.data === 'string' ? response.data : '';
-      const where = `${info.method} ${info.url}`;
+      const where = (): string => `${describe().method} ${describe().url}`;
       if (response.status >= 300 && response.status < 400) {
-        throw statusError(response.status, undefined, headers, info, attempts);
+        throw statusError(response.status, undefined, headers, describe(), attempts);
       }
       if (request.schema === undefined && text.trim() === '') {
         return { status: response.status, headers, data: undefined as T, attempts };
@@ -372,15 +379,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const type = headers['content-type'] ?? '';
       if (type !== '' && !/[/+]json\b/i.test(type)) {
         throw new UnexpectedResponseError(
-          `[idv] [${provider}] ${where} answered with content type ${clean(JSON.stringify(type.split(';')[0]))}, expected JSON`,
-          { provider, request: info, attempts },
+          `[idv] [${provider}] ${where()} answered with content type ${clean(JSON.stringify(type.split(';')[0]))}, expected JSON`,
+          { provider, request: describe(), attempts },
         );
       }
       const parsed = parseJsonBody(text);
       if (!parsed.ok) {
         throw new UnexpectedResponseError(
-          `[idv] [${provider}] ${where} answered with a body that is not valid JSON (${text.length} bytes)`,
-          { provider, request: info, attempts },
+          `[idv] [${provider}] ${where()} answered with a body that is not valid JSON (${text.length} bytes)`,
+          { provider, request: describe(), attempts },
         );
       }
       if (request.schema === undefined) {
@@ -394,20 +401,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           cleanIssue(`${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`),
         );
         throw new UnexpectedResponseError(
-          `[idv] [${provider}] ${where} answered with an unexpected shape: ${issues.slice(0, 5).join('; ')}`,
-          { provider, request: info, attempts, issues },
+          `[idv] [${provider}] ${where()} answered with an unexpected shape: ${issues.slice(0, 5).join('; ')}`,
+          { provider, request: describe(), attempts, issues },
         );
       }
       return { status: response.status, headers, data: checked.data, attempts };
     },
 
     async stream(request): Promise<HttpStreamResponse> {
-      const { response, summary: info } = await send({ ...request, method: 'GET' }, 'stream');
+      const { response, describe } = await send({ ...request, method: 'GET' }, 'stream');
       return {
         status: response.status,
         headers: headersOf(response),
         body: response.data as Readable,
-        url: info.url,
+        url: describe().url,
       };
     },
   };
