@@ -20,7 +20,7 @@ import {
   httpUrl,
   nonEmpty,
 } from '../../src/config/common';
-import { loadEntry } from '../../src/config/lazy';
+import { loadModule } from '../../src/config/lazy';
 
 /** Jumio's regions (docs/provider-facts.md#j-host-1). */
 export const JUMIO_REGIONS = ['amer-1', 'emea-1', 'apac-1'] as const;
@@ -179,7 +179,7 @@ export const jumioDefinition: ProviderDefinition<JumioOptions, JumioOptionsInput
   describeTarget: jumioCheckTarget,
   emulator: async () =>
     (
-      await loadEntry(
+      await loadModule(
         () => import('idv-providers/jumio/emulator'),
         () =>
           require('idv-providers/jumio/emulator') as typeof import('idv-providers/jumio/emulator'),
@@ -191,7 +191,7 @@ export const jumioDefinition: ProviderDefinition<JumioOptions, JumioOptionsInput
   },
   create: async (options): Promise<IdentityVerificationProvider> =>
     (
-      await loadEntry(
+      await loadModule(
         () => import('idv-providers/jumio'),
         () => require('idv-providers/jumio') as JumioEntry,
       )

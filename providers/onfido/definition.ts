@@ -25,7 +25,7 @@ import {
   siteUrlOption,
   trimTrailingSlashes,
 } from '../../src/config/common';
-import { loadEntry } from '../../src/config/lazy';
+import { loadModule } from '../../src/config/lazy';
 
 /** Onfido's regions. */
 export const ONFIDO_REGIONS = ['EU', 'US', 'CA'] as const;
@@ -192,7 +192,7 @@ type OnfidoEntry = typeof import('idv-providers/onfido');
 
 /** The adapter's entry, loaded on first use. */
 const loadAdapter = (): Promise<OnfidoEntry> =>
-  loadEntry(
+  loadModule(
     () => import('idv-providers/onfido'),
     () => require('idv-providers/onfido') as OnfidoEntry,
   );
@@ -210,7 +210,7 @@ export const onfidoDefinition: ProviderDefinition<OnfidoOptions, OnfidoOptionsIn
   },
   emulator: async () =>
     (
-      await loadEntry(
+      await loadModule(
         () => import('idv-providers/onfido/emulator'),
         () =>
           require('idv-providers/onfido/emulator') as typeof import('idv-providers/onfido/emulator'),

@@ -1,25 +1,28 @@
 /**
- * Loading a built-in adapter's entry on first use, so that importing the core
- * loads no provider code.
+ * Loading modules on first use: a built-in adapter's entry (so that importing
+ * the core loads no provider code), an optional peer (a database driver,
+ * `@opentelemetry/api`), and axios (on the first HTTP request). This is the one
+ * place that knows how each build loads modules.
  *
  * @module
  */
 import { createRequire } from 'node:module';
 
 /**
- * Set to `true` by the CommonJS build, so that adapters load through
- * `require` there and through `import()` in the ESM build: each build then
- * shares one copy of the core with its adapters (one `IdvError` class).
+ * Set to `true` by the CommonJS build, so that modules load through `require`
+ * there and through `import()` in the ESM build: each build then shares one
+ * copy of the core with its adapters (one `IdvError` class), and a test runner
+ * that cannot run `import()` in CommonJS is never asked to.
  */
 declare const __IDV_CJS__: boolean | undefined;
 const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
 
 /**
- * Loads an entry of the package: `esm` (an `import()`) in the ESM build and in
- * tests, `cjs` (a `require`) in the CommonJS build. Pass both with the same
- * literal specifier, so bundlers and test runners can see it.
+ * Loads a module: `esm` (an `import()`) in the ESM build and in tests, `cjs`
+ * (a `require`) in the CommonJS build. Pass both with the same literal
+ * specifier, so bundlers and test runners (module mocks) can see it.
  */
-export function loadEntry<M>(esm: () => Promise<M>, cjs: () => M): Promise<M> {
+export function loadModule<M>(esm: () => Promise<M>, cjs: () => M): Promise<M> {
   return isCommonJsBuild ? Promise.resolve().then(cjs) : esm();
 }
 

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { loadModule } from '../config/lazy';
 import type {
   SqliteDatabase,
   SqliteDatabaseConstructor,
@@ -31,14 +32,12 @@ type DatabaseSyncConstructor = new (
   options?: { timeout?: number; readOnly?: boolean },
 ) => DatabaseSync;
 
-declare const __IDV_CJS__: boolean | undefined;
-const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
-
 /** Imports `node:sqlite` the way the running build loads modules. */
 const importNodeSqlite = (): Promise<unknown> =>
-  isCommonJsBuild
-    ? Promise.resolve().then(() => require('node:sqlite') as unknown)
-    : import('node:sqlite' as string);
+  loadModule<unknown>(
+    () => import('node:sqlite' as string),
+    () => require('node:sqlite'),
+  );
 
 /** Wraps a `DatabaseSync` class in the {@link SqliteDatabase} shape. */
 export function adaptNodeSqlite(

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { loadModule } from '../config/lazy';
 import { ConfigError } from '../errors';
 import { importOptionalPeer } from './optional-peer';
 
@@ -91,16 +92,12 @@ export interface OwnedPostgresPool extends PostgresPool {
 /** `pg`'s `Pool` constructor. */
 export type PostgresPoolConstructor = new (config: PostgresPoolConfig) => OwnedPostgresPool;
 
-/**
- * Set to `true` by the CommonJS build (as for the SQLite driver), so `pg`
- * loads through `require` there and through `import()` in the ESM build.
- */
-declare const __IDV_CJS__: boolean | undefined;
-const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
-
 /** Imports `pg` the way the running build loads modules. */
 const importDriver = (): Promise<unknown> =>
-  isCommonJsBuild ? Promise.resolve().then(() => require('pg') as unknown) : import('pg');
+  loadModule<unknown>(
+    () => import('pg'),
+    () => require('pg'),
+  );
 
 /**
  * Loads `pg` and returns its `Pool` constructor: through `import()` in the ESM

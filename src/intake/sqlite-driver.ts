@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { loadModule } from '../config/lazy';
 import { ConfigError } from '../errors';
 import { importOptionalPeer, peerLoadFailed } from './optional-peer';
 
@@ -54,19 +55,12 @@ export type SqliteDatabaseConstructor = new (
   options?: SqliteOpenOptions,
 ) => SqliteDatabase;
 
-/**
- * Set to `true` by the CommonJS build (as for the registry's adapters), so the
- * driver loads through `require` there, where some test runners cannot run
- * `import()`, and through `import()` in the ESM build.
- */
-declare const __IDV_CJS__: boolean | undefined;
-const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
-
 /** Imports `better-sqlite3` the way the running build loads modules. */
 const importDriver = (): Promise<unknown> =>
-  isCommonJsBuild
-    ? Promise.resolve().then(() => require('better-sqlite3') as unknown)
-    : import('better-sqlite3');
+  loadModule<unknown>(
+    () => import('better-sqlite3'),
+    () => require('better-sqlite3'),
+  );
 
 /**
  * Loads `better-sqlite3`: through `import()` in the ESM build and `require` in

@@ -7,23 +7,19 @@
  *
  * @module
  */
+import { loadModule } from '../config/lazy';
 import { VERSION } from '../version';
 import type { IdvTracer } from './types';
 
 /** The name spans are reported under (OpenTelemetry's instrumentation scope). */
 export const TRACER_NAME = 'idv-providers';
 
-/**
- * Set to `true` by the CommonJS build (as for the SQLite driver), so the API
- * loads through `require` there and through `import()` in the ESM build.
- */
-declare const __IDV_CJS__: boolean | undefined;
-const isCommonJsBuild = typeof __IDV_CJS__ !== 'undefined' && __IDV_CJS__;
-
+/** Imports `@opentelemetry/api` the way the running build loads modules. */
 const importApi = (): Promise<unknown> =>
-  isCommonJsBuild
-    ? Promise.resolve().then(() => require('@opentelemetry/api') as unknown)
-    : import('@opentelemetry/api');
+  loadModule<unknown>(
+    () => import('@opentelemetry/api'),
+    () => require('@opentelemetry/api'),
+  );
 
 interface TraceApi {
   getTracer(name: string, version?: string): unknown;
