@@ -152,23 +152,23 @@ export function webhookScenarios(f: WebhookFixture): Scenario[] {
  */
 export function firstCallScenarios(baseUrl: string): Scenario[] {
   const base = JSON.stringify(baseUrl);
-  const ours = `onfido({ apiToken: 'bench-api-token', verificationSiteUrl: 'https://verify.example.com/', baseUrl: ${base}, maxRetries: 0 })`;
+  /** Our script; `beforeCall` runs (and is timed) between creation and the first call. */
+  const ours = (beforeCall: readonly string[]) =>
+    [
+      ...PRELUDE,
+      "const { onfido } = await import('idv-providers/onfido');",
+      "lap('import');",
+      `const idv = onfido({ apiToken: 'bench-api-token', verificationSiteUrl: 'https://verify.example.com/', baseUrl: ${base}, maxRetries: 0 });`,
+      "lap('create');",
+      ...beforeCall,
+      'const first = await idv.checkConnection();',
+      "lap('first call');",
+      'await idv.checkConnection();',
+      "lap('second call');",
+      done('first.ok'),
+    ].join('\n');
   return [
-    {
-      label: 'idv-providers/onfido: checkConnection',
-      script: [
-        ...PRELUDE,
-        "const { onfido } = await import('idv-providers/onfido');",
-        "lap('import');",
-        `const idv = ${ours};`,
-        "lap('create');",
-        'const first = await idv.checkConnection();',
-        "lap('first call');",
-        'await idv.checkConnection();',
-        "lap('second call');",
-        done('first.ok'),
-      ].join('\n'),
-    },
+    { label: 'idv-providers/onfido: checkConnection', script: ours([]) },
     {
       label: '@onfido/api: listApplicants',
       official: true,
@@ -188,21 +188,11 @@ export function firstCallScenarios(baseUrl: string): Scenario[] {
     {
       label: 'idv-providers/onfido: checkConnection, axios loaded first',
       preloaded: true,
-      script: [
-        ...PRELUDE,
-        "const { onfido } = await import('idv-providers/onfido');",
-        "lap('import');",
-        `const idv = ${ours};`,
-        "lap('create');",
+      script: ours([
         "const { createRequire } = await import('node:module');",
         "createRequire(import.meta.resolve('idv-providers/onfido'))('axios');",
         "lap('axios');",
-        'const first = await idv.checkConnection();',
-        "lap('first call');",
-        'await idv.checkConnection();',
-        "lap('second call');",
-        done('first.ok'),
-      ].join('\n'),
+      ]),
     },
   ];
 }
