@@ -175,7 +175,7 @@ function checkSignature(
     throw refuse('missing_signature', `no ${ONFIDO_SIGNATURE_HEADER} header`);
   }
   if (!decodeSignatureInto(header, given)) throw malformed(header);
-  // A string is hashed as UTF-8 without a copy; anything else must be raw bytes.
+  // A string is hashed as its UTF-8 bytes, as given; anything else must be raw bytes.
   const input: unknown = request.body;
   const body =
     typeof input === 'string' || input instanceof Buffer
