@@ -8,13 +8,13 @@
  * each call is two one-shot SHA-256 hashes (`crypto.hash`, Node 20.12 and
  * later): of the inner block followed by the data, then of the outer block
  * followed by that digest. The result is the HMAC `createHmac` gives, byte for
- * byte (`test/kit/hmac.test.ts` holds the two to the same answers on
+ * byte (`test/core/hmac.test.ts` holds the two to the same answers on
  * generated keys and data, and on RFC 4231's vectors).
  *
  * Where `crypto.hash` is missing (Node before 20.12), or does not give the
  * HMAC of a known vector when the key is prepared, and for data longer than
  * {@link MAX_STAGED_BYTES}, the call goes through `createHmac` with a
- * `KeyObject` made once.
+ * `KeyObject` made on the first such call.
  *
  * @module
  */
